@@ -1,0 +1,37 @@
+# 云浮市法律援助 portal. `make run` sets everything up and serves http://127.0.0.1:8000;
+# `make test` runs the whole suite (against PostgreSQL when DATABASE_URL is set).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# XStatic-Bootstrap ships only an sdist whose setup.py still imports pkg_resources.
+export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint bench venv migrate demo clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt build-constraints.txt
+	@test -x $(PY) || { interpreter=$$(scripts/find-python) && echo "Creating $(VENV) with $$interpreter" && $$interpreter -m venv $(VENV); }
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+migrate: venv
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+
+run: demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+
+test: venv
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,18 @@
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts.permissions import can_read_reports
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The navigation links the signed-in user's roles allow (templates never test roles)."""
+    user = getattr(request, "user", None)
+    links: list[tuple[str, str]] = []
+    if user is not None and user.is_authenticated:
+        if user.is_superuser or user.is_staff_member:
+            links.append(("工作台", reverse("portal:staff_home")))
+        if can_read_reports(user):
+            links.append(("民生实事进度", reverse("reporting:dashboard")))
+        if user.is_superuser:
+            links.append(("系统管理", reverse("admin:index")))
+    return {"nav_links": links}

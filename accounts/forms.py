@@ -1,0 +1,13 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "用户名或密码不正确。连续输错 5 次，账户将被锁定 30 分钟。",
+        "inactive": "该账户已停用，请联系系统管理员。",
+    }
+
+    username = forms.CharField(label="用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
+    password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)

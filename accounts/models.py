@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+CITY_OFFICE_CODE = "445300"
+
+
+class OfficeQuerySet(models.QuerySet["Office"]):
+    def visible_to(self, user: User) -> OfficeQuerySet:
+        """The offices whose records `user` may see: every one for city staff, else their own.
+
+        This is the single answer to "which offices' records may this user see"; every staff query
+        in the portal narrows itself through it.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_all_offices:
+            return self.all()
+        if user.office_id is None:
+            return self.none()
+        return self.filter(pk=user.office_id)
+
+
+class Office(models.Model):
+    """A legal-aid office (法律援助处) of the city or one of its five counties (SPEC §2)."""
+
+    code = models.CharField("行政区划代码", max_length=6, unique=True)
+    name = models.CharField("名称", max_length=40, unique=True)
+    short_name = models.CharField("简称", max_length=8, help_text="用于案件编号，如“罗定”“市”。")
+    slug = models.SlugField("英文标识", max_length=20, unique=True)
+    region_name = models.CharField("所辖区域", max_length=20, help_text="如“罗定市”“云浮市”。")
+    justice_bureau = models.CharField(
+        "设立该机构的司法行政机关",
+        max_length=40,
+        help_text="受理对不予、终止法律援助决定的异议（法律援助法第四十九条）。",
+    )
+    address = models.CharField("地址", max_length=120)
+    phone = models.CharField("电话", max_length=40)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = OfficeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = "法律援助机构"
+        verbose_name_plural = "法律援助机构"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_city(self) -> bool:
+        return self.code == CITY_OFFICE_CODE
+
+
+class Role(models.TextChoices):
+    """The staff roles of SPEC §1. Each is a Django group named by its Chinese label."""
+
+    CLERK = "clerk", "窗口受理员"
+    REVIEWER = "reviewer", "审查员"
+    HANDLER = "handler", "承办人"
+    PEER_REVIEWER = "peer_reviewer", "评估员"
+    CITY_STAFF = "city_staff", "市局工作人员"
+
+
+class User(AbstractUser):
+    office = models.ForeignKey(
+        Office,
+        verbose_name="所属机构",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text="工作人员只属于一个机构；系统管理员可以不属于任何机构。",
+    )
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        labels = {str(role.label): role for role in Role}
+        return frozenset(labels[name] for name in self.groups.values_list("name", flat=True) if name in labels)
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Any portal role: what `/staff/` requires."""
+        return bool(self.roles)
+
+    @property
+    def sees_all_offices(self) -> bool:
+        return self.is_superuser or Role.CITY_STAFF in self.roles

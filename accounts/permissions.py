@@ -1,0 +1,36 @@
+"""Who may open which staff page. "Cannot see" is 404 (scoping); "cannot do" is 403 (here)."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from accounts.models import Role
+
+STAFF_ROLES = tuple(Role)
+# County and city office staff who read the monthly report (SPEC §7): not handlers or peer reviewers.
+REPORT_ROLES = (Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)
+
+
+def role_required(*roles: Role) -> Callable:
+    """Anonymous → the login page; signed in without one of `roles` → 403."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not (user.is_superuser or user.has_role(*roles)):
+                raise PermissionDenied("您的岗位无权使用此功能。")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def can_read_reports(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_role(*REPORT_ROLES))

@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOCKED_OUT = "locked_out", "账户锁定"
+    LOGOUT = "logout", "退出"
+    STATE_CHANGE = "state_change", "状态变更"
+    CREATE = "create", "新建"
+    UPDATE = "update", "修改"
+    EXPORT = "export", "导出"
+    VIEW_ID_NUMBER = "view_id_number", "查看完整身份证号"
+    VIEW_FILE = "view_file", "查看材料"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs):
+        raise AppendOnlyError("审计记录不可修改。")
+
+    def delete(self):
+        raise AppendOnlyError("审计记录不可删除。")
+
+
+class AuditEntry(models.Model):
+    """One row of the audit trail (SPEC §8). Written only through `audit.services.record`.
+
+    The app offers no way to change or delete a row: they are kept at least 180 days, and removing
+    old ones is a database administrator's job, outside the application.
+    """
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Kept as text too, so the trail still reads right if the account is later renamed.
+    actor_username = models.CharField("操作人账号", max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    action = models.CharField("操作", max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField("对象类型", max_length=60, blank=True)
+    object_id = models.CharField("对象编号", max_length=40, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    from_state = models.CharField("原状态", max_length=40, blank=True)
+    to_state = models.CharField("新状态", max_length=40, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(action__in=AuditAction.values), name="audit_action_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or '匿名'} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("审计记录不可修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("审计记录不可删除。")

@@ -1,0 +1,111 @@
+"""Shared test fixtures: personas for every role and office, a Playwright browser, a report header."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.support import PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def pytest_report_header(config) -> list[str]:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    where = f" at {db.get('HOST') or 'local socket'}" if db.get("HOST") is not None else ""
+    lines = [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db['NAME']}{where})"]
+    if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
+        lines.append(f"browser tests: Chromium at {CHROMIUM}")
+    else:
+        lines.append(f"browser tests: SKIPPED, no Chromium at {CHROMIUM} (apt-get install chromium)")
+    return lines
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    from django.db import connection
+
+    skip_browser = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: browser journeys skipped")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    has_chromium = Path(CHROMIUM).exists()
+    for item in items:
+        if "browser" in item.keywords and not has_chromium:
+            item.add_marker(skip_browser)
+        if "postgres" in item.keywords and connection.vendor != "postgresql":
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # A real hasher costs ~0.3 s a user; personas make thirty of them per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a staff user with roles at an office (by slug); all share tests.support.PASSWORD."""
+    from accounts.models import Office, User
+
+    def make(username: str, *roles, office: str | None = None, **fields):
+        user = User.objects.create_user(
+            username=username,
+            password=PASSWORD,
+            office=Office.objects.get(slug=office) if office else None,
+            **fields,
+        )
+        user.groups.set([Group.objects.get(name=role.label) for role in roles])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def personas(make_user):
+    """A clerk, reviewer, handler and peer reviewer at every office, plus city staff and an admin."""
+    from accounts.models import Office, Role
+
+    people = {}
+    for office in Office.objects.all():
+        for role in (Role.CLERK, Role.REVIEWER, Role.HANDLER, Role.PEER_REVIEWER):
+            people[(role, office.slug)] = make_user(f"{role.value}-{office.slug}", role, office=office.slug)
+    people["city"] = make_user("city", Role.CITY_STAFF, office="city")
+    people["admin"] = make_user("admin", office=None, is_superuser=True, is_staff=True)
+    return people
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            # Root in a sandboxless container, and no network beyond this machine: keep Chromium
+            # from trying to phone home at every start.
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-default-apps",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from accounts.demo import create_demo_users
+
+
+class Command(BaseCommand):
+    help = "创建演示账户和演示数据（可重复运行；同一 --seed 得到同样的数据）。"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--password", default="demo-pass-2026", help="所有演示账户的密码")
+        parser.add_argument("--seed", type=int, default=2026, help="随机数种子")
+
+    def handle(self, *args, password: str, seed: int, **options) -> None:
+        accounts = create_demo_users(password=password)
+        self.stdout.write(self.style.SUCCESS(f"演示账户（密码：{password}）："))
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<16} {account.role:<10} {account.office}")

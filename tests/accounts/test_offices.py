@@ -1,0 +1,29 @@
+from accounts.models import Office
+
+
+def test_the_six_offices_are_seeded_in_report_order(db):
+    assert list(Office.objects.values_list("code", "name")) == [
+        ("445300", "云浮市法律援助处"),
+        ("445302", "云城区法律援助处"),
+        ("445303", "云安区法律援助处"),
+        ("445381", "罗定市法律援助处"),
+        ("445321", "新兴县法律援助处"),
+        ("445322", "郁南县法律援助处"),
+    ]
+
+
+def test_county_staff_see_only_their_office_and_city_staff_see_all(personas):
+    from accounts.models import Role
+
+    clerk = personas[(Role.CLERK, "luoding")]
+    assert [o.slug for o in Office.objects.visible_to(clerk)] == ["luoding"]
+    assert Office.objects.visible_to(personas["city"]).count() == 6
+    # A reviewer at the city office handles city-level matters but is not city staff: own office only.
+    assert [o.slug for o in Office.objects.visible_to(personas[(Role.REVIEWER, "city")])] == ["city"]
+
+
+def test_anonymous_and_officeless_users_see_no_office(db, make_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not Office.objects.visible_to(AnonymousUser()).exists()
+    assert not Office.objects.visible_to(make_user("nobody")).exists()

@@ -1,0 +1,25 @@
+from django.core.management import call_command
+
+from accounts.models import Office, Role, User
+
+
+def test_seed_demo_creates_every_demo_user_idempotently(db, capsys):
+    call_command("seed_demo", password="demo-pass-2026")
+    call_command("seed_demo", password="demo-pass-2026")
+    expected = {"admin", "city"}
+    expected |= {f"{kind}-{office.slug}" for office in Office.objects.all() for kind in ("clerk", "reviewer")}
+    expected |= {f"lawyer-{n}" for n in range(1, 13)} | {f"peer-{n}" for n in range(1, 5)}
+    assert set(User.objects.values_list("username", flat=True)) == expected
+
+    luoding_clerk = User.objects.get(username="clerk-luoding")
+    assert luoding_clerk.office.name == "罗定市法律援助处"
+    assert luoding_clerk.roles == {Role.CLERK}
+    assert luoding_clerk.check_password("demo-pass-2026")
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="city").sees_all_offices
+    # Handlers cover every county; peer reviewers come from four different counties.
+    lawyer_offices = set(User.objects.filter(username__startswith="lawyer-").values_list("office__slug", flat=True))
+    assert {"yuncheng", "yunan", "luoding", "xinxing", "yunnan"} <= lawyer_offices
+    peer_offices = User.objects.filter(username__startswith="peer-").values_list("office__slug", flat=True)
+    assert len(set(peer_offices)) == 4
+    assert "clerk-luoding" in capsys.readouterr().out

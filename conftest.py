@@ -77,7 +77,7 @@ def personas(make_user):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(migrated_rows):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -102,8 +102,32 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def migrated_rows(django_db_setup, django_db_blocker) -> str:
+    """What the data migrations seeded (offices, groups, reference lists), serialized once.
+
+    Read before Playwright starts: its sync API runs an event loop in this thread, after which
+    Django hands the test a fresh connection object without the serialized copy it made at setup.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection._test_serialized_contents
+
+
 @pytest.fixture
-def page(browser, live_server):
+def reference_data(transactional_db, migrated_rows) -> None:
+    """Reload the migrations' rows, which the previous transactional test's flush removed."""
+    from django.db import connection
+
+    # Also hand the copy to this connection so that the flush at teardown leaves the tables empty
+    # (no post_migrate content types) for the next reload.
+    connection._test_serialized_contents = migrated_rows
+    connection.creation.deserialize_db_from_string(migrated_rows)
+
+
+@pytest.fixture
+def page(browser, live_server, reference_data):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)

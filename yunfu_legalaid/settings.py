@@ -206,8 +206,4 @@ LEGALAID_COUNT_WORKING_DAYS = env_bool("COUNT_WORKING_DAYS", default=False)
 # 补正: the applicant's time to supply missing materials before the application counts as withdrawn.
 LEGALAID_SUPPLEMENT_REPLY_DAYS = env_int("SUPPLEMENT_REPLY_DAYS", default=15)
 LEGALAID_UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = # Whether the 7/3/5/30-day limits count calendar days (the default reading of 第四十三条) or working days.
-LEGALAID_COUNT_WORKING_DAYS = env_bool("COUNT_WORKING_DAYS", default=False)
-# 补正: the applicant's time to supply missing materials before the application counts as withdrawn.
-LEGALAID_SUPPLEMENT_REPLY_DAYS = env_int("SUPPLEMENT_REPLY_DAYS", default=15)
-LEGALAID_UPLOAD_MAX_BYTES * 4
+DATA_UPLOAD_MAX_MEMORY_SIZE = LEGALAID_UPLOAD_MAX_BYTES * 4

@@ -1,0 +1,306 @@
+"""Forms only validate; saving goes through `applications.services`."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import Office
+from applications.identity import normalize_mobile, parse_id_number
+from applications.models import (
+    AgentRelation,
+    Application,
+    EconomicBasis,
+    ExemptionGround,
+    KnownAuthority,
+    Location,
+    MaterialKind,
+    ObjectionOutcome,
+    SpecialGroup,
+    UrgentGround,
+)
+from applications.services import open_duplicates
+from applications.uploads import MultipleMaterialFileField
+
+ADULT_AGE = 18
+
+UPLOAD_HELP = "PDF、JPG 或 PNG 文件，可多选，每个不超过 10 MB。"
+
+
+class ApplicationForm(forms.ModelForm):
+    """The §3 application form, shared by the online form and the clerk's walk-in form."""
+
+    id_number = forms.CharField(label="身份证号", max_length=20, help_text="18位居民身份证号码，末位X可小写。")
+    phone = forms.CharField(label="联系电话", max_length=20, help_text="11位手机号码。")
+    residence = forms.ChoiceField(
+        label="经常居住地",
+        choices=[
+            ("", "请选择"),
+            *[(loc.value, loc.label) for loc in Location if loc not in (Location.CITY_LEVEL, Location.UNKNOWN)],
+        ],
+    )
+    authority_location = forms.ChoiceField(
+        label="办案机关或争议处理机关所在地",
+        choices=[(loc.value, loc.label) for loc in Location],
+        initial=Location.UNKNOWN,
+        help_text="诉讼事项填法院、检察院、公安机关所在地；非诉讼事项填仲裁委、调解组织或事由发生地。",
+    )
+    economic_basis = forms.ChoiceField(label="经济状况", choices=EconomicBasis.choices, widget=forms.RadioSelect)
+    integrity_pledge = forms.BooleanField(
+        label="个人诚信承诺：本人承诺所述经济困难状况真实，如有虚假愿承担法律责任", required=False
+    )
+    exemption_ground = forms.ModelChoiceField(
+        label="免予核查经济困难状况的情形",
+        queryset=ExemptionGround.objects.filter(is_active=True),
+        required=False,
+        empty_label="请选择（仅选择“免予核查”时填写）",
+    )
+    special_groups = forms.ModelMultipleChoiceField(
+        label="特殊群体",
+        queryset=SpecialGroup.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    agent_relation = forms.ChoiceField(
+        label="与申请人关系", choices=[("", "请选择"), *AgentRelation.choices], required=False
+    )
+    agent_id_number = forms.CharField(label="代理申请人身份证号", max_length=20, required=False)
+    identity_files = MultipleMaterialFileField(label="身份证明", required=False, help_text=UPLOAD_HELP)
+    economic_files = MultipleMaterialFileField(
+        label="经济困难状况说明或免予核查的证明材料", required=False, help_text=UPLOAD_HELP
+    )
+    matter_files = MultipleMaterialFileField(label="与事项有关的材料", required=False, help_text=UPLOAD_HELP)
+    agent_files = MultipleMaterialFileField(
+        label="代理人身份及代理关系证明", required=False, help_text="代为申请时必须上传。" + UPLOAD_HELP
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "applicant_name",
+            "id_number",
+            "phone",
+            "household_address",
+            "residence",
+            "category",
+            "summary",
+            "opponent",
+            "authority_name",
+            "authority_location",
+            "economic_basis",
+            "integrity_pledge",
+            "exemption_ground",
+            "special_groups",
+            "agent_name",
+            "agent_relation",
+            "agent_id_number",
+        ]
+        labels = {"agent_name": "代理申请人姓名"}
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "category": forms.Select,
+            "authority_name": forms.TextInput(attrs={"list": "known-authorities"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "请选择"), *self.fields["category"].choices[1:]]
+        self.fields["authority_name"].help_text = "如：罗定市人民法院、云浮市劳动人事争议仲裁委员会。不清楚可不填。"
+        self.known_authorities = KnownAuthority.objects.all()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset("申请人", "applicant_name", "id_number", "phone", "household_address", "residence"),
+            Fieldset(
+                "申请事项",
+                "category",
+                "summary",
+                "opponent",
+                "authority_name",
+                "authority_location",
+            ),
+            Fieldset("经济状况", "economic_basis", "integrity_pledge", "exemption_ground", "special_groups"),
+            Fieldset(
+                "代为申请（申请人未满18周岁的，由法定代理人或近亲属代为申请）",
+                "agent_name",
+                "agent_relation",
+                "agent_id_number",
+            ),
+            Fieldset("申请材料", "identity_files", "economic_files", "matter_files", "agent_files"),
+        )
+
+    def clean_id_number(self) -> str:
+        id_card = parse_id_number(self.cleaned_data["id_number"], today=timezone.localdate())
+        self.id_card = id_card
+        return id_card.value
+
+    def clean_phone(self) -> str:
+        return normalize_mobile(self.cleaned_data["phone"])
+
+    def clean_agent_id_number(self) -> str:
+        raw = self.cleaned_data.get("agent_id_number", "")
+        return parse_id_number(raw, today=timezone.localdate()).value if raw.strip() else ""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        errors: dict[str, str] = {}
+        if data.get("economic_basis") == EconomicBasis.HARDSHIP and not data.get("integrity_pledge"):
+            errors["integrity_pledge"] = "申请人经济困难的，须签署个人诚信承诺。"
+        if data.get("economic_basis") == EconomicBasis.EXEMPT:
+            if not data.get("exemption_ground"):
+                errors["exemption_ground"] = "请选择免予核查经济困难状况的情形。"
+            if not data.get("economic_files") and self.requires_proof_upload:
+                errors["economic_files"] = "免予核查经济困难状况的，请上传相应证明材料。"
+        id_card = getattr(self, "id_card", None)
+        agent_given = any(data.get(f) for f in ("agent_name", "agent_relation", "agent_id_number"))
+        is_minor = id_card is not None and id_card.age_on(timezone.localdate()) < ADULT_AGE
+        if is_minor or agent_given:
+            prefix = "申请人未满18周岁，须由法定代理人或近亲属代为申请：" if is_minor else ""
+            if not data.get("agent_name"):
+                errors["agent_name"] = prefix + "请填写代理申请人姓名。"
+            if not data.get("agent_relation"):
+                errors["agent_relation"] = prefix + "请选择与申请人的关系。"
+            if not data.get("agent_id_number") and "agent_id_number" not in self.errors:
+                errors["agent_id_number"] = prefix + "请填写代理申请人身份证号。"
+            if not data.get("agent_files") and self.requires_proof_upload:
+                errors["agent_files"] = prefix + "请上传代理人身份及代理关系证明。"
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return data
+
+    # Online applicants must upload proof; a clerk at the window sees the papers and may record
+    # them as missing instead (and send the one-time 补正 notice).
+    requires_proof_upload = True
+
+    def service_data(self) -> dict:
+        """The model fields for `services.submit_application` (birth date and sex from the ID)."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["birth_date"] = self.id_card.birth_date
+        data["sex"] = self.id_card.sex
+        return data
+
+    def uploads(self) -> dict[str, list]:
+        return {
+            MaterialKind.IDENTITY: self.cleaned_data.get("identity_files") or [],
+            MaterialKind.ECONOMIC: self.cleaned_data.get("economic_files") or [],
+            MaterialKind.MATTER: self.cleaned_data.get("matter_files") or [],
+            MaterialKind.AGENT: self.cleaned_data.get("agent_files") or [],
+        }
+
+
+class WalkInApplicationForm(ApplicationForm):
+    """The clerk's form: same fields; the 受理点 is the clerk's office; duplicates need a reason."""
+
+    requires_proof_upload = False
+    duplicate_reason = forms.CharField(
+        label="重复申请说明",
+        required=False,
+        max_length=200,
+        help_text="同一申请人已有同类未办结申请时，须写明再次登记的理由。",
+    )
+
+    def __init__(self, *args, receiving_office: Office, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.receiving_office = receiving_office
+        self.duplicates: list[Application] = []
+        self.helper.layout.insert(0, Fieldset(f"受理点：{receiving_office.name}"))
+        self.helper.layout.append(Fieldset("重复申请", "duplicate_reason"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("id_number") and data.get("category"):
+            self.duplicates = open_duplicates(id_number=data["id_number"], category=data["category"])
+        if self.duplicates and not data.get("duplicate_reason", "").strip():
+            numbers = "、".join(
+                f"{a.number}（{a.responsible_office.name}，{a.get_status_display()}）" for a in self.duplicates
+            )
+            self.add_error("duplicate_reason", f"该申请人已有同类未办结申请：{numbers}。如确需再次登记，请写明理由。")
+        return data
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        data["duplicate_reason"] = self.cleaned_data.get("duplicate_reason", "").strip()
+        return data
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label="申请编号", max_length=20, help_text="如 YF-2026-000123")
+    id_last6 = forms.CharField(label="身份证号后六位", min_length=6, max_length=6)
+
+    def clean_number(self) -> str:
+        return self.cleaned_data["number"].strip().upper()
+
+    def clean_id_last6(self) -> str:
+        return self.cleaned_data["id_last6"].strip().upper()
+
+
+class SupplementUploadForm(forms.Form):
+    files = MultipleMaterialFileField(label="补正材料", help_text=UPLOAD_HELP)
+
+
+class SupplementRequestForm(forms.Form):
+    items = forms.MultipleChoiceField(
+        label="需补正的材料", required=False, widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+    other_items = forms.CharField(
+        label="其他需补正的材料", required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="每行一项。"
+    )
+    note = forms.CharField(label="补充说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, suggested: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(item, item) for item in suggested]
+        self.fields["items"].initial = suggested
+
+    def all_items(self) -> list[str]:
+        return [*self.cleaned_data["items"], *self.cleaned_data["other_items"].splitlines()]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("items") and not data.get("other_items", "").strip():
+            raise ValidationError("请至少列明一项需要补正的材料。")
+        return data
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(label="不予法律援助的理由", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RerouteForm(forms.Form):
+    to_office = forms.ModelChoiceField(label="新的承办机构", queryset=Office.objects.all())
+    reason = forms.CharField(label="变更理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UrgentForm(forms.Form):
+    ground = forms.ChoiceField(label="先行提供的情形", choices=UrgentGround.choices, widget=forms.RadioSelect)
+
+
+class TransferOutForm(forms.Form):
+    destination = forms.CharField(label="转交的市外法律援助机构", max_length=150)
+
+
+class ObjectionForm(forms.Form):
+    received_on = forms.DateField(label="收到异议日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reasons = forms.CharField(label="异议理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ObjectionDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="司法局审查结果",
+        choices=[
+            (ObjectionOutcome.UPHELD, ObjectionOutcome.UPHELD.label),
+            (ObjectionOutcome.CORRECTED, ObjectionOutcome.CORRECTED.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="决定说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, help_text="姓名、申请编号或身份证号后六位")
+    status = forms.ChoiceField(label="状态", required=False)

@@ -1,0 +1,468 @@
+"""The 市域通办 intake (SPEC §3): applications, their materials, 补正 requests and objections.
+
+State changes live in `applications.services`; this module holds the data, the scoping query and
+the derived facts (deadlines, what is missing) that views and reports read.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Office, Role
+from applications.identity import IdNumber, mask_phone
+from deadlines import calendar
+
+REVIEW_DAYS = 7  # 法律援助法 第四十三条
+OBJECTION_DAYS = 5  # 法律援助法 第四十九条
+
+
+class MatterCategory(models.TextChoices):
+    CRIMINAL = "criminal", "刑事"
+    CIVIL = "civil", "民事"
+    ADMINISTRATIVE = "administrative", "行政"
+    LABOUR = "labour", "劳动争议"
+    STATE_COMPENSATION = "state_compensation", "国家赔偿"
+
+
+class Location(models.TextChoices):
+    """Where an authority sits or a person lives. County values are the offices' division codes."""
+
+    CITY_LEVEL = "445300", "云浮市（市级机关）"
+    YUNCHENG = "445302", "云城区"
+    YUNAN = "445303", "云安区"
+    LUODING = "445381", "罗定市"
+    XINXING = "445321", "新兴县"
+    YUNNAN = "445322", "郁南县"
+    OUTSIDE = "outside", "云浮市外"
+    UNKNOWN = "unknown", "不清楚"
+
+
+COUNTY_LOCATIONS = [Location.YUNCHENG, Location.YUNAN, Location.LUODING, Location.XINXING, Location.YUNNAN]
+RESIDENCE_CHOICES = [(loc.value, loc.label) for loc in [*COUNTY_LOCATIONS, Location.OUTSIDE]]
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", "网上申请"
+    WALK_IN = "walk_in", "窗口申请"
+
+
+class EconomicBasis(models.TextChoices):
+    HARDSHIP = "hardship", "经济困难（已签署个人诚信承诺）"
+    EXEMPT = "exempt", "免予核查经济困难状况"
+
+
+class AgentRelation(models.TextChoices):
+    GUARDIAN = "guardian", "法定代理人"
+    SPOUSE = "spouse", "配偶"
+    PARENT = "parent", "父母"
+    CHILD = "child", "子女"
+    SIBLING = "sibling", "兄弟姐妹"
+    GRANDPARENT = "grandparent", "祖父母、外祖父母"
+    GRANDCHILD = "grandchild", "孙子女、外孙子女"
+
+
+class UrgentGround(models.TextChoices):
+    """先行提供法律援助的情形（法律援助法 第四十四条）."""
+
+    DEADLINE = "deadline", "距法定时效或期限届满不足七日，需要及时提起诉讼或者申请仲裁、行政复议"
+    PRESERVATION = "preservation", "需要立即申请财产保全、证据保全或者先予执行"
+    OTHER = "other", "法律、法规、规章规定的其他情形"
+
+
+class Status(models.TextChoices):
+    PENDING_REVIEW = "pending_review", "待审查"
+    AWAITING_SUPPLEMENT = "awaiting_supplement", "待补正"
+    APPROVED = "approved", "准予法律援助"
+    REFUSED = "refused", "不予法律援助"
+    WITHDRAWN = "withdrawn", "视为撤回"
+    TRANSFERRED_OUT = "transferred_out", "已转交市外机构"
+
+
+OPEN_STATUSES = [Status.PENDING_REVIEW, Status.AWAITING_SUPPLEMENT]
+
+
+class ExemptionGround(models.Model):
+    """A reason the economic check is skipped (第四十二条) or not required at all (第三十二条)."""
+
+    article = models.PositiveSmallIntegerField("法律援助法条款", choices=[(32, "第三十二条"), (42, "第四十二条")])
+    name = models.CharField("情形", max_length=120, unique=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = "免予经济困难审查情形"
+        verbose_name_plural = "免予经济困难审查情形"
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{'三十二' if self.article == 32 else '四十二'}条）"
+
+
+class SpecialGroup(models.Model):
+    name = models.CharField("特殊群体", max_length=20, unique=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = "特殊群体"
+        verbose_name_plural = "特殊群体"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MaterialKind(models.TextChoices):
+    IDENTITY = "identity", "身份证明"
+    ECONOMIC = "economic", "经济困难状况说明或承诺"
+    MATTER = "matter", "与事项有关的材料"
+    AGENT = "agent", "代理人身份及关系证明"
+    SUPPLEMENT = "supplement", "补正材料"
+
+
+class ChecklistItem(models.Model):
+    """What an application of one 事项类别 must carry (reference data, SPEC §3)."""
+
+    category = models.CharField("事项类别", max_length=20, choices=MatterCategory.choices)
+    kind = models.CharField("材料类型", max_length=20, choices=MaterialKind.choices)
+    description = models.CharField("说明", max_length=200)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["category", "sort_order"]
+        verbose_name = "申请材料清单"
+        verbose_name_plural = "申请材料清单"
+        constraints = [
+            models.UniqueConstraint(fields=["category", "kind"], name="checklist_unique_kind"),
+            models.CheckConstraint(condition=Q(category__in=MatterCategory.values), name="checklist_category_valid"),
+            models.CheckConstraint(condition=Q(kind__in=MaterialKind.values), name="checklist_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}：{self.get_kind_display()}"
+
+
+class KnownAuthority(models.Model):
+    """Courts, procuratorates, police and arbitration bodies, with the place they sit (for routing)."""
+
+    name = models.CharField("机关名称", max_length=60, unique=True)
+    location = models.CharField("所在地", max_length=10, choices=Location.choices)
+
+    class Meta:
+        ordering = ["location", "name"]
+        verbose_name = "办案机关/争议处理机关"
+        verbose_name_plural = "办案机关/争议处理机关"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NumberSequence(models.Model):
+    """A locked counter row: gap-free numbers per kind, scope and year (STYLE practice 7)."""
+
+    kind = models.CharField(max_length=20)
+    scope = models.CharField(max_length=20, blank=True, help_text="空 = 全市统一编号；否则为机构代码等。")
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "scope", "year"], name="number_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.scope or '-'}/{self.year}: {self.last_value}"
+
+
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    def visible_to(self, user) -> ApplicationQuerySet:
+        """Applications the user may open: city staff all; office staff those their office is
+        responsible for or received (the receiving office keeps read access, SPEC §3)."""
+        base = self.select_related("responsible_office", "receiving_office")
+        if not user.is_authenticated:
+            return base.none()
+        if user.sees_all_offices:
+            return base
+        if not user.has_role(Role.CLERK, Role.REVIEWER) or user.office_id is None:
+            return base.none()
+        offices = Office.objects.visible_to(user)
+        return base.filter(Q(responsible_office__in=offices) | Q(receiving_office__in=offices))
+
+    def open(self) -> ApplicationQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Application(models.Model):
+    number = models.CharField("申请编号", max_length=20, unique=True)
+    channel = models.CharField("申请渠道", max_length=10, choices=Channel.choices)
+    receiving_office = models.ForeignKey(
+        Office,
+        verbose_name="受理点",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_applications",
+        help_text="窗口申请的受理机构；网上申请为空。",
+    )
+    responsible_office = models.ForeignKey(
+        Office, verbose_name="承办机构", on_delete=models.PROTECT, related_name="responsible_applications"
+    )
+    received_at = models.DateTimeField("收到申请时间", default=timezone.now)
+    # The review clock starts at the first receipt by ANY office (市域通办 never restarts it on
+    # transfer); only 责令改正 after an objection starts it again.
+    clock_started_on = models.DateField("审查期限起算日")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="受理人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    applicant_name = models.CharField("申请人姓名", max_length=40)
+    id_number = models.CharField("身份证号", max_length=18, db_index=True)
+    birth_date = models.DateField("出生日期")
+    sex = models.CharField("性别", max_length=1, choices=[("男", "男"), ("女", "女")])
+    phone = models.CharField("联系电话", max_length=11)
+    household_address = models.CharField("户籍地址", max_length=200)
+    residence = models.CharField("经常居住地", max_length=10, choices=RESIDENCE_CHOICES)
+    category = models.CharField("申请事项类别", max_length=20, choices=MatterCategory.choices)
+    summary = models.TextField("案情摘要")
+    opponent = models.CharField("对方当事人", max_length=100, blank=True)
+    authority_name = models.CharField("办案机关或争议处理机关", max_length=100, blank=True)
+    authority_location = models.CharField("办案机关或争议处理机关所在地", max_length=10, choices=Location.choices)
+    transfer_out_required = models.BooleanField(
+        "需转交市外机构", default=False, help_text="办案机关在云浮市外：照常受理，由承办机构转交，不得拒绝。"
+    )
+    routing_basis = models.CharField("确定承办机构的依据", max_length=200)
+
+    economic_basis = models.CharField("经济状况", max_length=10, choices=EconomicBasis.choices)
+    integrity_pledge = models.BooleanField("已签署个人诚信承诺", default=False)
+    exemption_ground = models.ForeignKey(
+        ExemptionGround, verbose_name="免予核查情形", on_delete=models.PROTECT, null=True, blank=True
+    )
+    special_groups = models.ManyToManyField(SpecialGroup, verbose_name="特殊群体", blank=True)
+
+    agent_name = models.CharField("代理申请人姓名", max_length=40, blank=True)
+    agent_relation = models.CharField("与申请人关系", max_length=20, choices=AgentRelation.choices, blank=True)
+    agent_id_number = models.CharField("代理申请人身份证号", max_length=18, blank=True)
+
+    duplicate_reason = models.CharField("重复申请说明", max_length=200, blank=True)
+
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING_REVIEW)
+    urgent_ground = models.CharField("先行提供情形", max_length=20, choices=UrgentGround.choices, blank=True)
+    urgent_marked_at = models.DateTimeField("先行提供时间", null=True, blank=True)
+
+    decided_on = models.DateField("决定日期", null=True, blank=True, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="决定人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_reason = models.TextField("决定理由", blank=True)
+    closed_note = models.CharField("办结说明", max_length=200, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = "法律援助申请"
+        verbose_name_plural = "法律援助申请"
+        indexes = [
+            models.Index(fields=["responsible_office", "status"], name="application_queue_idx"),
+            models.Index(fields=["responsible_office", "decided_on"], name="application_decided_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="application_status_valid"),
+            models.CheckConstraint(condition=Q(category__in=MatterCategory.values), name="application_category_valid"),
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="application_channel_valid"),
+            models.CheckConstraint(
+                condition=Q(economic_basis=EconomicBasis.HARDSHIP, integrity_pledge=True)
+                | Q(economic_basis=EconomicBasis.EXEMPT, exemption_ground__isnull=False),
+                name="application_economic_basis_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel=Channel.ONLINE) | Q(receiving_office__isnull=False),
+                name="application_walk_in_has_receiving_office",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.APPROVED) | Q(decided_on__isnull=False),
+                name="application_approved_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.applicant_name}"
+
+    # --- identity, shown masked everywhere but on the detail page -------------------------------
+    @property
+    def id_card(self) -> IdNumber:
+        return IdNumber(self.id_number)
+
+    @property
+    def masked_id_number(self) -> str:
+        return self.id_card.masked()
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def is_cross_county(self) -> bool:
+        """Received at one office for another (市域通办)."""
+        return self.receiving_office_id is not None and self.receiving_office_id != self.responsible_office_id
+
+    @property
+    def is_urgent(self) -> bool:
+        return bool(self.urgent_ground)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    # --- the review clock ------------------------------------------------------------------------
+    def paused_days(self, *, today: date | None = None) -> int:
+        """Days the clock stood still waiting for 补正 since it last started (not counted, 第四十三条)."""
+        today = today or timezone.localdate()
+        return sum(
+            calendar.count_days(request.requested_on, request.resolved_on or today)
+            for request in self.supplement_requests.all()
+            if request.requested_on >= self.clock_started_on
+        )
+
+    def review_due_on(self, *, today: date | None = None) -> date | None:
+        """The decision deadline, or None once decided or while the clock is stopped for 补正."""
+        if self.status != Status.PENDING_REVIEW:
+            return None
+        return calendar.add_days(self.clock_started_on, REVIEW_DAYS + self.paused_days(today=today))
+
+    def missing_kinds(self) -> list[str]:
+        """Checklist items of this category with no material uploaded for them."""
+        present = {material.kind for material in self.materials.all()}
+        required = ChecklistItem.objects.filter(category=self.category)
+        return [item.description for item in required if item.kind not in present]
+
+    def open_supplement_request(self) -> SupplementRequest | None:
+        return next((r for r in self.supplement_requests.all() if r.resolved_on is None), None)
+
+
+def material_upload_to(instance: Material, filename: str) -> str:
+    # The caller passes a random stored name (applications.uploads.stored_upload_name).
+    return filename
+
+
+class MaterialSource(models.TextChoices):
+    APPLICANT_ONLINE = "online", "申请人网上提交"
+    OFFICE = "office", "窗口收取"
+
+
+class Material(models.Model):
+    application = models.ForeignKey(
+        Application, verbose_name="申请", on_delete=models.CASCADE, related_name="materials"
+    )
+    kind = models.CharField("材料类型", max_length=20, choices=MaterialKind.choices)
+    file = models.FileField("文件", upload_to=material_upload_to, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=40)
+    size = models.PositiveIntegerField("大小（字节）")
+    source = models.CharField("来源", max_length=10, choices=MaterialSource.choices)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = "申请材料"
+        verbose_name_plural = "申请材料"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.original_name}"
+
+
+class SupplementRequest(models.Model):
+    """The one-time notice of everything missing (一次性告知补正, 第四十三条)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name="申请", on_delete=models.CASCADE, related_name="supplement_requests"
+    )
+    items = models.JSONField("需补正的材料", default=list)
+    note = models.TextField("补充说明", blank=True)
+    requested_on = models.DateField("告知日期")
+    reply_due_on = models.DateField("补正期限")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="告知人", on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_on = models.DateField("补正完成日期", null=True, blank=True)
+    expired = models.BooleanField("逾期未补正", default=False)
+
+    class Meta:
+        ordering = ["requested_on", "pk"]
+        verbose_name = "补正告知"
+        verbose_name_plural = "补正告知"
+
+    def __str__(self) -> str:
+        return f"{self.application.number} 补正告知 {self.requested_on:%Y-%m-%d}"
+
+
+class ObjectionOutcome(models.TextChoices):
+    PENDING = "pending", "审查中"
+    UPHELD = "upheld", "维持原决定"
+    CORRECTED = "corrected", "责令改正"
+
+
+class Objection(models.Model):
+    """An applicant's objection to a refusal, decided by the 司法局 that set up the office (第四十九条)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name="申请", on_delete=models.CASCADE, related_name="objections"
+    )
+    received_on = models.DateField("收到异议日期")
+    reasons = models.TextField("异议理由")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(
+        "审查结果", max_length=10, choices=ObjectionOutcome.choices, default=ObjectionOutcome.PENDING
+    )
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    decision_note = models.TextField("决定说明", blank=True)
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+        verbose_name = "异议"
+        verbose_name_plural = "异议"
+        constraints = [
+            models.CheckConstraint(condition=Q(outcome__in=ObjectionOutcome.values), name="objection_outcome_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.number} 异议"
+
+    @property
+    def due_on(self) -> date:
+        return calendar.add_days(self.received_on, OBJECTION_DAYS)
+
+
+class TrackingLookup(models.Model):
+    """Failed status lookups per address, for rate limiting `/track/` (SPEC §3)."""
+
+    ip_address = models.GenericIPAddressField()
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "at"], name="tracking_lookup_ip_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ip_address} {self.at:%Y-%m-%d %H:%M}"

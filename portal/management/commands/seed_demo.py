@@ -1,6 +1,14 @@
+import random
+
 from django.core.management.base import BaseCommand
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.demo import create_demo_users
+
+# Each app's demo data, in dependency order. Every step takes (rng, today, log) keyword arguments,
+# is deterministic for the same rng and today, and leaves data already seeded alone.
+DEMO_STEPS: list[str] = []
 
 
 class Command(BaseCommand):
@@ -12,6 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, password: str, seed: int, **options) -> None:
         accounts = create_demo_users(password=password)
+        rng = random.Random(seed)
+        today = timezone.localdate()
+        for step in DEMO_STEPS:
+            import_string(step)(rng=rng, today=today, log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"演示账户（密码：{password}）："))
         for account in accounts:
-            self.stdout.write(f"  {account.username:<16} {account.role:<10} {account.office}")
+            self.stdout.write(f"  {account.username:<18} {account.role:<8} {account.office}")

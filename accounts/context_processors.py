@@ -1,16 +1,20 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
+from accounts.models import Role
 from accounts.permissions import can_read_reports
 
 
 def navigation(request: HttpRequest) -> dict:
     """The navigation links the signed-in user's roles allow (templates never test roles)."""
     user = getattr(request, "user", None)
-    links: list[tuple[str, str]] = []
+    links = [("申请法律援助", reverse("applications:apply")), ("进度查询", reverse("applications:track"))]
     if user is not None and user.is_authenticated:
+        links = []
         if user.is_superuser or user.is_staff_member:
             links.append(("工作台", reverse("portal:staff_home")))
+        if user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF):
+            links.append(("申请审查", reverse("applications:queue")))
         if can_read_reports(user):
             links.append(("民生实事进度", reverse("reporting:dashboard")))
         if user.is_superuser:

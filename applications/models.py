@@ -327,20 +327,11 @@ class Application(models.Model):
         return self.status in OPEN_STATUSES
 
     # --- the review clock ------------------------------------------------------------------------
-    def paused_days(self, *, today: date | None = None) -> int:
-        """Days the clock stood still waiting for 补正 since it last started (not counted, 第四十三条)."""
-        today = today or timezone.localdate()
-        return sum(
-            calendar.count_days(request.requested_on, request.resolved_on or today)
-            for request in self.supplement_requests.all()
-            if request.requested_on >= self.clock_started_on
-        )
-
     def review_due_on(self, *, today: date | None = None) -> date | None:
         """The decision deadline, or None once decided or while the clock is stopped for 补正."""
-        if self.status != Status.PENDING_REVIEW:
-            return None
-        return calendar.add_days(self.clock_started_on, REVIEW_DAYS + self.paused_days(today=today))
+        from applications.selectors import review_due_dates
+
+        return review_due_dates([self], today=today or timezone.localdate())[self.pk]
 
     def missing_kinds(self) -> list[str]:
         """Checklist items of this category with no material uploaded for them."""

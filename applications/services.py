@@ -96,7 +96,7 @@ def can_record_objection(user, application: Application) -> bool:
     return _works_at(user, application.responsible_office_id, Role.CLERK, Role.REVIEWER)
 
 
-def _require(allowed: bool) -> None:
+def require_permission(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied("您无权对该申请进行此操作。")
 
@@ -230,7 +230,7 @@ def submit_application(
 @transaction.atomic
 def reroute(application: Application, *, to_office: Office, reason: str, by, request=None) -> Application:
     application = _locked(application)
-    _require(can_reroute(by, application))
+    require_permission(can_reroute(by, application))
     _check_move(application, "reroute")
     if not reason.strip():
         raise ValidationError({"reason": "请写明变更承办机构的理由。"})
@@ -256,7 +256,7 @@ def reroute(application: Application, *, to_office: Office, reason: str, by, req
 def mark_urgent(application: Application, *, ground: str, by, request=None) -> Application:
     """先行提供 (第四十四条): the work may start before the review is complete."""
     application = _locked(application)
-    _require(can_mark_urgent(by, application))
+    require_permission(can_mark_urgent(by, application))
     _check_move(application, "mark_urgent")
     if ground not in UrgentGround.values:
         raise ValidationError({"ground": "请选择先行提供的情形。"})
@@ -280,7 +280,7 @@ def request_supplement(
 ) -> SupplementRequest:
     """One notice listing everything missing; the review clock stops until the materials arrive."""
     application = _locked(application)
-    _require(can_handle_materials(by, application))
+    require_permission(can_handle_materials(by, application))
     _check_move(application, "request_supplement")
     items = [item.strip() for item in items if item.strip()]
     if not items:
@@ -314,7 +314,7 @@ def receive_supplement(
     """The missing materials arrived (on /track/ or at any office): the clock runs again."""
     application = _locked(application)
     if by is not None and by.is_authenticated:
-        _require(can_handle_materials(by, application) or _works_at(by, by.office_id, Role.CLERK))
+        require_permission(can_handle_materials(by, application) or _works_at(by, by.office_id, Role.CLERK))
     _check_move(application, "receive_supplement")
     files = list(files)
     if not files:
@@ -372,7 +372,7 @@ def _set_status(application: Application, status: str, *, by, request=None, note
 def approve(application: Application, *, by, request=None, today: date | None = None) -> Application:
     """准予法律援助. The matter counts in the month of this date (SPEC §7)."""
     application = _locked(application)
-    _require(can_decide(by, application))
+    require_permission(can_decide(by, application))
     _check_move(application, "approve")
     application.decided_on = today or timezone.localdate()
     application.decided_by = by
@@ -386,7 +386,7 @@ def approve(application: Application, *, by, request=None, today: date | None = 
 @transaction.atomic
 def refuse(application: Application, *, reason: str, by, request=None, today: date | None = None) -> Application:
     application = _locked(application)
-    _require(can_decide(by, application))
+    require_permission(can_decide(by, application))
     _check_move(application, "refuse")
     if not reason.strip():
         raise ValidationError({"reason": "不予法律援助必须写明理由。"})
@@ -407,7 +407,7 @@ def refuse(application: Application, *, reason: str, by, request=None, today: da
 @transaction.atomic
 def transfer_out(application: Application, *, destination: str, by, request=None) -> Application:
     application = _locked(application)
-    _require(can_decide(by, application))
+    require_permission(can_decide(by, application))
     _check_move(application, "transfer_out")
     if not destination.strip():
         raise ValidationError({"destination": "请写明转交的市外法律援助机构。"})
@@ -422,7 +422,7 @@ def transfer_out(application: Application, *, destination: str, by, request=None
 @transaction.atomic
 def register_objection(application: Application, *, reasons: str, received_on: date, by, request=None) -> Objection:
     application = _locked(application)
-    _require(can_record_objection(by, application))
+    require_permission(can_record_objection(by, application))
     _check_move(application, "register_objection")
     if application.objections.filter(outcome=ObjectionOutcome.PENDING).exists():
         raise TransitionError("该申请已有尚未审查完毕的异议。")
@@ -443,7 +443,7 @@ def decide_objection(objection: Objection, *, outcome: str, note: str, decided_o
     seven-day clock from the day of the order."""
     objection = Objection.objects.select_for_update().select_related("application").get(pk=objection.pk)
     application = _locked(objection.application)
-    _require(can_record_objection(by, application))
+    require_permission(can_record_objection(by, application))
     if objection.outcome != ObjectionOutcome.PENDING:
         raise TransitionError("该异议已有审查结果。")
     if outcome not in (ObjectionOutcome.UPHELD, ObjectionOutcome.CORRECTED):

@@ -1,0 +1,505 @@
+"""Intake views: thin. Each fetches through the scope, validates with a form, calls one service,
+adds a message and redirects."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from applications import services
+from applications.forms import (
+    ApplicationForm,
+    ObjectionDecisionForm,
+    ObjectionForm,
+    QueueFilterForm,
+    RefuseForm,
+    RerouteForm,
+    SupplementRequestForm,
+    SupplementUploadForm,
+    TrackForm,
+    TransferOutForm,
+    UrgentForm,
+    WalkInApplicationForm,
+)
+from applications.models import Application, Material, Objection, ObjectionOutcome, Status, TrackingLookup
+from applications.selectors import due_flag, queue_for, review_due_dates
+from audit.models import AuditAction
+from audit.services import record
+
+INTAKE_ROLES = (Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)
+TRACK_SESSION_KEY = "tracked_application"
+SUBMITTED_SESSION_KEY = "submitted_application"
+TRACK_FAILURES_PER_HOUR = 10
+LETTERS = {
+    "approval": ("applications/letters/approval.html", {Status.APPROVED}),
+    "refusal": ("applications/letters/refusal.html", {Status.REFUSED}),
+    "supplement": ("applications/letters/supplement.html", None),
+}
+
+
+# --- citizens ------------------------------------------------------------------------------------
+def apply(request: HttpRequest) -> HttpResponse:
+    form = ApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        application = _submit(request, form, receiving_office=None)
+        if application is not None:
+            request.session[SUBMITTED_SESSION_KEY] = application.pk
+            request.session[TRACK_SESSION_KEY] = application.pk
+            return redirect("applications:apply_submitted")
+    return render(request, "applications/apply.html", {"form": form})
+
+
+def _submit(request: HttpRequest, form: ApplicationForm, *, receiving_office) -> Application | None:
+    try:
+        return services.submit_application(
+            data=form.service_data(),
+            uploads=form.uploads(),
+            receiving_office=receiving_office,
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as error:
+        _add_errors(form, error)
+        return None
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def apply_submitted(request: HttpRequest) -> HttpResponse:
+    application = get_object_or_404(Application, pk=request.session.get(SUBMITTED_SESSION_KEY) or 0)
+    return render(
+        request,
+        "applications/apply_submitted.html",
+        {"application": application, "due_on": application.review_due_on()},
+    )
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ip = _client_ip(request)
+        recent = TrackingLookup.objects.filter(ip_address=ip, at__gte=timezone.now() - timedelta(hours=1))
+        if recent.count() >= TRACK_FAILURES_PER_HOUR:
+            form.add_error(None, "查询失败次数过多，请一小时后再试，或拨打 12348 咨询。")
+        else:
+            application = Application.objects.filter(
+                number=form.cleaned_data["number"], id_number__endswith=form.cleaned_data["id_last6"]
+            ).first()
+            if application is not None:
+                request.session[TRACK_SESSION_KEY] = application.pk
+                return redirect("applications:track_status")
+            TrackingLookup.objects.create(ip_address=ip)
+            # The same words whether the number exists or not: a wrong pair reveals nothing.
+            form.add_error(None, "未查询到匹配的申请，请核对申请编号和身份证号后六位。")
+    return render(request, "applications/track.html", {"form": form})
+
+
+def _client_ip(request: HttpRequest) -> str:
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or "0.0.0.0"
+
+
+def _tracked(request: HttpRequest) -> Application:
+    pk = request.session.get(TRACK_SESSION_KEY)
+    if not pk:
+        raise Http404
+    return get_object_or_404(Application.objects.select_related("responsible_office", "receiving_office"), pk=pk)
+
+
+def track_status(request: HttpRequest) -> HttpResponse:
+    try:
+        application = _tracked(request)
+    except Http404:
+        return redirect("applications:track")
+    context = _status_context(application)
+    context["upload_form"] = SupplementUploadForm() if application.status == Status.AWAITING_SUPPLEMENT else None
+    return render(request, "applications/track_status.html", context)
+
+
+def _status_context(application: Application) -> dict:
+    today = timezone.localdate()
+    due_on = application.review_due_on(today=today)
+    return {
+        "application": application,
+        "due_on": due_on,
+        "due_flag": due_flag(due_on, today=today),
+        "supplement": application.open_supplement_request(),
+        "supplements": list(application.supplement_requests.all()),
+        "objections": list(application.objections.all()),
+        "materials": list(application.materials.all()),
+    }
+
+
+@require_POST
+def track_supplement(request: HttpRequest) -> HttpResponse:
+    application = _tracked(request)
+    form = SupplementUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.receive_supplement(application, files=form.cleaned_data["files"], request=request)
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "补正材料已提交，审查期限恢复计算。")
+            return redirect("applications:track_status")
+    context = _status_context(application)
+    context["upload_form"] = form
+    return render(request, "applications/track_status.html", context, status=400)
+
+
+def track_material(request: HttpRequest, pk: int) -> FileResponse:
+    application = _tracked(request)
+    return _serve(get_object_or_404(Material, pk=pk, application=application), request)
+
+
+def track_letter(request: HttpRequest, kind: str) -> HttpResponse:
+    return _letter(request, _tracked(request), kind)
+
+
+def _letter(request: HttpRequest, application: Application, kind: str) -> HttpResponse:
+    if kind not in LETTERS:
+        raise Http404
+    template, statuses = LETTERS[kind]
+    supplement = next(iter(application.supplement_requests.all()), None)
+    if (statuses is not None and application.status not in statuses) or (kind == "supplement" and supplement is None):
+        raise Http404
+    return render(request, template, {"application": application, "supplement": supplement})
+
+
+def _serve(material: Material, request: HttpRequest) -> FileResponse:
+    record(AuditAction.VIEW_FILE, actor=request.user, request=request, obj=material.application, note=str(material))
+    response = FileResponse(material.file.open("rb"), content_type=material.content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{_quote(material.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+# --- staff ---------------------------------------------------------------------------------------
+def _visible(request: HttpRequest, pk: int) -> Application:
+    return get_object_or_404(Application.objects.visible_to(request.user), pk=pk)
+
+
+@role_required(*INTAKE_ROLES)
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    form.fields["status"].choices = [("", "全部"), *Status.choices]
+    filters = form.cleaned_data if form.is_valid() else {}
+    applications = queue_for(request.user, status=filters.get("status", ""), search=filters.get("q", ""))
+    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    due_dates = review_due_dates(list(page.object_list), today=today)
+    rows = [(a, due_dates[a.pk], due_flag(due_dates[a.pk], today=today)) for a in page.object_list]
+    return render(
+        request,
+        "applications/queue.html",
+        {"form": form, "page": page, "rows": rows, "can_walk_in": services.can_register_walk_in(request.user)},
+    )
+
+
+@role_required(Role.CLERK)
+def walk_in(request: HttpRequest) -> HttpResponse:
+    office = request.user.office
+    form = WalkInApplicationForm(request.POST or None, request.FILES or None, receiving_office=office)
+    if request.method == "POST" and form.is_valid():
+        application = _submit(request, form, receiving_office=office)
+        if application is not None:
+            messages.success(
+                request,
+                f"已登记申请 {application.number}，承办机构：{application.responsible_office.name}。",
+            )
+            return redirect("applications:detail", pk=application.pk)
+    return render(request, "applications/walk_in.html", {"form": form, "office": office})
+
+
+@role_required(*INTAKE_ROLES)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible(request, pk)
+    user = request.user
+    # Full ID numbers are shown only here, and every showing is on the record (SPEC §8).
+    record(AuditAction.VIEW_ID_NUMBER, actor=user, request=request, obj=application)
+    context = _status_context(application)
+    context.update(
+        {
+            "duplicates": [
+                a
+                for a in services.open_duplicates(id_number=application.id_number, category=application.category)
+                if a.pk != application.pk
+            ],
+            "missing": application.missing_kinds(),
+            "history": _history(application),
+            "can": {
+                "decide": services.can_decide(user, application) and application.status == Status.PENDING_REVIEW,
+                "supplement": services.can_handle_materials(user, application)
+                and application.status == Status.PENDING_REVIEW
+                and not context["supplements"],
+                "receive": services.can_handle_materials(user, application)
+                and application.status == Status.AWAITING_SUPPLEMENT,
+                "urgent": services.can_mark_urgent(user, application)
+                and application.is_open
+                and not application.is_urgent,
+                "reroute": services.can_reroute(user, application) and application.is_open,
+                "transfer_out": services.can_decide(user, application)
+                and application.is_open
+                and application.transfer_out_required,
+                "objection": services.can_record_objection(user, application)
+                and application.status == Status.REFUSED
+                and not any(o.outcome == ObjectionOutcome.PENDING for o in context["objections"]),
+                "decide_objection": services.can_record_objection(user, application),
+            },
+            "refuse_form": RefuseForm(),
+            "urgent_form": UrgentForm(),
+            "reroute_form": RerouteForm(),
+            "transfer_form": TransferOutForm(),
+            "objection_form": ObjectionForm(initial={"received_on": timezone.localdate()}),
+            "objection_decision_form": ObjectionDecisionForm(initial={"decided_on": timezone.localdate()}),
+            "receive_form": SupplementUploadForm(),
+        }
+    )
+    return render(request, "applications/detail.html", context)
+
+
+def _history(application: Application):
+    from audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(object_type=application._meta.label, object_id=str(application.pk)).exclude(
+        action=AuditAction.VIEW_ID_NUMBER
+    )
+
+
+def _acted(request: HttpRequest, application: Application, action, *, success: str, form=None):
+    """Run one service call; turn its refusals into messages. Returns a redirect to the detail page."""
+    try:
+        action()
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("applications:detail", pk=application.pk)
+
+
+def _form_errors(request: HttpRequest, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+@require_POST
+@role_required(Role.REVIEWER)
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible(request, pk)
+    services.require_permission(services.can_decide(request.user, application))
+    return _acted(
+        request,
+        application,
+        lambda: services.approve(application, by=request.user, request=request),
+        success="已准予法律援助。",
+    )
+
+
+@require_POST
+@role_required(Role.REVIEWER)
+def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible(request, pk)
+    services.require_permission(services.can_decide(request.user, application))
+    form = RefuseForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("applications:detail", pk=pk)
+    return _acted(
+        request,
+        application,
+        lambda: services.refuse(application, reason=form.cleaned_data["reason"], by=request.user, request=request),
+        success="已作出不予法律援助决定，可打印决定书。",
+    )
+
+
+@role_required(Role.CLERK, Role.REVIEWER)
+def request_supplement(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible(request, pk)
+    services.require_permission(services.can_handle_materials(request.user, application))
+    form = SupplementRequestForm(request.POST or None, suggested=application.missing_kinds())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_supplement(
+                application, items=form.all_items(), note=form.cleaned_data["note"], by=request.user, request=request
+            )
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            _add_errors(form, error)
+            return render(request, "applications/supplement_form.html", {"form": form, "application": application})
+        else:
+            messages.success(request, "已一次性告知补正，审查期限暂停计算。")
+        return redirect("applications:detail", pk=pk)
+    return render(request, "applications/supplement_form.html", {"form": form, "application": application})
+
+
+@role_required(*INTAKE_ROLES)
+def supplement_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    return _letter(request, _visible(request, pk), "supplement")
+
+
+@require_POST
+@role_required(Role.CLERK, Role.REVIEWER)
+def receive_supplement(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible(request, pk)
+    services.require_permission(services.can_handle_materials(request.user, application))
+    form = SupplementUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("applications:detail", pk=pk)
+    return _acted(
+        request,
+        application,
+        lambda: services.receive_supplement(
+            application, files=form.cleaned_data["files"], by=request.user, request=request
+        ),
+        success="已收到补正材料，审查期限恢复计算。",
+    )
+
+
+@require_POST
+@role_required(Role.CLERK, Role.REVIEWER)
+def mark_urgent(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible(request, pk)
+    services.require_permission(services.can_mark_urgent(request.user, application))
+    form = UrgentForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("applications:detail", pk=pk)
+    return _acted(
+        request,
+        application,
+        lambda: services.mark_urgent(application, ground=form.cleaned_data["ground"], by=request.user, request=request),
+        success="已标记先行提供法律援助，请尽快指派承办人，手续后补。",
+    )
+
+
+@require_POST
+@role_required(Role.CLERK, Role.REVIEWER)
+def reroute(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible(request, pk)
+    services.require_permission(services.can_reroute(request.user, application))
+    form = RerouteForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("applications:detail", pk=pk)
+    to_office = form.cleaned_data["to_office"]
+    response = _acted(
+        request,
+        application,
+        lambda: services.reroute(
+            application, to_office=to_office, reason=form.cleaned_data["reason"], by=request.user, request=request
+        ),
+        success=f"承办机构已变更为{to_office.name}。",
+    )
+    # After handing it to another county the user may no longer see it.
+    if not Application.objects.visible_to(request.user).filter(pk=pk).exists():
+        return redirect("applications:queue")
+    return response
+
+
+@require_POST
+@role_required(Role.REVIEWER)
+def transfer_out(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible(request, pk)
+    services.require_permission(services.can_decide(request.user, application))
+    form = TransferOutForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("applications:detail", pk=pk)
+    return _acted(
+        request,
+        application,
+        lambda: services.transfer_out(
+            application, destination=form.cleaned_data["destination"], by=request.user, request=request
+        ),
+        success="已记录转交市外法律援助机构。",
+    )
+
+
+@require_POST
+@role_required(Role.CLERK, Role.REVIEWER)
+def register_objection(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible(request, pk)
+    services.require_permission(services.can_record_objection(request.user, application))
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("applications:detail", pk=pk)
+    return _acted(
+        request,
+        application,
+        lambda: services.register_objection(
+            application,
+            reasons=form.cleaned_data["reasons"],
+            received_on=form.cleaned_data["received_on"],
+            by=request.user,
+            request=request,
+        ),
+        success="已登记异议，请转司法局审查（5日内作出决定）。",
+    )
+
+
+@require_POST
+@role_required(Role.CLERK, Role.REVIEWER)
+def decide_objection(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = get_object_or_404(
+        Objection.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
+    )
+    application = objection.application
+    services.require_permission(services.can_record_objection(request.user, application))
+    form = ObjectionDecisionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("applications:detail", pk=application.pk)
+    return _acted(
+        request,
+        application,
+        lambda: services.decide_objection(
+            objection,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+            decided_on=form.cleaned_data["decided_on"],
+            by=request.user,
+            request=request,
+        ),
+        success="已记录司法局对异议的审查结果。",
+    )
+
+
+@role_required(*INTAKE_ROLES)
+def letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    return _letter(request, _visible(request, pk), kind)
+
+
+@role_required(*INTAKE_ROLES)
+def material(request: HttpRequest, pk: int) -> FileResponse:
+    material = get_object_or_404(
+        Material.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
+    )
+    return _serve(material, request)

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from applications import services
 from applications.identity import id_check_character
@@ -65,7 +66,7 @@ def service_data(**overrides) -> dict:
         "agent_id_number": "",
     }
     data.update(overrides)
-    id_card = parse_id_number(data["id_number"], today=date.today())
+    id_card = parse_id_number(data["id_number"], today=timezone.localdate())
     data["birth_date"] = id_card.birth_date
     data["sex"] = id_card.sex
     return data

@@ -1,0 +1,128 @@
+import pytest
+
+from accounts.models import Office, Role
+from applications import services
+from applications.models import Application, Channel
+from tests.applications.factories import form_data, make_id_number, submit
+
+
+def test_clerk_registers_a_walk_in_for_another_county(client, personas):
+    client.force_login(personas[(Role.CLERK, "yuncheng")])
+    response = client.post("/staff/applications/new/", form_data())
+    application = Application.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/applications/{application.pk}/"
+    assert application.channel == Channel.WALK_IN
+    assert application.receiving_office.slug == "yuncheng"
+    assert application.responsible_office.slug == "luoding"
+    assert application.received_by == personas[(Role.CLERK, "yuncheng")]
+    assert application.is_cross_county
+
+
+def test_the_responsible_office_sees_it_and_others_do_not(client, personas):
+    application = submit(receiving_office=Office.objects.get(slug="yuncheng"), by=personas[(Role.CLERK, "yuncheng")])
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    assert application.number in client.get("/staff/applications/").content.decode()
+    client.force_login(personas[(Role.REVIEWER, "yunnan")])
+    assert application.number not in client.get("/staff/applications/").content.decode()
+    assert client.get(f"/staff/applications/{application.pk}/").status_code == 404
+    # The receiving office keeps read access but may not decide.
+    client.force_login(personas[(Role.REVIEWER, "yuncheng")])
+    page = client.get(f"/staff/applications/{application.pk}/").content.decode()
+    assert "准予法律援助" not in page
+    assert client.post(f"/staff/applications/{application.pk}/approve/").status_code == 403
+
+
+def test_duplicate_open_application_is_shown_before_saving_and_needs_a_reason(client, personas):
+    first = submit()
+    client.force_login(personas[(Role.CLERK, "luoding")])
+    response = client.post("/staff/applications/new/", form_data())
+    assert first.number in response.content.decode()
+    assert "请写明理由" in response.content.decode()
+    assert Application.objects.count() == 1
+    response = client.post("/staff/applications/new/", form_data(duplicate_reason="前一申请材料丢失，申请人要求重新登记"))
+    assert response.status_code == 302
+    assert Application.objects.count() == 2
+
+
+def test_walk_in_is_for_clerks_only(client, personas):
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    assert client.get("/staff/applications/new/").status_code == 403
+
+
+def test_queue_masks_id_numbers_and_phones(client, personas):
+    submit(id_number=make_id_number(sequence="555"))
+    client.force_login(personas[(Role.CLERK, "luoding")])
+    page = client.get("/staff/applications/").content.decode()
+    id_number = Application.objects.get().id_number
+    assert id_number not in page
+    assert f"{id_number[:6]}********{id_number[-4:]}" in page
+    assert "138****5678" in page
+
+
+def test_detail_shows_the_full_id_number_and_audits_it(client, personas):
+    from audit.models import AuditAction, AuditEntry
+
+    application = submit()
+    client.force_login(personas[(Role.CLERK, "luoding")])
+    assert application.id_number in client.get(f"/staff/applications/{application.pk}/").content.decode()
+    entry = AuditEntry.objects.get(action=AuditAction.VIEW_ID_NUMBER)
+    assert entry.actor == personas[(Role.CLERK, "luoding")]
+    assert entry.object_id == str(application.pk)
+
+
+def test_queue_search_by_name_number_and_id_tail(client, personas):
+    one = submit(applicant_name="黄小明", id_number=make_id_number(sequence="111"))
+    two = submit(applicant_name="林阿姨", id_number=make_id_number(sequence="222"))
+    client.force_login(personas[(Role.CLERK, "luoding")])
+    assert [r.number for r in _rows(client, q="黄小明")] == [one.number]
+    assert [r.number for r in _rows(client, q=two.number)] == [two.number]
+    assert [r.number for r in _rows(client, q=two.id_number[-6:])] == [two.number]
+
+
+def _rows(client, **params):
+    return [row[0] for row in client.get("/staff/applications/", params).context["rows"]]
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_queue_query_count_is_fixed(client, personas, django_assert_num_queries, count):
+    for n in range(count):
+        submit(id_number=make_id_number(sequence=f"{n + 100:03d}"))
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    # session, user, groups (roles, then cached), paginator count, the page of applications with
+    # both offices joined, their 补正 requests, the holiday overrides for every deadline on the page,
+    # the user's office (page header), and the session's sliding expiry (savepoint, update, release).
+    with django_assert_num_queries(11):
+        response = client.get("/staff/applications/")
+    assert len(response.context["rows"]) == count
+
+
+def test_reroute_needs_a_reason_and_is_audited(client, personas):
+    from audit.models import AuditAction, AuditEntry
+
+    application = submit(receiving_office=Office.objects.get(slug="yuncheng"), by=personas[(Role.CLERK, "yuncheng")])
+    client.force_login(personas[(Role.CLERK, "yuncheng")])
+    client.post(f"/staff/applications/{application.pk}/reroute/", {"to_office": Office.objects.get(slug="xinxing").pk, "reason": ""})
+    application.refresh_from_db()
+    assert application.responsible_office.slug == "luoding"
+    client.post(
+        f"/staff/applications/{application.pk}/reroute/",
+        {"to_office": Office.objects.get(slug="xinxing").pk, "reason": "事由发生地在新兴县"},
+    )
+    application.refresh_from_db()
+    assert application.responsible_office.slug == "xinxing"
+    entry = AuditEntry.objects.filter(action=AuditAction.UPDATE, object_id=str(application.pk)).get()
+    assert (entry.from_state, entry.to_state) == ("罗定市法律援助处", "新兴县法律援助处")
+
+
+def test_post_only_urls_refuse_get(client, personas):
+    application = submit()
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    for action in ("approve", "refuse", "urgent", "reroute", "objection", "supplement/receive"):
+        assert client.get(f"/staff/applications/{application.pk}/{action}/").status_code == 405
+
+
+def test_numbers_are_consecutive(db):
+    numbers = [submit(id_number=make_id_number(sequence=f"{n:03d}")).number for n in range(3)]
+    assert [int(n[-6:]) for n in numbers] == [1, 2, 3]
+    assert services.next_number(kind="application", year=int(numbers[0][3:7])) == 4

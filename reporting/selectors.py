@@ -1,0 +1,491 @@
+"""The figures of the monthly 民生实事 sheet, computed in SQL (STYLE practice 8).
+
+`build_monthly_report` is the one selector behind the dashboard, the month page, the xlsx download
+and the `monthly_report` command. It runs a fixed number of queries whatever the number of
+applications (pinned in tests/reporting/test_selectors.py) and returns plain rows and totals; the
+writers in `reporting.xlsx` and the templates only draw them.
+
+Counting rules (SPEC §7):
+* A legal-aid matter (法律援助事项) counts in the month its application was approved (准予,
+  `decided_on`), credited to the responsible office (承办机构). Approval is final — an approved
+  application never leaves that state — so the figures of a past month are the same whenever they
+  are asked for.
+* Applications received (受理) count at the receiving office in the month of `received_at` (local
+  time, Asia/Shanghai); 通办 out = received here for another office, 通办 in = received elsewhere for
+  this office. Online applications have no receiving office and count in neither.
+"""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DateField, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import Window
+from django.db.models.functions import ExtractMonth, RowNumber, TruncDate
+from django.utils import timezone
+
+from accounts.models import Office
+from applications.models import REVIEW_DAYS, Application, Status, SupplementRequest
+from deadlines import calendar
+from reporting.models import (
+    DEFAULT_CITY_TARGET,
+    DEFAULT_OFFICE_SHARES,
+    AnnualTarget,
+    MonthlySubmission,
+    SubmissionStatus,
+)
+
+ONE_DECIMAL = Decimal("0.1")
+SUBMISSION_DAY = 2  # 各地应在每月2日前填写办理情况表并报送（2022年实施方案 五（三））
+
+
+# --- the period ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Period:
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"month must be 1..12, got {self.month}")
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, self.month, month_calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    def local_bounds(self) -> tuple[datetime, datetime]:
+        """[first instant, first instant of next month) in the current time zone (Asia/Shanghai)."""
+        tz = timezone.get_current_timezone()
+        after = self.end + timedelta(days=1)
+        return (
+            datetime.combine(self.start, time.min, tzinfo=tz),
+            datetime.combine(after, time.min, tzinfo=tz),
+        )
+
+    def previous(self) -> Period:
+        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
+
+    def next(self) -> Period:
+        return Period(self.year + 1, 1) if self.month == 12 else Period(self.year, self.month + 1)
+
+    @classmethod
+    def containing(cls, day: date) -> Period:
+        return cls(day.year, day.month)
+
+
+def submission_deadline(period: Period) -> date:
+    """The 2nd of the next month, moved to the next working day when it is a holiday (民法典
+    第二百零三条). Counted in calendar days whatever LEGALAID_COUNT_WORKING_DAYS says: the plan fixes
+    a calendar date, not a period of working days. One query (the holiday overrides)."""
+    return calendar.add_days(period.end, SUBMISSION_DAY, working_days=False)
+
+
+def pace(target: int, period: Period) -> Decimal:
+    """Where a straight line from 0 on 1 January to the target on 31 December stands at month end."""
+    days_in_year = 366 if month_calendar.isleap(period.year) else 365
+    elapsed = period.end.timetuple().tm_yday
+    return (Decimal(target) * elapsed / days_in_year).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+# --- targets -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Targets:
+    year: int
+    city: int
+    by_office: dict[int, int]
+    is_default: bool
+
+
+def targets_for(year: int, offices: Iterable[Office]) -> Targets:
+    """The year's targets as city staff set them, or the default split (models.DEFAULT_OFFICE_SHARES)
+    while they have not. Two queries."""
+    annual = AnnualTarget.objects.filter(year=year).first()
+    if annual is None:
+        by_office = {office.pk: DEFAULT_OFFICE_SHARES.get(office.code, 0) for office in offices}
+        return Targets(year, DEFAULT_CITY_TARGET, by_office, True)
+    by_office = dict(annual.offices.values_list("office_id", "target"))
+    return Targets(year, annual.city_target, by_office, False)
+
+
+# --- figures of modules that are still being built ---------------------------------------------
+@dataclass(frozen=True)
+class ModuleFigure:
+    """A figure owned by another module (cases, quality, subsidy, publicity).
+
+    `compute(period, office_ids)` returns {office_id: value} with ONE aggregate query, or None while
+    the module does not exist yet — the sheet then shows 0 with `note`. Filling a figure in when its
+    module lands is writing that one function.
+    """
+
+    key: str
+    label: str
+    note: str
+    compute: Callable[[Period, list[int]], dict[int, Decimal | int] | None]
+    is_rate: bool = False
+    is_money: bool = False
+
+
+def _not_yet(period: Period, office_ids: list[int]) -> None:
+    return None
+
+
+CASES_NOTE = "（案件管理模块上线后自动统计）"
+QUALITY_NOTE = "（同行评估模块上线后自动统计）"
+FOLLOW_UP_NOTE = "（回访模块上线后自动统计）"
+PUBLICITY_NOTE = "（宣传活动登记模块上线后自动统计）"
+SUBSIDY_NOTE = "（补贴模块上线后自动统计）"
+
+MODULE_FIGURES: list[ModuleFigure] = [
+    ModuleFigure("cases_closed", "本月结案", CASES_NOTE, _not_yet),
+    ModuleFigure("peer_reviews", "同行评估（件）", QUALITY_NOTE, _not_yet),
+    ModuleFigure("good_rate", "优良率（%）", QUALITY_NOTE, _not_yet, is_rate=True),
+    ModuleFigure("follow_ups", "回访（件）", FOLLOW_UP_NOTE, _not_yet),
+    ModuleFigure("satisfaction", "满意率（%）", FOLLOW_UP_NOTE, _not_yet, is_rate=True),
+    ModuleFigure("publicity_events", "宣传活动（场）", PUBLICITY_NOTE, _not_yet),
+    ModuleFigure("people_reached", "受众（人次）", PUBLICITY_NOTE, _not_yet),
+    ModuleFigure("subsidy_computed", "核定补贴（元）", SUBSIDY_NOTE, _not_yet, is_money=True),
+    ModuleFigure("subsidy_paid", "发放补贴（元）", SUBSIDY_NOTE, _not_yet, is_money=True),
+]
+
+
+# --- the rows ------------------------------------------------------------------------------------
+class SubmissionState:
+    """How an office's sheet for the month stands, as the city sees it."""
+
+    NOT_REQUIRED = "not_required"  # the city office compiles the sheet; it does not report to itself
+    ON_TIME = "on_time"
+    LATE = "late"
+    RETURNED = "returned"
+    MISSING = "missing"  # past the deadline and nothing submitted: flagged to the city
+    NOT_DUE = "not_due"
+
+    LABELS = {
+        NOT_REQUIRED: "市级汇总",
+        ON_TIME: "已报送",
+        LATE: "已报送（逾期）",
+        RETURNED: "已退回修改",
+        MISSING: "未报送（已逾期）",
+        NOT_DUE: "未报送",
+    }
+    FLAGGED = {LATE, MISSING}
+
+
+@dataclass
+class Row:
+    """One office (or the 合计 line) for one month."""
+
+    name: str
+    office: Office | None
+    target: int
+    by_month: list[int]  # approved matters in months 1..M
+    received: int = 0
+    cross_out: int = 0
+    routed_in: int = 0
+    median_days: Decimal | None = None
+    overdue: int = 0
+    modules: dict[str, Decimal | int] = field(default_factory=dict)
+    submission: MonthlySubmission | None = None
+    submission_state: str = SubmissionState.NOT_REQUIRED
+    pace: Decimal = Decimal(0)
+
+    @property
+    def matters_month(self) -> int:
+        return self.by_month[-1] if self.by_month else 0
+
+    @property
+    def matters_ytd(self) -> int:
+        return sum(self.by_month)
+
+    @property
+    def completion(self) -> Decimal | None:
+        return percent(self.matters_ytd, self.target)
+
+    @property
+    def pace_percent(self) -> Decimal | None:
+        return percent(self.pace, self.target)
+
+    @property
+    def behind_pace(self) -> bool:
+        return self.matters_ytd < self.pace
+
+    @property
+    def submission_label(self) -> str:
+        return SubmissionState.LABELS[self.submission_state]
+
+    @property
+    def submission_flagged(self) -> bool:
+        return self.submission_state in SubmissionState.FLAGGED
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    month: int
+    matters: int
+    cumulative: int
+    pace: Decimal
+
+
+@dataclass
+class MonthlyReport:
+    period: Period
+    rows: list[Row]
+    total: Row
+    targets: Targets
+    deadline: date
+    today: date
+    covers_all_offices: bool
+
+    @property
+    def cumulative(self) -> list[MonthPoint]:
+        points, running = [], 0
+        for index, matters in enumerate(self.total.by_month, start=1):
+            running += matters
+            points.append(MonthPoint(index, matters, running, pace(self.total.target, Period(self.period.year, index))))
+        return points
+
+    @property
+    def county_rows(self) -> list[Row]:
+        return [row for row in self.rows if row.office is not None and not row.office.is_city]
+
+    @property
+    def flagged_rows(self) -> list[Row]:
+        return [row for row in self.rows if row.submission_flagged]
+
+
+# --- the queries ---------------------------------------------------------------------------------
+def _matters_by_month(period: Period, office_ids: list[int]) -> dict[int, list[int]]:
+    """Approved matters per responsible office and month, January to the period's month."""
+    rows = (
+        Application.objects.filter(
+            status=Status.APPROVED,
+            responsible_office_id__in=office_ids,
+            decided_on__gte=date(period.year, 1, 1),
+            decided_on__lte=period.end,
+        )
+        .annotate(month=ExtractMonth("decided_on"))
+        .order_by()
+        .values_list("responsible_office_id", "month")
+        .annotate(n=Count("pk"))
+    )
+    result = {office_id: [0] * period.month for office_id in office_ids}
+    for office_id, month, n in rows:
+        result[office_id][month - 1] = n
+    return result
+
+
+def _received(period: Period, office_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(received at the office, of which for another office) in the month."""
+    start, after = period.local_bounds()
+    rows = (
+        Application.objects.filter(receiving_office_id__in=office_ids, received_at__gte=start, received_at__lt=after)
+        .order_by()
+        .values_list("receiving_office_id")
+        .annotate(
+            n=Count("pk"),
+            out=Count("pk", filter=~Q(responsible_office_id=F("receiving_office_id"))),
+        )
+    )
+    return {office_id: (n, out) for office_id, n, out in rows}
+
+
+def _routed_in(period: Period, office_ids: list[int]) -> dict[int, int]:
+    start, after = period.local_bounds()
+    rows = (
+        Application.objects.filter(
+            responsible_office_id__in=office_ids,
+            receiving_office__isnull=False,
+            received_at__gte=start,
+            received_at__lt=after,
+        )
+        .exclude(receiving_office_id=F("responsible_office_id"))
+        .order_by()
+        .values_list("responsible_office_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
+def _median_days(period: Period, office_ids: list[int], *, per_office: bool) -> dict[int | None, Decimal]:
+    """Median days from receipt (local date) to decision, over the decisions (准予 and 不予) of the
+    month. Portable SQL: number each office's decisions by duration with a window function and keep
+    the middle one (odd count) or two (even count); only those ≤ 2 rows per office come back."""
+    days = ExpressionWrapper(F("decided_on") - TruncDate("received_at"), output_field=DurationField())
+    partition = [F("responsible_office_id")] if per_office else None
+    rows = (
+        Application.objects.filter(
+            responsible_office_id__in=office_ids,
+            status__in=[Status.APPROVED, Status.REFUSED],
+            decided_on__gte=period.start,
+            decided_on__lte=period.end,
+        )
+        .annotate(
+            days=days,
+            position=Window(RowNumber(), partition_by=partition, order_by=[days.asc(), F("pk").asc()]),
+            count=Window(Count("pk"), partition_by=partition),
+        )
+        .filter(Q(position=(F("count") + 1) / 2) | Q(position=(F("count") + 2) / 2))
+        .order_by()
+        .values_list("responsible_office_id", "days")
+    )
+    middle: dict[int | None, list[timedelta]] = defaultdict(list)
+    for office_id, duration in rows:
+        middle[office_id if per_office else None].append(duration)
+    return {
+        key: (Decimal(sum(d.days for d in values)) / len(values)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+        for key, values in middle.items()
+    }
+
+
+def _overdue_at_month_end(period: Period, office_ids: list[int]) -> dict[int, int]:
+    """Applications whose 7-day review period (第四十三条) had run out at month end, undecided then.
+
+    The rule, in SQL: received by month end; not decided by month end (no decision, or decided
+    later); not withdrawn or transferred out; the clock not stopped for 补正 at month end; and
+    clock start + 7 days + the days spent waiting for 补正 (at most one notice, 一次性告知) earlier
+    than the last day of the month.
+
+    One approximation, documented for the city: the deadline's roll-forward past a holiday
+    (第二百零三条, which `Application.review_due_on` applies) is not made here, so an application
+    whose seventh day fell on a holiday just before month end may be counted although its deadline
+    moved to a working day after it. Counting in working days (LEGALAID_COUNT_WORKING_DAYS) is not
+    reproduced either: the count is in calendar days, the default setting.
+    """
+    end = period.end
+    latest_start = end - timedelta(days=REVIEW_DAYS)  # clock + 7 + paused < end ⟺ (latest_start - clock) > paused
+    supplement = SupplementRequest.objects.filter(
+        application=OuterRef("pk"), requested_on__gte=OuterRef("clock_started_on"), requested_on__lte=end
+    ).order_by("requested_on")
+    rows = (
+        Application.objects.filter(responsible_office_id__in=office_ids, clock_started_on__lte=end)
+        .filter(Q(decided_on__isnull=True) | Q(decided_on__gt=end))
+        .exclude(status__in=[Status.WITHDRAWN, Status.TRANSFERRED_OUT])
+        .annotate(
+            paused_from=Subquery(supplement.values("requested_on")[:1], output_field=DateField()),
+            paused_until=Subquery(supplement.values("resolved_on")[:1], output_field=DateField()),
+        )
+        .annotate(
+            slack=ExpressionWrapper(Value(latest_start, DateField()) - F("clock_started_on"), DurationField()),
+            paused=ExpressionWrapper(F("paused_until") - F("paused_from"), DurationField()),
+        )
+        .filter(
+            Q(paused_from__isnull=True, clock_started_on__lt=latest_start)
+            | Q(paused_until__lte=end, slack__gt=F("paused"))
+        )
+        .order_by()
+        .values_list("responsible_office_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
+def _submission_state(office: Office, submission: MonthlySubmission | None, deadline: date, today: date) -> str:
+    if office.is_city:
+        return SubmissionState.NOT_REQUIRED
+    if submission is None:
+        return SubmissionState.MISSING if today > deadline else SubmissionState.NOT_DUE
+    if submission.status == SubmissionStatus.RETURNED:
+        return SubmissionState.RETURNED
+    if timezone.localdate(submission.submitted_at) > deadline:
+        return SubmissionState.LATE
+    return SubmissionState.ON_TIME
+
+
+# --- the builder ---------------------------------------------------------------------------------
+def build_monthly_report(
+    *, offices: Iterable[Office], year: int, month: int, today: date | None = None
+) -> MonthlyReport:
+    """Every figure of month `year`-`month` for `offices` (in SPEC §2 order) and their total.
+
+    Queries (fixed, whatever the number of applications): offices 1, targets 2, matters by month 1,
+    received 1, routed in 1, median per office 1, median overall 1, overdue 1, submissions 1,
+    holiday overrides for the deadline 1 = 11, plus one per module figure once its module exists.
+    """
+    period = Period(year, month)
+    today = today or timezone.localdate()
+    office_list = sorted(offices, key=lambda office: (office.sort_order, office.code))
+    office_ids = [office.pk for office in office_list]
+    covers_all = len(office_ids) == Office.objects.count() if office_ids else False
+
+    targets = targets_for(year, office_list)
+    matters = _matters_by_month(period, office_ids)
+    received = _received(period, office_ids)
+    routed_in = _routed_in(period, office_ids)
+    medians = _median_days(period, office_ids, per_office=True)
+    overall_median = _median_days(period, office_ids, per_office=False).get(None)
+    overdue = _overdue_at_month_end(period, office_ids)
+    module_values = {figure.key: figure.compute(period, office_ids) or {} for figure in MODULE_FIGURES}
+    submissions = {
+        submission.office_id: submission
+        for submission in MonthlySubmission.objects.filter(year=year, month=month, office_id__in=office_ids)
+    }
+    deadline = submission_deadline(period)
+
+    rows = []
+    for office in office_list:
+        target = targets.by_office.get(office.pk, 0)
+        submission = submissions.get(office.pk)
+        rows.append(
+            Row(
+                name=office.name,
+                office=office,
+                target=target,
+                by_month=matters[office.pk],
+                received=received.get(office.pk, (0, 0))[0],
+                cross_out=received.get(office.pk, (0, 0))[1],
+                routed_in=routed_in.get(office.pk, 0),
+                median_days=medians.get(office.pk),
+                overdue=overdue.get(office.pk, 0),
+                modules={figure.key: module_values[figure.key].get(office.pk, 0) for figure in MODULE_FIGURES},
+                submission=submission,
+                submission_state=_submission_state(office, submission, deadline, today),
+                pace=pace(target, period),
+            )
+        )
+
+    total_target = targets.city if covers_all else sum(row.target for row in rows)
+    total = Row(
+        name="合计",
+        office=None,
+        target=total_target,
+        by_month=[sum(row.by_month[index] for row in rows) for index in range(month)],
+        received=sum(row.received for row in rows),
+        cross_out=sum(row.cross_out for row in rows),
+        routed_in=sum(row.routed_in for row in rows),
+        median_days=overall_median,
+        overdue=sum(row.overdue for row in rows),
+        # Counts add up; a rate of the total needs the module's own numerator and denominator,
+        # which its compute function will give — until then 0 like the rows.
+        modules={
+            figure.key: 0 if figure.is_rate else sum(row.modules[figure.key] for row in rows)
+            for figure in MODULE_FIGURES
+        },
+        pace=pace(total_target, period),
+    )
+    return MonthlyReport(
+        period=period,
+        rows=rows,
+        total=total,
+        targets=targets,
+        deadline=deadline,
+        today=today,
+        covers_all_offices=covers_all,
+    )

@@ -1,0 +1,26 @@
+import random
+import time
+from datetime import date
+
+from django.core.management import call_command
+
+from applications import demo as applications_demo
+from applications.models import Application, NumberSequence, Status
+
+
+def test_demo_year_is_realistic_fast_and_idempotent(db):
+    call_command("seed_demo", password="demo-pass-2026")  # the demo users the applications name
+    lines: list[str] = []
+    started = time.monotonic()
+    applications_demo.seed(rng=random.Random(2026), today=date(2026, 11, 28), log=lines.append)
+    elapsed = time.monotonic() - started
+    assert elapsed < 30, elapsed
+    approved = Application.objects.filter(status=Status.APPROVED).count()
+    assert 2600 <= approved <= 3100
+    assert set(Application.objects.values_list("status", flat=True)) == set(Status.values)
+    numbers = sorted(Application.objects.values_list("number", flat=True))
+    assert numbers[0] == "YF-2026-000001" and numbers[-1] == f"YF-2026-{len(numbers):06d}"
+    assert NumberSequence.objects.get(kind="application", year=2026).last_value == len(numbers)
+    assert any("[" in line for line in lines)
+    applications_demo.seed(rng=random.Random(2026), today=date(2026, 11, 28), log=lines.append)
+    assert Application.objects.count() == len(numbers)

@@ -40,7 +40,9 @@ def test_duplicate_open_application_is_shown_before_saving_and_needs_a_reason(cl
     assert first.number in response.content.decode()
     assert "请写明理由" in response.content.decode()
     assert Application.objects.count() == 1
-    response = client.post("/staff/applications/new/", form_data(duplicate_reason="前一申请材料丢失，申请人要求重新登记"))
+    response = client.post(
+        "/staff/applications/new/", form_data(duplicate_reason="前一申请材料丢失，申请人要求重新登记")
+    )
     assert response.status_code == 302
     assert Application.objects.count() == 2
 
@@ -102,7 +104,10 @@ def test_reroute_needs_a_reason_and_is_audited(client, personas):
 
     application = submit(receiving_office=Office.objects.get(slug="yuncheng"), by=personas[(Role.CLERK, "yuncheng")])
     client.force_login(personas[(Role.CLERK, "yuncheng")])
-    client.post(f"/staff/applications/{application.pk}/reroute/", {"to_office": Office.objects.get(slug="xinxing").pk, "reason": ""})
+    client.post(
+        f"/staff/applications/{application.pk}/reroute/",
+        {"to_office": Office.objects.get(slug="xinxing").pk, "reason": ""},
+    )
     application.refresh_from_db()
     assert application.responsible_office.slug == "luoding"
     client.post(

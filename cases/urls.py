@@ -1,2 +1,21 @@
+from django.urls import path
+
+from cases import views
+
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list_view, name="list"),
+    path("handlers/", views.handler_list, name="handlers"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/assign/", views.assign, name="assign"),
+    path("<int:pk>/agreement/", views.record_agreement, name="record_agreement"),
+    path("<int:pk>/progress/", views.log_progress, name="log_progress"),
+    path("<int:pk>/matter-end/", views.record_matter_end, name="record_matter_end"),
+    path("<int:pk>/closure/", views.submit_closure, name="submit_closure"),
+    path("<int:pk>/closure/accept/", views.accept_closure, name="accept_closure"),
+    path("<int:pk>/closure/return/", views.return_closure, name="return_closure"),
+    path("<int:pk>/archive/", views.archive, name="archive"),
+    path("<int:pk>/terminate/", views.terminate, name="terminate"),
+    path("<int:pk>/termination-letter/", views.termination_letter, name="termination_letter"),
+    path("<int:pk>/materials/<int:material_pk>/", views.closure_material, name="closure_material"),
+]

@@ -1,0 +1,340 @@
+"""Legal-aid cases (SPEC §4): from 准予 until the file is archived or aid is terminated.
+
+Every state change lives in `cases.services`; this module holds the data, the reference lists, the
+scoping query (`Case.objects.visible_to`) and the derived deadlines that pages and the dashboard read.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Office, Role
+from applications.models import Application, MatterCategory
+
+ASSIGNMENT_DAYS = 3  # 法律援助法 第四十三条: 指派 within 3 days of the decision
+AGREEMENT_DAYS = 5  # 办理法律援助案件程序规定: 委托协议 within 5 days of assignment (confirm)
+CLOSURE_MATERIALS_DAYS = 30  # 程序规定: closure materials within 30 days of the matter's end (confirm)
+CLOSURE_REVIEW_DAYS = 30  # 程序规定: the office reviews them within 30 days of receipt (confirm)
+SENIOR_LAWYER_YEARS = 3  # 法律援助法 第二十六条: life imprisonment or death needs ≥ 3 years of practice
+ADULT_AGE = 18  # 刑事诉讼法 第二百八十六条: records of offenders under 18 are sealed
+
+
+class CaseType(models.Model):
+    """The type character of a case number (刑/民/行/劳/赔), one per 事项类别; editable reference data."""
+
+    category = models.CharField("事项类别", max_length=20, choices=MatterCategory.choices, unique=True)
+    char = models.CharField("案号类型字", max_length=4, unique=True, help_text="用于案件编号，如“民”“刑”。")
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = "案件类型"
+        verbose_name_plural = "案件类型"
+        constraints = [
+            models.CheckConstraint(condition=Q(category__in=MatterCategory.values), name="case_type_category_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}（{self.char}）"
+
+
+class TerminationGround(models.Model):
+    """A ground for ending legal aid (法律援助法 第四十八条), seeded by a data migration."""
+
+    item = models.PositiveSmallIntegerField("项", unique=True)
+    name = models.CharField("情形", max_length=100, unique=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        ordering = ["item"]
+        verbose_name = "终止法律援助情形"
+        verbose_name_plural = "终止法律援助情形"
+
+    def __str__(self) -> str:
+        return f"（{self.item}）{self.name}"
+
+
+class LawFirm(models.Model):
+    name = models.CharField("名称", max_length=80, unique=True)
+    office = models.ForeignKey(
+        Office, verbose_name="所在县（市、区）", on_delete=models.PROTECT, related_name="law_firms"
+    )
+    phone = models.CharField("电话", max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["office__sort_order", "name"]
+        verbose_name = "律师事务所"
+        verbose_name_plural = "律师事务所"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HandlerKind(models.TextChoices):
+    LAWYER = "lawyer", "律师"
+    STAFF = "staff", "法律援助机构工作人员"
+
+
+class HandlerQuerySet(models.QuerySet["Handler"]):
+    def visible_to(self, user) -> HandlerQuerySet:
+        base = self.select_related("user", "law_firm", "office")
+        if not user.is_authenticated:
+            return base.none()
+        return base.filter(office__in=Office.objects.visible_to(user))
+
+    def assignable_for(self, case: Case) -> HandlerQuerySet:
+        """Active handlers of the case's office (a handler may sign in: a user with the handler role)."""
+        return self.select_related("user", "law_firm").filter(office_id=case.office_id, is_active=True)
+
+
+class Handler(models.Model):
+    """承办人: a lawyer of a law firm, or a legal-aid office's own staff (SPEC §4)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="登录账户", on_delete=models.PROTECT, related_name="handler_profile"
+    )
+    kind = models.CharField("类别", max_length=10, choices=HandlerKind.choices, default=HandlerKind.LAWYER)
+    license_number = models.CharField("执业证号", max_length=17, blank=True)
+    licensed_since = models.DateField("首次执业日期", null=True, blank=True, help_text="用于计算执业年限。")
+    law_firm = models.ForeignKey(
+        LawFirm, verbose_name="律师事务所", on_delete=models.PROTECT, null=True, blank=True, related_name="handlers"
+    )
+    office = models.ForeignKey(Office, verbose_name="所属法律援助机构", on_delete=models.PROTECT, related_name="+")
+    is_active = models.BooleanField("可接受指派", default=True)
+
+    objects = HandlerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["office__sort_order", "user__username"]
+        verbose_name = "承办人"
+        verbose_name_plural = "承办人"
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=HandlerKind.values), name="handler_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind=HandlerKind.STAFF)
+                | (~Q(license_number="") & Q(licensed_since__isnull=False) & Q(law_firm__isnull=False)),
+                name="handler_lawyer_has_licence_and_firm",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.display_name}（{self.law_firm.name if self.law_firm_id else self.get_kind_display()}）"
+
+    @property
+    def is_lawyer(self) -> bool:
+        return self.kind == HandlerKind.LAWYER
+
+    def years_of_practice(self, *, on: date) -> int:
+        """Full years since the first licence (0 for office staff)."""
+        if self.licensed_since is None:
+            return 0
+        since = self.licensed_since
+        return on.year - since.year - ((on.month, on.day) < (since.month, since.day))
+
+
+class CaseState(models.TextChoices):
+    AWAITING_ASSIGNMENT = "awaiting_assignment", "待指派"
+    IN_PROGRESS = "in_progress", "承办中"
+    CLOSURE_REVIEW = "closure_review", "待结案审查"
+    CLOSED = "closed", "已结案"
+    ARCHIVED = "archived", "已归档"
+    TERMINATED = "terminated", "已终止"
+
+
+OPEN_STATES = [CaseState.AWAITING_ASSIGNMENT, CaseState.IN_PROGRESS, CaseState.CLOSURE_REVIEW]
+STATES_WITH_HANDLER = [CaseState.IN_PROGRESS, CaseState.CLOSURE_REVIEW, CaseState.CLOSED, CaseState.ARCHIVED]
+
+
+class ClosureMethod(models.TextChoices):
+    JUDGMENT = "judgment", "判决"
+    RULING = "ruling", "裁定"
+    MEDIATION = "mediation", "调解"
+    SETTLEMENT = "settlement", "和解"
+    WITHDRAWAL = "withdrawal", "撤诉"
+    ARBITRATION = "arbitration", "仲裁裁决"
+    OTHER = "other", "其他"
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user) -> CaseQuerySet:
+        """The cases `user` may open: THE scope behind lists, detail pages, the dashboard and files.
+
+        Clerks and reviewers see their office's cases, city staff every office's, a handler the cases
+        assigned to them now. A sealed case (a suspect under 18, 刑事诉讼法 第二百八十六条) is left
+        out for everyone but its own office's staff, its handler and holders of `cases.view_sealed_case`.
+        """
+        base = self.select_related("office", "case_type", "application", "handler__user", "handler__law_firm")
+        if not user.is_authenticated or not user.is_active:
+            return base.none()
+        scope = Q(pk__in=[])
+        if user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF):
+            offices = Q(office__in=Office.objects.visible_to(user))
+            if user.has_perm("cases.view_sealed_case"):
+                scope |= offices
+            elif user.office_id is not None and user.has_role(Role.CLERK, Role.REVIEWER):
+                scope |= offices & (Q(is_sealed=False) | Q(office_id=user.office_id))
+            else:
+                scope |= offices & Q(is_sealed=False)
+        if user.has_role(Role.HANDLER):
+            scope |= Q(handler__user=user)
+        return base.filter(scope)
+
+
+class Case(models.Model):
+    application = models.OneToOneField(
+        Application, verbose_name="法律援助申请", on_delete=models.PROTECT, related_name="case"
+    )
+    office = models.ForeignKey(Office, verbose_name="承办机构", on_delete=models.PROTECT, related_name="cases")
+    case_type = models.ForeignKey(CaseType, verbose_name="案件类型", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    serial = models.PositiveIntegerField("顺序号")
+    number = models.CharField("案件编号", max_length=40, unique=True)
+    state = models.CharField("状态", max_length=20, choices=CaseState.choices, default=CaseState.AWAITING_ASSIGNMENT)
+    opened_on = models.DateField("立案日期", help_text="即准予法律援助的决定日期；指派期限由此起算。")
+    is_sealed = models.BooleanField(
+        "封存（未成年人刑事案件）", default=False, help_text="犯罪嫌疑人申请时未满18周岁（刑事诉讼法第二百八十六条）。"
+    )
+    may_bring_life_or_death = models.BooleanField(
+        "可能被判处无期徒刑、死刑",
+        default=False,
+        help_text="须指派具有三年以上相关执业经历的律师（法律援助法第二十六条）。",
+    )
+
+    handler = models.ForeignKey(
+        Handler, verbose_name="承办人", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    assigned_on = models.DateField("指派日期", null=True, blank=True)
+    agreement_signed_on = models.DateField("委托协议签订日期", null=True, blank=True)
+
+    matter_ended_on = models.DateField("案件办结日期", null=True, blank=True, help_text="结案材料自此日起30日内提交。")
+    closure_method = models.CharField("结案方式", max_length=20, choices=ClosureMethod.choices, blank=True)
+    closure_summary = models.TextField("办理结果", blank=True)
+    closure_submitted_on = models.DateField("提交结案日期", null=True, blank=True)
+    closure_returned_reason = models.TextField("退回补充理由", blank=True)
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+    archived_on = models.DateField("归档日期", null=True, blank=True)
+
+    terminated_on = models.DateField("终止日期", null=True, blank=True)
+    termination_ground = models.ForeignKey(
+        TerminationGround, verbose_name="终止情形", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    termination_reason = models.TextField("终止的事实和理由", blank=True)
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        verbose_name = "法律援助案件"
+        verbose_name_plural = "法律援助案件"
+        permissions = [("view_sealed_case", "可查看封存的未成年人刑事案件")]
+        indexes = [
+            models.Index(fields=["office", "state"], name="case_office_state_idx"),
+            models.Index(fields=["state"], name="case_state_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=CaseState.values), name="case_state_valid"),
+            models.CheckConstraint(
+                condition=Q(closure_method="") | Q(closure_method__in=ClosureMethod.values),
+                name="case_closure_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=STATES_WITH_HANDLER) | Q(handler__isnull=False, assigned_on__isnull=False),
+                name="case_handled_has_handler",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=CaseState.TERMINATED) | Q(termination_ground__isnull=False),
+                name="case_terminated_has_ground",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class Assignment(models.Model):
+    """One 指派 or 变更承办人: the history of who handled the case, and why it changed."""
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="assignments")
+    from_handler = models.ForeignKey(
+        Handler, verbose_name="原承办人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_handler = models.ForeignKey(Handler, verbose_name="承办人", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("变更理由", blank=True)
+    assigned_on = models.DateField("指派日期")
+    at = models.DateTimeField("操作时间", auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="指派人", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "指派记录"
+        verbose_name_plural = "指派记录"
+
+    def __str__(self) -> str:
+        return f"{self.case} 指派 {self.to_handler}"
+
+
+class ProgressKind(models.TextChoices):
+    MEETING = "meeting", "会见"
+    FILE_REVIEW = "file_review", "阅卷"
+    INVESTIGATION = "investigation", "调查取证"
+    HEARING = "hearing", "开庭"
+    MEDIATION = "mediation", "调解"
+    DOCUMENT = "document", "文书"
+    OTHER = "other", "其他"
+
+
+class ProgressEntry(models.Model):
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="progress_entries")
+    kind = models.CharField("办理事项", max_length=20, choices=ProgressKind.choices)
+    happened_on = models.DateField("日期")
+    note = models.TextField("情况记录")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["happened_on", "pk"]
+        verbose_name = "办案进展"
+        verbose_name_plural = "办案进展"
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ProgressKind.values), name="progress_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()} {self.happened_on:%Y-%m-%d}"
+
+
+def closure_material_upload_to(instance: ClosureMaterial, filename: str) -> str:
+    # The caller passes a random stored name (applications.uploads.stored_upload_name).
+    return filename
+
+
+class ClosureMaterial(models.Model):
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="closure_materials")
+    file = models.FileField("文件", upload_to=closure_material_upload_to, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=40)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = "结案材料"
+        verbose_name_plural = "结案材料"
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,155 @@
+"""Reads for case pages and the staff dashboard, all narrowed by `Case.objects.visible_to(user)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import AGREEMENT_DAYS, ASSIGNMENT_DAYS, CLOSURE_MATERIALS_DAYS, CLOSURE_REVIEW_DAYS, Case, CaseState
+from deadlines.calendar import WorkingCalendar, days_left
+
+DUE_SOON_DAYS = 2
+OVERDUE = "已逾期"
+DUE_TODAY = "今日到期"
+DUE_SOON = "即将到期"
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    kind: str  # which clock: 指派, 委托协议, 结案材料, 结案审查
+    due_on: date
+    number: str
+    url: str
+    office: str
+    state: str  # 已逾期 / 今日到期 / 即将到期
+    days_left: int
+
+
+def _urgency(left: int) -> str | None:
+    if left < 0:
+        return OVERDUE
+    if left == 0:
+        return DUE_TODAY
+    if left <= DUE_SOON_DAYS:
+        return DUE_SOON
+    return None
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A case clock: runs while the case is in `state`, from `starts_on` until `stopped_by` is set."""
+
+    label: str
+    state: CaseState
+    starts_on: str
+    days: int
+    stopped_by: str | None = None
+
+    def condition(self) -> Q:
+        q = Q(state=self.state, **{f"{self.starts_on}__isnull": False})
+        return q & Q(**{f"{self.stopped_by}__isnull": True}) if self.stopped_by else q
+
+    def runs_for(self, case: Case) -> bool:
+        return (
+            case.state == self.state
+            and getattr(case, self.starts_on) is not None
+            and (self.stopped_by is None or getattr(case, self.stopped_by) is None)
+        )
+
+
+CLOCKS = [
+    Clock("指派", CaseState.AWAITING_ASSIGNMENT, "opened_on", ASSIGNMENT_DAYS),
+    Clock("委托协议", CaseState.IN_PROGRESS, "assigned_on", AGREEMENT_DAYS, stopped_by="agreement_signed_on"),
+    Clock("结案材料", CaseState.IN_PROGRESS, "matter_ended_on", CLOSURE_MATERIALS_DAYS),
+    Clock("结案审查", CaseState.CLOSURE_REVIEW, "closure_submitted_on", CLOSURE_REVIEW_DAYS),
+]
+MAX_CLOCK_DAYS = max(clock.days for clock in CLOCKS)
+
+
+def deadline_items(user, *, today: date) -> list[DeadlineItem]:
+    """What is overdue, due today or due within two days on the case clocks, in `user`'s scope.
+
+    Queries, whatever the number of cases: the user's groups and permissions (for the scope, once
+    per user object), the cases, and the holiday overrides for all of their periods together.
+    """
+    running = Q()
+    for clock in CLOCKS:
+        running |= clock.condition()
+    cases = list(
+        Case.objects.visible_to(user)
+        .select_related(None)
+        .select_related("office")
+        .filter(running)
+        .only(
+            "pk",
+            "number",
+            "state",
+            "opened_on",
+            "assigned_on",
+            "agreement_signed_on",
+            "matter_ended_on",
+            "closure_submitted_on",
+            "office__name",
+        )
+    )
+    periods = [(case, clock) for case in cases for clock in CLOCKS if clock.runs_for(case)]
+    if not periods:
+        return []
+    # One window of holiday overrides for every period (deadlines.calendar: the single day counter).
+    calendar = WorkingCalendar.covering(
+        [getattr(case, clock.starts_on) for case, clock in periods], max_days=MAX_CLOCK_DAYS
+    )
+    working_days = settings.LEGALAID_COUNT_WORKING_DAYS
+    items = []
+    for case, clock in periods:
+        due = calendar.add_days(getattr(case, clock.starts_on), clock.days, working_days=working_days)
+        left = days_left(due, today=today)
+        state = _urgency(left)
+        if state is not None:
+            url = reverse("cases:detail", args=[case.pk])
+            items.append(DeadlineItem(clock.label, due, case.number, url, case.office.name, state, left))
+    items.sort(key=lambda item: (item.due_on, item.number))
+    return items
+
+
+@dataclass(frozen=True)
+class CaseDeadline:
+    label: str
+    due_on: date
+    days_left: int
+    state: str  # 已逾期 / 今日到期 / 即将到期, or "" when further away
+
+
+def case_deadlines(case: Case, *, today: date | None = None) -> list[CaseDeadline]:
+    """The clocks running on one case, for its page (one calendar query when any runs)."""
+    today = today or timezone.localdate()
+    running = [clock for clock in CLOCKS if clock.runs_for(case)]
+    if not running:
+        return []
+    calendar = WorkingCalendar.covering([getattr(case, clock.starts_on) for clock in running], max_days=MAX_CLOCK_DAYS)
+    result = []
+    for clock in running:
+        due = calendar.add_days(
+            getattr(case, clock.starts_on), clock.days, working_days=settings.LEGALAID_COUNT_WORKING_DAYS
+        )
+        left = days_left(due, today=today)
+        result.append(CaseDeadline(clock.label, due, left, _urgency(left) or ""))
+    return result
+
+
+def case_list(user, *, state: str = "", q: str = ""):
+    """The case list of `user`: filter by state, search by case number, application number or name."""
+    cases = Case.objects.visible_to(user)
+    if state:
+        cases = cases.filter(state=state)
+    q = q.strip()
+    if q:
+        cases = cases.filter(
+            Q(number__icontains=q) | Q(application__number__icontains=q) | Q(application__applicant_name__icontains=q)
+        )
+    return cases.order_by("-opened_on", "-pk")

@@ -220,6 +220,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLERK)
 def walk_in(request: HttpRequest) -> HttpResponse:
+    services.require_permission(services.can_register_walk_in(request.user))
     office = request.user.office
     form = WalkInApplicationForm(request.POST or None, request.FILES or None, receiving_office=office)
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,139 @@
+"""Intake URLs for the permission matrix. The object is a 罗定 matter received at 云城's window."""
+
+from accounts.models import Office, Role
+from applications import services
+from applications.models import Material
+from tests.applications.factories import pdf, service_data
+from tests.permissions import Persona, StaffUrl, office_object, roles
+
+OWNER, RECEIVER = "luoding", "yuncheng"
+
+
+def cross_county_application(personas):
+    return services.submit_application(
+        data=service_data(),
+        uploads={"identity": [pdf()]},
+        receiving_office=Office.objects.get(slug=RECEIVER),
+        by=personas[(Role.CLERK, RECEIVER)],
+    )
+
+
+def refused_application(personas):
+    application = cross_county_application(personas)
+    return services.refuse(application, reason="不符合条件", by=personas[(Role.REVIEWER, OWNER)])
+
+
+def with_supplement(personas):
+    application = cross_county_application(personas)
+    services.request_supplement(application, items=["身份证"], note="", by=personas[(Role.CLERK, OWNER)])
+    return application
+
+
+def acting(*allowed: tuple[str, Role], success: int, gate: tuple[Role, ...] = (Role.CLERK, Role.REVIEWER)) -> callable:
+    """A move on the object. Roles outside the view's `gate` get 403 before anything is looked up;
+    then staff of offices that cannot see the object get 404; `allowed` (office, role) pairs succeed
+    with `success`; everyone else who can see it gets 403."""
+
+    def expect(persona: Persona) -> int:
+        if persona.is_anonymous:
+            return 302
+        if persona.key != "admin" and persona.role not in gate:
+            return 403
+        if (persona.office, persona.role) in allowed:
+            return success
+        if persona.key == "admin":
+            return 403  # the administrator belongs to no office and decides nothing
+        if persona.role in (Role.CLERK, Role.REVIEWER) and persona.office not in (OWNER, RECEIVER):
+            return 404
+        return 403
+
+    return expect
+
+
+def clerk_at_an_office(persona: Persona) -> int:
+    """Only a clerk registers walk-ins: the 受理点 is their own office, so the administrator may not."""
+    if persona.is_anonymous:
+        return 302
+    return 200 if persona.role == Role.CLERK else 403
+
+
+def _detail(path: str, factory=cross_county_application):
+    return lambda personas: path.format(pk=factory(personas).pk)
+
+
+ROWS = [
+    StaffUrl("applications-queue", "/staff/applications/", roles(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)),
+    StaffUrl("applications-walk-in", "/staff/applications/new/", clerk_at_an_office),
+    StaffUrl(
+        "applications-detail",
+        _detail("/staff/applications/{pk}/"),
+        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+    ),
+    StaffUrl(
+        "applications-material",
+        lambda personas: f"/staff/materials/{Material.objects.get(application=cross_county_application(personas)).pk}/",
+        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+    ),
+    StaffUrl(
+        "applications-supplement-form",
+        _detail("/staff/applications/{pk}/supplement/"),
+        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), (RECEIVER, Role.CLERK), success=200),
+    ),
+    StaffUrl(
+        "applications-supplement-notice",
+        _detail("/staff/applications/{pk}/supplement/notice/", with_supplement),
+        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+    ),
+    StaffUrl(
+        "applications-approve",
+        _detail("/staff/applications/{pk}/approve/"),
+        acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
+        method="post",
+    ),
+    StaffUrl(
+        "applications-refuse",
+        _detail("/staff/applications/{pk}/refuse/"),
+        acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
+        method="post",
+        data={"reason": "不符合法律援助条件"},
+    ),
+    StaffUrl(
+        "applications-urgent",
+        _detail("/staff/applications/{pk}/urgent/"),
+        acting(*[(o, r) for o in (OWNER, RECEIVER) for r in (Role.CLERK, Role.REVIEWER)], success=302),
+        method="post",
+        data={"ground": "preservation"},
+    ),
+    StaffUrl(
+        "applications-reroute",
+        _detail("/staff/applications/{pk}/reroute/"),
+        acting(*[(o, r) for o in (OWNER, RECEIVER) for r in (Role.CLERK, Role.REVIEWER)], success=302),
+        method="post",
+        data={"reason": "事由发生地在新兴县"},
+    ),
+    StaffUrl(
+        "applications-transfer-out",
+        _detail("/staff/applications/{pk}/transfer-out/"),
+        acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
+        method="post",
+        data={"destination": "广州市法律援助处"},
+    ),
+    StaffUrl(
+        "applications-receive-supplement",
+        _detail("/staff/applications/{pk}/supplement/receive/", with_supplement),
+        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), (RECEIVER, Role.CLERK), success=302),
+        method="post",
+    ),
+    StaffUrl(
+        "applications-objection",
+        _detail("/staff/applications/{pk}/objection/", refused_application),
+        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), success=302),
+        method="post",
+        data={"reasons": "确属经济困难", "received_on": "2026-11-20"},
+    ),
+    StaffUrl(
+        "applications-letter",
+        _detail("/staff/applications/{pk}/letters/refusal/", refused_application),
+        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+    ),
+]

@@ -92,6 +92,32 @@ def personas(db):
 
 
 @pytest.fixture(scope="session")
+def browser(migrated_rows):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            # Root in a sandboxless container, and no network beyond this machine: keep Chromium
+            # from trying to phone home at every start.
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-default-apps",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
 def migrated_rows(django_db_setup, django_db_blocker) -> str:
     """What the data migrations seeded (offices, groups, reference lists), serialized once.
 

@@ -67,7 +67,7 @@ class ApplicationForm(forms.ModelForm):
     agent_relation = forms.ChoiceField(
         label="与申请人关系", choices=[("", "请选择"), *AgentRelation.choices], required=False
     )
-    agent_id_number = forms.CharField(label="代理申请人身份证号", max_length=20, required=False)
+    agent_id_number = forms.CharField(label="代理人身份证号", max_length=20, required=False)
     identity_files = MultipleMaterialFileField(label="身份证明", required=False, help_text=UPLOAD_HELP)
     economic_files = MultipleMaterialFileField(
         label="经济困难状况说明或免予核查的证明材料", required=False, help_text=UPLOAD_HELP
@@ -98,7 +98,7 @@ class ApplicationForm(forms.ModelForm):
             "agent_relation",
             "agent_id_number",
         ]
-        labels = {"agent_name": "代理申请人姓名"}
+        labels = {"agent_name": "代理人姓名"}
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "category": forms.Select,
@@ -161,11 +161,11 @@ class ApplicationForm(forms.ModelForm):
         if is_minor or agent_given:
             prefix = "申请人未满18周岁，须由法定代理人或近亲属代为申请：" if is_minor else ""
             if not data.get("agent_name"):
-                errors["agent_name"] = prefix + "请填写代理申请人姓名。"
+                errors["agent_name"] = prefix + "请填写代理人姓名。"
             if not data.get("agent_relation"):
                 errors["agent_relation"] = prefix + "请选择与申请人的关系。"
             if not data.get("agent_id_number") and "agent_id_number" not in self.errors:
-                errors["agent_id_number"] = prefix + "请填写代理申请人身份证号。"
+                errors["agent_id_number"] = prefix + "请填写代理人身份证号。"
             if not data.get("agent_files") and self.requires_proof_upload:
                 errors["agent_files"] = prefix + "请上传代理人身份及代理关系证明。"
         for field, message in errors.items():
@@ -284,7 +284,9 @@ class TransferOutForm(forms.Form):
 
 
 class ObjectionForm(forms.Form):
-    received_on = forms.DateField(label="收到异议日期", widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(
+        label="收到异议日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reasons = forms.CharField(label="异议理由", widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -297,7 +299,7 @@ class ObjectionDecisionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label="决定说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

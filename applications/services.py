@@ -220,7 +220,7 @@ def submit_application(
         actor=by,
         request=request,
         obj=application,
-        to_state=application.status,
+        to_state=Status(application.status).label,
         note=f"{application.get_channel_display()}；承办机构：{routing.office.name}（{routing.basis}）"
         + (f"；重复申请说明：{application.duplicate_reason}" if application.duplicate_reason else ""),
     )

@@ -1,0 +1,98 @@
+"""Case URLs for the permission matrix. The object is a 罗定 case assigned to `handler-luoding`.
+
+Case pages answer 404 to whoever cannot see the case (another county's office staff, any handler it
+is not assigned to) and 403 to roles that never see cases (peer reviewers) or may not make the move.
+Action rows POST nothing: whoever may act gets the case page back with the form's errors (200).
+"""
+
+from accounts.models import Role
+from cases import services
+from cases.models import CaseState, ClosureMaterial, TerminationGround
+from tests.cases.factories import make_case
+from tests.permissions import Persona, StaffUrl, roles
+
+OWNER = "luoding"
+CASE_ROLES = (Role.CLERK, Role.REVIEWER, Role.HANDLER, Role.CITY_STAFF)
+
+
+def _sees(persona: Persona) -> bool:
+    if persona.key in ("admin", "city"):
+        return True
+    return persona.office == OWNER and persona.role in (Role.CLERK, Role.REVIEWER, Role.HANDLER)
+
+
+def reading(allowed: int = 200):
+    """A page about the case: everyone who sees it gets `allowed` (405 for a GET on a POST-only URL)."""
+
+    def expect(persona: Persona) -> int:
+        if persona.is_anonymous:
+            return 302
+        if persona.key != "admin" and persona.role not in CASE_ROLES:
+            return 403
+        return allowed if _sees(persona) else 404
+
+    return expect
+
+
+def acting(*actors: Role):
+    """A move on the case: these roles of the owning office (a handler: the assigned one) may make it."""
+
+    def expect(persona: Persona) -> int:
+        if persona.is_anonymous:
+            return 302
+        if persona.key != "admin" and persona.role not in CASE_ROLES:
+            return 403
+        if not _sees(persona):
+            return 404
+        return 200 if persona.office == OWNER and persona.role in actors else 403
+
+    return expect
+
+
+def case_in(state: str, path: str = ""):
+    def make(personas) -> str:
+        case = make_case(personas, office=OWNER, state=state)
+        return f"/staff/cases/{case.pk}/{path}"
+
+    return make
+
+
+def terminated(personas) -> str:
+    case = make_case(personas, office=OWNER, state=CaseState.IN_PROGRESS)
+    ground = TerminationGround.objects.get(item=7)
+    services.terminate(case, ground=ground, reason="受援人要求终止", by=personas[(Role.REVIEWER, OWNER)])
+    return f"/staff/cases/{case.pk}/termination-letter/"
+
+
+def closure_material(personas) -> str:
+    case = make_case(personas, office=OWNER, state=CaseState.CLOSURE_REVIEW)
+    return f"/staff/cases/{case.pk}/materials/{ClosureMaterial.objects.get(case=case).pk}/"
+
+
+ROWS = [
+    StaffUrl("cases-list", "/staff/cases/", roles(*CASE_ROLES)),
+    StaffUrl("cases-handlers", "/staff/cases/handlers/", roles(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)),
+    StaffUrl("cases-detail", case_in(CaseState.IN_PROGRESS), reading()),
+    StaffUrl("cases-termination-letter", terminated, reading()),
+    StaffUrl("cases-closure-material", closure_material, reading()),
+    StaffUrl("cases-assign-get", case_in(CaseState.IN_PROGRESS, "assign/"), reading(405)),
+    StaffUrl("cases-assign", case_in(CaseState.IN_PROGRESS, "assign/"), acting(Role.REVIEWER), method="post"),
+    StaffUrl(
+        "cases-agreement",
+        case_in(CaseState.IN_PROGRESS, "agreement/"),
+        acting(Role.CLERK, Role.REVIEWER, Role.HANDLER),
+        method="post",
+    ),
+    StaffUrl("cases-progress", case_in(CaseState.IN_PROGRESS, "progress/"), acting(Role.HANDLER), method="post"),
+    StaffUrl("cases-matter-end", case_in(CaseState.IN_PROGRESS, "matter-end/"), acting(Role.HANDLER), method="post"),
+    StaffUrl("cases-closure", case_in(CaseState.IN_PROGRESS, "closure/"), acting(Role.HANDLER), method="post"),
+    StaffUrl("cases-closure-accept-get", case_in(CaseState.CLOSURE_REVIEW, "closure/accept/"), reading(405)),
+    StaffUrl(
+        "cases-closure-return",
+        case_in(CaseState.CLOSURE_REVIEW, "closure/return/"),
+        acting(Role.REVIEWER),
+        method="post",
+    ),
+    StaffUrl("cases-archive-get", case_in(CaseState.CLOSED, "archive/"), reading(405)),
+    StaffUrl("cases-terminate", case_in(CaseState.IN_PROGRESS, "terminate/"), acting(Role.REVIEWER), method="post"),
+]

@@ -1,0 +1,113 @@
+"""The dashboard's case clocks (SPEC §4): due dates come from `deadlines.calendar`, nowhere else."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role, User
+from applications.services import approve
+from cases import services
+from cases.models import Case
+from cases.selectors import deadline_items
+from deadlines import calendar
+from deadlines.models import HolidayOverride
+from tests.cases.factories import make_application, make_handler, pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def open_case_on(personas, day, *, office="luoding") -> Case:
+    reviewer = personas[(Role.REVIEWER, office)]
+    application = make_application(office=office)
+    approve(application, by=reviewer, today=day)
+    return Case.objects.filter(application=application).first() or services.open_case(
+        type(application).objects.get(pk=application.pk), by=reviewer
+    )
+
+
+def assigned_on(personas, day, *, office="luoding") -> Case:
+    case = open_case_on(personas, day, office=office)
+    handler = make_handler(personas[(Role.HANDLER, office)])
+    return services.assign(case, handler=handler, by=personas[(Role.REVIEWER, office)], today=day)
+
+
+def fresh(user) -> User:
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def clocks(personas):
+    """Cases on each clock, started 0 … 35 days ago, with a holiday override in the way."""
+    today = timezone.localdate()
+    HolidayOverride.objects.create(day=today - timedelta(days=1), is_working_day=False, note="测试调休")
+    expected = {}
+    for back in (0, 1, 2, 3, 4, 5, 6):
+        start = today - timedelta(days=back)
+        case = open_case_on(personas, start)
+        expected[(case.number, "指派")] = calendar.add_days(start, 3)
+        case = assigned_on(personas, start)
+        expected[(case.number, "委托协议")] = calendar.add_days(start, 5)
+    handler_user = personas[(Role.HANDLER, "luoding")]
+    for back in (27, 29, 30, 31, 35):
+        start = today - timedelta(days=back)
+        case = assigned_on(personas, start)
+        services.record_agreement(case, signed_on=start, by=handler_user, today=start)
+        services.record_matter_end(case, matter_ended_on=start, by=handler_user, today=start)
+        expected[(case.number, "结案材料")] = calendar.add_days(start, 30)
+        case = assigned_on(personas, start)
+        services.record_agreement(case, signed_on=start, by=handler_user, today=start)
+        services.submit_closure(
+            case,
+            method="mediation",
+            matter_ended_on=start,
+            summary="调解结案",
+            files=[pdf()],
+            by=handler_user,
+            today=start,
+        )
+        expected[(case.number, "结案审查")] = calendar.add_days(start, 30)
+    return expected
+
+
+def test_due_dates_equal_the_day_counting_module(personas, clocks):
+    today = timezone.localdate()
+    items = deadline_items(fresh(personas[(Role.REVIEWER, "luoding")]), today=today)
+    for item in items:
+        assert item.due_on == clocks[(item.number, item.kind)]
+        left = (item.due_on - today).days
+        assert item.days_left == left
+        assert item.state == ("已逾期" if left < 0 else "今日到期" if left == 0 else "即将到期")
+        assert item.url == f"/staff/cases/{Case.objects.get(number=item.number).pk}/"
+        assert item.office == "罗定市法律援助处"
+    shown = {(item.number, item.kind) for item in items}
+    due_soon_or_late = {key for key, due in clocks.items() if (due - today).days <= 2}
+    assert shown == due_soon_or_late
+    assert {item.kind for item in items} == {"指派", "委托协议", "结案材料", "结案审查"}
+    assert [item.due_on for item in items] == sorted(item.due_on for item in items)
+
+
+def test_the_scope_is_the_users(personas, clocks):
+    today = timezone.localdate()
+    assert deadline_items(fresh(personas[(Role.REVIEWER, "yunan")]), today=today) == []
+    assert len(deadline_items(fresh(personas["city"]), today=today)) == len(
+        deadline_items(fresh(personas[(Role.REVIEWER, "luoding")]), today=today)
+    )
+    handler_items = deadline_items(fresh(personas[(Role.HANDLER, "luoding")]), today=today)
+    assert handler_items and {item.kind for item in handler_items} <= {"委托协议", "结案材料", "结案审查"}
+
+
+def test_the_selector_costs_the_same_queries_for_one_case_or_many(personas, django_assert_num_queries):
+    today = timezone.localdate()
+    assigned_on(personas, today - timedelta(days=5))
+    reviewer = fresh(personas[(Role.REVIEWER, "luoding")])
+    # 1 the user's groups (roles) · 2-3 the user's and their groups' permissions (the seal) ·
+    # 4 the cases with their office · 5 the holiday overrides covering every period
+    with django_assert_num_queries(5):
+        assert len(deadline_items(reviewer, today=today)) == 1
+    for back in range(8):
+        assigned_on(personas, today - timedelta(days=back))
+        open_case_on(personas, today - timedelta(days=back))
+    reviewer = fresh(reviewer)
+    with django_assert_num_queries(5):
+        assert len(deadline_items(reviewer, today=today)) > 5

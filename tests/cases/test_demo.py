@@ -1,0 +1,41 @@
+"""The demo step: cases for every approved application, numbered like real ones, quickly."""
+
+import random
+import time
+
+import pytest
+from django.utils import timezone
+
+from accounts.demo import create_demo_users
+from applications import demo as applications_demo
+from applications.models import Application, NumberSequence, Status
+from cases import demo
+from cases.models import Case, CaseState, Handler, LawFirm
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_cases_cover_every_state_and_continue_the_counters():
+    today = timezone.localdate()
+    create_demo_users(password="demo-pass-2026")
+    applications_demo.seed(rng=random.Random(7), today=today, log=lambda _: None)
+    started = time.monotonic()
+    demo.seed(rng=random.Random(7), today=today, log=lambda _: None)
+    assert time.monotonic() - started < 20
+    approved = Application.objects.filter(status=Status.APPROVED).count()
+    assert Case.objects.count() == approved
+    assert set(Case.objects.values_list("state", flat=True)) == set(CaseState.values)
+    assert Handler.objects.count() == 12
+    assert LawFirm.objects.values("office").distinct().count() == 6
+    # Gap-free per office, year and type, and the counter rows stand at the last number.
+    for row in NumberSequence.objects.filter(kind="case"):
+        office_code, char = row.scope.split("-")
+        serials = sorted(
+            Case.objects.filter(year=row.year, office__code=office_code, case_type__char=char).values_list(
+                "serial", flat=True
+            )
+        )
+        assert serials == list(range(1, row.last_value + 1))
+    # A second run leaves everything alone.
+    demo.seed(rng=random.Random(7), today=today, log=lambda _: None)
+    assert Case.objects.count() == approved

@@ -1,0 +1,164 @@
+"""Case pages (SPEC §4): the happy path of each view and its audit row, refusals, query counts."""
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from audit.models import AuditAction, AuditEntry
+from cases.models import Case, CaseState, ClosureMaterial
+from tests.cases.factories import make_case, make_handler, pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def reload(case: Case) -> Case:
+    return Case.objects.get(pk=case.pk)
+
+
+def test_list_shows_the_users_cases_with_filters(client, personas):
+    mine = make_case(personas, name="李四", state=CaseState.IN_PROGRESS)
+    other = make_case(personas, office="yunan", name="王五")
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    page = client.get("/staff/cases/").content.decode()
+    assert mine.number in page and other.number not in page
+    assert mine.number in client.get("/staff/cases/", {"q": "李四"}).content.decode()
+    assert mine.number not in client.get("/staff/cases/", {"state": "closed"}).content.decode()
+    client.force_login(personas[(Role.HANDLER, "luoding")])
+    assert mine.number in client.get("/staff/cases/").content.decode()
+
+
+@pytest.mark.parametrize("how_many", [1, 6])
+def test_list_query_count_is_pinned(client, personas, django_assert_num_queries, how_many):
+    for _ in range(how_many):
+        make_case(personas, state=CaseState.IN_PROGRESS)
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    # session · user · user's groups (roles) · user perms · group perms (the seal) · count · page rows
+    with django_assert_num_queries(7):
+        response = client.get("/staff/cases/")
+    assert response.content.decode().count('data-testid="case-row"') == how_many
+
+
+def test_detail_query_count_is_pinned(client, personas, django_assert_num_queries):
+    case = make_case(personas, state=CaseState.IN_PROGRESS)
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    # session · user · roles · user perms · group perms · the case with office, type, application and
+    # handler · holiday overrides (委托协议 clock) · assignments · progress · materials ·
+    # assignable handlers · termination grounds
+    with django_assert_num_queries(12):
+        response = client.get(f"/staff/cases/{case.pk}/")
+    assert response.status_code == 200
+    assert case.number in response.content.decode()
+
+
+def test_a_reviewer_assigns_from_the_page(client, personas):
+    case = make_case(personas)
+    handler = make_handler(personas[(Role.HANDLER, "luoding")])
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert ">指派</button>" in page and "提交结案" not in page and "归档" not in page
+    response = client.post(f"/staff/cases/{case.pk}/assign/", {"handler": handler.pk})
+    assert response.status_code == 302
+    case = reload(case)
+    assert case.state == CaseState.IN_PROGRESS and case.handler == handler
+    entry = AuditEntry.objects.filter(action=AuditAction.STATE_CHANGE, object_id=str(case.pk)).get()
+    assert (entry.from_state, entry.to_state, entry.actor_username) == ("待指派", "承办中", "reviewer-luoding")
+
+
+def test_an_invalid_form_shows_its_errors_next_to_the_field(client, personas):
+    case = make_case(personas, state=CaseState.IN_PROGRESS)
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    response = client.post(f"/staff/cases/{case.pk}/assign/", {"reason": ""})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "这个字段是必填项" in page or "此字段为必填项" in page or "必填" in page
+
+
+def test_the_handler_logs_progress_and_submits_closure(client, personas):
+    case = make_case(personas, state=CaseState.IN_PROGRESS)
+    client.force_login(personas[(Role.HANDLER, "luoding")])
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        f"/staff/cases/{case.pk}/progress/", {"kind": "meeting", "happened_on": today, "note": "会见受援人"}
+    )
+    assert response.status_code == 302
+    response = client.post(
+        f"/staff/cases/{case.pk}/closure/",
+        {"method": "mediation", "matter_ended_on": today, "summary": "调解结案", "files": [pdf("调解书.pdf")]},
+    )
+    assert response.status_code == 302
+    case = reload(case)
+    assert case.state == CaseState.CLOSURE_REVIEW
+    assert case.closure_submitted_on == timezone.localdate()
+    material = ClosureMaterial.objects.get(case=case)
+    assert material.original_name == "调解书.pdf"
+    # The handler opens the file through the scoped view; the view is audited.
+    response = client.get(f"/staff/cases/{case.pk}/materials/{material.pk}/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert AuditEntry.objects.filter(action=AuditAction.VIEW_FILE, object_id=str(case.pk)).count() == 1
+
+
+def test_closure_without_materials_is_refused_next_to_the_field(client, personas):
+    case = make_case(personas, state=CaseState.IN_PROGRESS)
+    client.force_login(personas[(Role.HANDLER, "luoding")])
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        f"/staff/cases/{case.pk}/closure/", {"method": "judgment", "matter_ended_on": today, "summary": "胜诉"}
+    )
+    assert response.status_code == 200
+    assert "请上传结案材料" in response.content.decode()
+    assert reload(case).state == CaseState.IN_PROGRESS
+
+
+def test_review_then_archive(client, personas):
+    case = make_case(personas, state=CaseState.CLOSURE_REVIEW)
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    assert client.post(f"/staff/cases/{case.pk}/closure/accept/").status_code == 302
+    assert reload(case).state == CaseState.CLOSED
+    assert client.post(f"/staff/cases/{case.pk}/archive/").status_code == 302
+    assert reload(case).state == CaseState.ARCHIVED
+    # A second archive is refused with the Chinese message, shown on the page.
+    response = client.post(f"/staff/cases/{case.pk}/archive/", follow=True)
+    assert "案件当前状态为“已归档”，不能进行此操作。" in response.content.decode()
+
+
+def test_post_only_urls_refuse_get(client, personas):
+    case = make_case(personas, state=CaseState.CLOSURE_REVIEW)
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    assert client.get(f"/staff/cases/{case.pk}/closure/accept/").status_code == 405
+    assert reload(case).state == CaseState.CLOSURE_REVIEW
+
+
+def test_another_countys_case_is_404_and_a_wrong_role_403(client, personas):
+    case = make_case(personas, state=CaseState.CLOSURE_REVIEW)
+    client.force_login(personas[(Role.REVIEWER, "yunan")])
+    assert client.post(f"/staff/cases/{case.pk}/closure/accept/").status_code == 404
+    client.force_login(personas[(Role.HANDLER, "luoding")])
+    assert client.post(f"/staff/cases/{case.pk}/closure/accept/").status_code == 403
+    client.force_login(personas["city"])
+    assert client.post(f"/staff/cases/{case.pk}/archive/").status_code == 403
+    client.force_login(personas[(Role.PEER_REVIEWER, "luoding")])
+    assert client.get(f"/staff/cases/{case.pk}/").status_code == 403
+    assert reload(case).state == CaseState.CLOSURE_REVIEW
+
+
+def test_termination_and_its_letter(client, personas):
+    case = make_case(personas, state=CaseState.IN_PROGRESS)
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    assert client.get(f"/staff/cases/{case.pk}/termination-letter/").status_code == 404
+    response = client.post(f"/staff/cases/{case.pk}/terminate/", {"ground": 4, "reason": "受援人经济状况好转"})
+    assert response.status_code == 302
+    case = reload(case)
+    assert case.state == CaseState.TERMINATED and case.termination_ground.item == 4
+    letter = client.get(f"/staff/cases/{case.pk}/termination-letter/").content.decode()
+    assert "终止法律援助决定书" in letter
+    assert "经济状况发生变化，不再符合法律援助条件" in letter
+    assert f"向设立本机构的{case.office.justice_bureau}提出" in letter
+    assert "第四十九条" in letter
+
+
+def test_handler_list_for_office_staff(client, personas):
+    make_handler(personas[(Role.HANDLER, "luoding")])
+    make_handler(personas[(Role.HANDLER, "yunan")])
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    page = client.get("/staff/cases/handlers/").content.decode()
+    assert "广东罗定律师事务所" in page and "广东云安律师事务所" not in page

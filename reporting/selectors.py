@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from accounts.models import Office
 from applications.models import REVIEW_DAYS, Application, Status, SupplementRequest
+from cases.models import Case
 from deadlines import calendar
 from reporting.models import (
     DEFAULT_CITY_TARGET,
@@ -148,6 +149,18 @@ def _not_yet(period: Period, office_ids: list[int]) -> None:
     return None
 
 
+def _cases_closed(period: Period, office_ids: list[int]) -> dict[int, int]:
+    """Cases whose closure was accepted (结案审查通过) in the month, by office. `closed_on` stays set
+    once a case is archived, so archived cases count in the month they were closed."""
+    rows = (
+        Case.objects.filter(office_id__in=office_ids, closed_on__gte=period.start, closed_on__lte=period.end)
+        .order_by()
+        .values_list("office_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
 CASES_NOTE = "（案件管理模块上线后自动统计）"
 QUALITY_NOTE = "（同行评估模块上线后自动统计）"
 FOLLOW_UP_NOTE = "（回访模块上线后自动统计）"
@@ -155,7 +168,7 @@ PUBLICITY_NOTE = "（宣传活动登记模块上线后自动统计）"
 SUBSIDY_NOTE = "（补贴模块上线后自动统计）"
 
 MODULE_FIGURES: list[ModuleFigure] = [
-    ModuleFigure("cases_closed", "本月结案", CASES_NOTE, _not_yet),
+    ModuleFigure("cases_closed", "本月结案（件）", CASES_NOTE, _cases_closed),
     ModuleFigure("peer_reviews", "同行评估（件）", QUALITY_NOTE, _not_yet),
     ModuleFigure("good_rate", "优良率（%）", QUALITY_NOTE, _not_yet, is_rate=True),
     ModuleFigure("follow_ups", "回访（件）", FOLLOW_UP_NOTE, _not_yet),
@@ -253,6 +266,7 @@ class MonthlyReport:
     deadline: date
     today: date
     covers_all_offices: bool
+    unavailable: list[ModuleFigure] = field(default_factory=list)  # figures whose module is not there yet
 
     @property
     def cumulative(self) -> list[MonthPoint]:
@@ -415,9 +429,10 @@ def build_monthly_report(
 ) -> MonthlyReport:
     """Every figure of month `year`-`month` for `offices` (in SPEC §2 order) and their total.
 
-    Queries (fixed, whatever the number of applications): offices 1, targets 2, matters by month 1,
-    received 1, routed in 1, median per office 1, median overall 1, overdue 1, submissions 1,
-    holiday overrides for the deadline 1 = 11, plus one per module figure once its module exists.
+    Queries (fixed, whatever the number of applications): offices 1, office count 1, targets 1
+    (2 once set), matters by month 1,
+    received 1, routed in 1, median per office 1, median overall 1, overdue 1, cases closed 1,
+    submissions 1, holiday overrides for the deadline 1 = 12, plus one per module figure as its module lands.
     """
     period = Period(year, month)
     today = today or timezone.localdate()
@@ -432,7 +447,9 @@ def build_monthly_report(
     medians = _median_days(period, office_ids, per_office=True)
     overall_median = _median_days(period, office_ids, per_office=False).get(None)
     overdue = _overdue_at_month_end(period, office_ids)
-    module_values = {figure.key: figure.compute(period, office_ids) or {} for figure in MODULE_FIGURES}
+    computed = {figure.key: figure.compute(period, office_ids) for figure in MODULE_FIGURES}
+    module_values = {key: values or {} for key, values in computed.items()}
+    unavailable = [figure for figure in MODULE_FIGURES if computed[figure.key] is None]
     submissions = {
         submission.office_id: submission
         for submission in MonthlySubmission.objects.filter(year=year, month=month, office_id__in=office_ids)
@@ -488,4 +505,5 @@ def build_monthly_report(
         deadline=deadline,
         today=today,
         covers_all_offices=covers_all,
+        unavailable=unavailable,
     )

@@ -1,11 +1,236 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The reporting pages (SPEC §7): thin views over `selectors.build_monthly_report` and `services`.
+
+Scoping: every page builds its figures for all offices (the city total is shown to county staff
+too, SPEC §7) and shows the rows of `Office.objects.visible_to(user)` only; the download and the
+return for correction go through that same entry point (another county's sheet → 404).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Office
 from accounts.permissions import REPORT_ROLES, role_required
+from audit.models import AuditAction
+from audit.services import record
+from reporting import services
+from reporting.charts import cumulative_chart, progress_bar
+from reporting.forms import CityTargetForm, OfficeTargetFormSet, ReturnForm, SubmissionForm
+from reporting.models import MonthlySubmission
+from reporting.selectors import MonthlyReport, Period, build_monthly_report, targets_for
+from reporting.xlsx import CITY_UNIT, progress_sentences, report_filename, write_monthly_report
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _period(year: int, month: int) -> Period:
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise Http404("没有这个月份。")
+    return Period(year, month)
+
+
+def _visible_ids(user) -> set[int]:
+    return set(Office.objects.visible_to(user).values_list("pk", flat=True))
+
+
+def _month_choices(today: date) -> list[Period]:
+    """This year's months up to the current one, newest first, and last year's December."""
+    current = Period.containing(today)
+    months, period = [], current
+    for _ in range(current.month + 1):
+        months.append(period)
+        period = period.previous()
+    return months
+
+
+@require_GET
 @role_required(*REPORT_ROLES)
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Progress to the annual target: the city total for everyone, the office rows the user may see.
+
+    Queries: session and user 2, groups 1, visible offices 1, the report builder 11."""
+    today = timezone.localdate()
+    period = Period.containing(today)
+    visible = _visible_ids(request.user)
+    report = build_monthly_report(offices=Office.objects.all(), year=period.year, month=period.month, today=today)
+    rows = [row for row in report.rows if row.office.pk in visible]
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "report": report,
+            "rows": rows,
+            "table_rows": [*rows, report.total],
+            "sees_all": request.user.sees_all_offices,
+            "bar": progress_bar(report.total.matters_ytd, report.total.target, report.total.pace),
+            "chart": cumulative_chart(report),
+            "months": _month_choices(today),
+            "can_set_targets": services.can_set_targets(request.user),
+        },
+    )
+
+
+def _month_context(
+    request: HttpRequest, report: MonthlyReport, *, form: SubmissionForm | None = None, return_form=None, office_id=None
+):
+    user = request.user
+    visible = _visible_ids(user)
+    rows = [row for row in report.rows if row.office.pk in visible]
+    own = next((row for row in report.rows if row.office.pk == user.office_id), None)
+    can_submit = services.can_submit(user) and services.is_open_for_submission(report.period)
+    own_submission = own.submission if own is not None else None
+    if can_submit and form is None and (own_submission is None or not own_submission.is_submitted):
+        initial = {}
+        if own_submission is not None:  # returned: start from what was sent
+            initial = {
+                "progress": own_submission.progress,
+                "funding": own_submission.funding,
+                "problems": own_submission.problems,
+            }
+        form = SubmissionForm(initial=initial)
+    return {
+        "report": report,
+        "period": report.period,
+        "rows": rows,
+        "table_rows": [*rows, report.total],
+        "own": own,
+        "own_submission": own_submission,
+        "form": form if can_submit and (own_submission is None or not own_submission.is_submitted) else None,
+        "can_return": services.can_return(user),
+        "return_error_office": office_id if return_form is not None else None,
+        "return_error": return_form.errors["reason"][0] if return_form is not None and return_form.errors else "",
+        "own_sentences": progress_sentences(report, own, who=own.office.region_name) if own is not None else "",
+        "sees_all": user.sees_all_offices,
+        "previous": report.period.previous(),
+        "next": report.period.next() if report.period.next().start <= report.today else None,
+    }
+
+
+def _month_report(period: Period) -> MonthlyReport:
+    return build_monthly_report(offices=Office.objects.all(), year=period.year, month=period.month)
+
+
+@require_GET
+@role_required(*REPORT_ROLES)
+def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """Month M: the figures, each office's sheet and its status; the county's own form to submit."""
+    report = _month_report(_period(year, month))
+    return render(request, "reporting/month.html", _month_context(request, report))
+
+
+@require_POST
+@role_required(*REPORT_ROLES)
+def submit(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """提交月报."""
+    period = _period(year, month)
+    if not services.can_submit(request.user):
+        raise PermissionDenied("只有县（市、区）法律援助处的受理员或审查员可以报送月报。")
+    form = SubmissionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submit_monthly_sheet(
+                office=request.user.office, period=period, by=request.user, request=request, **form.cleaned_data
+            )
+        except (services.TransitionError, ValidationError) as error:
+            messages.error(request, error.messages[0] if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, f"{period.label}月报已报送。")
+        return redirect("reporting:month", year=year, month=month)
+    report = _month_report(period)
+    return render(request, "reporting/month.html", _month_context(request, report, form=form))
+
+
+@require_POST
+@role_required(*REPORT_ROLES)
+def return_sheet(request: HttpRequest, year: int, month: int, office_code: str) -> HttpResponse:
+    """The city returns a county's submitted sheet for correction."""
+    period = _period(year, month)
+    if not services.can_return(request.user):
+        raise PermissionDenied("只有市局工作人员可以退回月报。")
+    submission = get_object_or_404(
+        MonthlySubmission.objects.filter(office__in=Office.objects.visible_to(request.user)).select_related("office"),
+        office__code=office_code,
+        year=period.year,
+        month=period.month,
+    )
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.return_monthly_sheet(
+                submission, reason=form.cleaned_data["reason"], by=request.user, request=request
+            )
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"已将{submission.office.name}{period.label}月报退回修改。")
+        return redirect("reporting:month", year=year, month=month)
+    report = _month_report(period)
+    context = _month_context(request, report, return_form=form, office_id=submission.office_id)
+    return render(request, "reporting/month.html", context)
+
+
+@require_GET
+@role_required(*REPORT_ROLES)
+def download(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """下载月报: the city's workbook for city staff; a county's own for county staff (or
+    `?office=<code>` within what the user may see)."""
+    period = _period(year, month)
     offices = Office.objects.visible_to(request.user)
-    return render(request, "reporting/dashboard.html", {"offices": offices})
+    if code := request.GET.get("office"):
+        offices = offices.filter(code=code)
+    office_list = list(offices)
+    if not office_list:
+        raise Http404("没有可下载的月报。")
+    report = build_monthly_report(offices=office_list, year=period.year, month=period.month)
+    unit = CITY_UNIT if report.covers_all_offices else office_list[0].justice_bureau
+    content = write_monthly_report(report, unit=unit, generated_on=timezone.localdate())
+    filename = report_filename(report)
+    record(AuditAction.EXPORT, actor=request.user, request=request, note=f"下载月报：{filename}")
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*REPORT_ROLES)
+def targets(request: HttpRequest, year: int) -> HttpResponse:
+    """年度目标: the city's target and each office's share, set by city staff."""
+    if not services.can_set_targets(request.user):
+        raise PermissionDenied("只有市局工作人员可以设定年度目标。")
+    if not 2000 <= year <= 2100:
+        raise Http404("没有这个年度。")
+    offices = list(Office.objects.all())
+    current = targets_for(year, offices)
+    initial = [{"office": office.pk, "target": current.by_office.get(office.pk, 0)} for office in offices]
+    if request.method == "POST":
+        city_form = CityTargetForm(request.POST)
+        city_target = city_form.cleaned_data["city_target"] if city_form.is_valid() else None
+        formset = OfficeTargetFormSet(request.POST, initial=initial, city_target=city_target)
+        if city_form.is_valid() and formset.is_valid():
+            services.save_targets(
+                year=year,
+                city_target=city_target,
+                office_targets={form.cleaned_data["office"]: form.cleaned_data["target"] for form in formset.forms},
+                by=request.user,
+                request=request,
+            )
+            messages.success(request, f"{year}年度目标已保存。")
+            return redirect("reporting:targets", year=year)
+    else:
+        city_form = CityTargetForm(initial={"city_target": current.city})
+        formset = OfficeTargetFormSet(initial=initial)
+    names = {office.pk: office.name for office in offices}
+    rows = [(form, names.get(int(form["office"].value()), "")) for form in formset.forms]
+    return render(
+        request,
+        "reporting/targets.html",
+        {"year": year, "city_form": city_form, "formset": formset, "rows": rows, "is_default": current.is_default},
+    )

@@ -1,0 +1,79 @@
+from django import forms
+
+from accounts.models import Office
+
+
+class SubmissionForm(forms.Form):
+    """The three free-text fields of the 附件's fifth column."""
+
+    progress = forms.CharField(
+        label="推进情况",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="本月推进“市域通办”、案件质量、宣传等工作的情况。系统统计的数据会自动写入，无需重复填写。",
+        max_length=2000,
+    )
+    funding = forms.CharField(
+        label="相关资金落实（使用）情况", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+    problems = forms.CharField(
+        label="影响项目推进的存在问题", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = f"请填写“{field.label}”。"
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label="退回理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "请写明退回理由。"
+
+
+class CityTargetForm(forms.Form):
+    city_target = forms.IntegerField(
+        label="全市年度目标（件）",
+        min_value=1,
+        max_value=100_000,
+        error_messages={"required": "请填写全市年度目标。", "min_value": "全市年度目标必须大于0。"},
+    )
+
+
+class OfficeTargetForm(forms.Form):
+    office = forms.ModelChoiceField(queryset=Office.objects.all(), widget=forms.HiddenInput)
+    target = forms.IntegerField(
+        label="年度目标（件）",
+        min_value=0,
+        max_value=100_000,
+        error_messages={"required": "请填写该机构的年度目标。", "min_value": "目标不能为负数。"},
+    )
+
+
+class BaseOfficeTargetFormSet(forms.BaseFormSet):
+    """One form per office; their targets must add up to the city's (checked once the city target
+    itself is valid)."""
+
+    def __init__(self, *args, city_target: int | None = None, **kwargs) -> None:
+        self.city_target = city_target
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> None:
+        if any(self.errors) or self.city_target is None:
+            return
+        offices = [form.cleaned_data["office"] for form in self.forms]
+        if len(set(offices)) != len(offices):
+            raise forms.ValidationError("每个机构只能填写一个目标。")
+        total = sum(form.cleaned_data["target"] for form in self.forms)
+        if total != self.city_target:
+            raise forms.ValidationError(
+                f"各机构年度目标之和（{total}件）必须等于全市年度目标（{self.city_target}件），"
+                f"目前{'多' if total > self.city_target else '少'}{abs(total - self.city_target)}件。"
+            )
+
+
+OfficeTargetFormSet = forms.formset_factory(
+    OfficeTargetForm, formset=BaseOfficeTargetFormSet, extra=0, min_num=1, validate_min=True, max_num=20
+)

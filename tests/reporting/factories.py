@@ -1,0 +1,50 @@
+"""Applications at chosen moments, made through the intake services (time-machine sets the clock)."""
+
+from datetime import date, datetime, time
+
+import time_machine
+from django.utils import timezone
+
+from accounts.models import Office, Role
+from applications import services
+from applications.models import Application
+from tests.applications.factories import make_id_number, submit
+
+_serial = iter(range(1, 1_000_000))
+
+
+def local(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+def receive(when: datetime, *, responsible: str, at: str | None, personas) -> Application:
+    """An application received at office `at` (slug; None = online) for office `responsible` (slug)."""
+    offices = {office.slug: office for office in Office.objects.all()}
+    clerk = personas[(Role.CLERK, at)] if at else None
+    serial = next(_serial)
+    with time_machine.travel(when, tick=False):
+        return submit(
+            receiving_office=offices[at] if at else None,
+            by=clerk,
+            authority_name="",
+            authority_location=offices[responsible].code,
+            id_number=make_id_number(
+                sequence=f"{serial % 1000:03d}", birth=date(1970 + serial % 30, 1 + serial % 12, 1 + serial % 28)
+            ),
+        )
+
+
+def approve(application: Application, day: date, personas) -> Application:
+    reviewer = personas[(Role.REVIEWER, application.responsible_office.slug)]
+    with time_machine.travel(local(day, 15), tick=False):
+        return services.approve(application, by=reviewer, today=day)
+
+
+def refuse(application: Application, day: date, personas) -> Application:
+    reviewer = personas[(Role.REVIEWER, application.responsible_office.slug)]
+    with time_machine.travel(local(day, 15), tick=False):
+        return services.refuse(application, reason="经济状况不符合条件。", by=reviewer, today=day)
+
+
+def approved(*, received_on: date, decided_on: date, responsible: str, at: str | None, personas) -> Application:
+    return approve(receive(local(received_on), responsible=responsible, at=at, personas=personas), decided_on, personas)

@@ -1,0 +1,188 @@
+"""The figures of the monthly sheet: counting rules, time zones, overdue reviews, medians, queries."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from accounts.models import Office, Role
+from applications import services as application_services
+from reporting.models import AnnualTarget, OfficeTarget
+from reporting.selectors import Period, SubmissionState, build_monthly_report, pace, submission_deadline
+from tests.reporting.factories import approve, approved, local, receive, refuse
+
+TODAY = date(2026, 11, 28)
+
+
+def report(month: int, *, offices=None, today: date = TODAY):
+    return build_monthly_report(offices=offices or Office.objects.all(), year=2026, month=month, today=today)
+
+
+def by_slug(rep):
+    return {row.office.slug: row for row in rep.rows}
+
+
+def test_matters_count_in_the_month_of_approval_for_the_responsible_office(personas):
+    # Received in April at 罗定 for 云城, approved in May: one May matter for 云城, none for 罗定.
+    approved(
+        received_on=date(2026, 4, 28),
+        decided_on=date(2026, 5, 6),
+        responsible="yuncheng",
+        at="luoding",
+        personas=personas,
+    )
+    approved(
+        received_on=date(2026, 5, 6),
+        decided_on=date(2026, 5, 8),
+        responsible="luoding",
+        at="luoding",
+        personas=personas,
+    )
+    refuse(
+        receive(local(date(2026, 5, 7)), responsible="luoding", at="luoding", personas=personas),
+        date(2026, 5, 9),
+        personas,
+    )
+
+    may = by_slug(report(5))
+    assert may["yuncheng"].matters_month == 1
+    assert may["luoding"].matters_month == 1  # the refusal does not count
+    assert by_slug(report(4))["yuncheng"].matters_month == 0
+    assert report(5).total.by_month == [0, 0, 0, 0, 2]
+    assert report(6).total.matters_ytd == 2
+
+
+def test_received_and_cross_county_use_local_time(personas):
+    # 23:30 on 31 May in 云浮 is 15:30 UTC: May. 00:30 on 1 June is 16:30 UTC on 31 May: June.
+    receive(local(date(2026, 5, 31), 23, 30), responsible="xinxing", at="luoding", personas=personas)
+    receive(local(date(2026, 6, 1), 0, 30), responsible="luoding", at="luoding", personas=personas)
+    receive(local(date(2026, 5, 10)), responsible="luoding", at=None, personas=personas)  # online: no counter
+
+    may, june = by_slug(report(5)), by_slug(report(6))
+    assert (may["luoding"].received, may["luoding"].cross_out, may["xinxing"].routed_in) == (1, 1, 1)
+    assert (june["luoding"].received, june["luoding"].cross_out) == (1, 0)
+    assert may["luoding"].routed_in == 0
+    assert report(5).total.received == 1
+
+
+def test_median_days_from_receipt_to_decision(personas):
+    for received_on, decided_on in [(1, 2), (1, 4), (4, 11)]:  # 1, 3 and 7 days
+        approved(
+            received_on=date(2026, 5, received_on),
+            decided_on=date(2026, 5, decided_on),
+            responsible="yunan",
+            at="yunan",
+            personas=personas,
+        )
+    approved(
+        received_on=date(2026, 5, 4),
+        decided_on=date(2026, 5, 6),
+        responsible="xinxing",
+        at="xinxing",
+        personas=personas,
+    )
+    approved(
+        received_on=date(2026, 5, 4),
+        decided_on=date(2026, 5, 11),
+        responsible="xinxing",
+        at="xinxing",
+        personas=personas,
+    )
+
+    may = report(5)
+    rows = by_slug(may)
+    assert rows["yunan"].median_days == Decimal("3.0")
+    assert rows["xinxing"].median_days == Decimal("4.5")  # even count: the mean of the middle two (2 and 7)
+    assert rows["luoding"].median_days is None
+    assert may.total.median_days == Decimal("3.0")  # of 1, 2, 3, 7, 7
+
+
+def test_reviews_overdue_at_month_end(personas):
+    # Received 20 May: day 7 is 27 May, before 31 May → overdue at the end of May (still undecided).
+    late = receive(local(date(2026, 5, 20)), responsible="luoding", at="luoding", personas=personas)
+    # Received 26 May: due 2 June → not overdue at the end of May.
+    receive(local(date(2026, 5, 26)), responsible="luoding", at="luoding", personas=personas)
+    # Received 18 May, 补正 18–23 May (5 days paused): due 30 May → overdue at 31 May.
+    paused = receive(local(date(2026, 5, 18)), responsible="yunnan", at="yunnan", personas=personas)
+    clerk = personas[(Role.CLERK, "yunnan")]
+    with time_machine.travel(local(date(2026, 5, 18), 16), tick=False):
+        application_services.request_supplement(paused, items=["病历"], note="", by=clerk, today=date(2026, 5, 18))
+    from tests.applications.factories import pdf
+
+    with time_machine.travel(local(date(2026, 5, 23), 16), tick=False):
+        application_services.receive_supplement(paused, files=[pdf()], by=clerk, today=date(2026, 5, 23))
+    # Received 22 May, still waiting for 补正 at month end: the clock is stopped → not overdue.
+    waiting = receive(local(date(2026, 5, 22)), responsible="yunnan", at="yunnan", personas=personas)
+    with time_machine.travel(local(date(2026, 5, 23), 16), tick=False):
+        application_services.request_supplement(waiting, items=["病历"], note="", by=clerk, today=date(2026, 5, 23))
+
+    may = by_slug(report(5))
+    assert may["luoding"].overdue == 1
+    assert may["yunnan"].overdue == 1
+    # Decided in June: still counted as overdue at the end of May (the figure is as of month end)...
+    approve(late, date(2026, 6, 3), personas)
+    assert by_slug(report(5))["luoding"].overdue == 1
+    # ...but not at the end of June.
+    assert by_slug(report(6))["luoding"].overdue == 1  # the 26 May one, never decided
+
+
+def test_targets_completion_and_pace(personas):
+    rows = by_slug(report(5))
+    assert rows["luoding"].target == 1000 and report(5).total.target == 3000  # the default split
+    annual = AnnualTarget.objects.create(year=2026, city_target=3650)
+    for office in Office.objects.all():
+        OfficeTarget.objects.create(annual=annual, office=office, target=365 if office.slug != "luoding" else 1825)
+    approved(
+        received_on=date(2026, 1, 5),
+        decided_on=date(2026, 1, 6),
+        responsible="luoding",
+        at="luoding",
+        personas=personas,
+    )
+    jan = report(1)
+    luoding = by_slug(jan)["luoding"]
+    assert luoding.target == 1825
+    assert luoding.pace == Decimal("155.0")  # 1825 × 31/365
+    assert jan.total.pace == Decimal("310.0")
+    assert luoding.completion == Decimal("0.1")
+    assert pace(3000, Period(2026, 12)) == Decimal("3000.0")
+
+
+def test_submission_deadline_is_the_second_rolled_over_holidays(db):
+    assert submission_deadline(Period(2026, 5)) == date(2026, 6, 2)
+    assert submission_deadline(Period(2026, 7)) == date(2026, 8, 3)  # 2 August is a Sunday
+    assert submission_deadline(Period(2026, 9)) == date(2026, 10, 8)  # 国庆 holiday
+
+
+def test_submission_states(personas):
+    rows = by_slug(report(5, today=date(2026, 6, 2)))
+    assert rows["city"].submission_state == SubmissionState.NOT_REQUIRED
+    assert rows["luoding"].submission_state == SubmissionState.NOT_DUE
+    rows = by_slug(report(5, today=date(2026, 6, 3)))
+    assert rows["luoding"].submission_state == SubmissionState.MISSING
+    assert rows["luoding"].submission_flagged
+
+
+# Queries: offices 1, office count 1, annual target 1, matters by month 1, received 1, routed in 1,
+# median per office 1, median overall 1, overdue 1, cases closed 1, submissions 1, holiday overrides 1.
+BUILDER_QUERIES = 12
+
+
+@pytest.mark.parametrize("applications", [1, 12])
+def test_builder_runs_a_fixed_number_of_queries(personas, django_assert_num_queries, applications):
+    slugs = ["city", "yuncheng", "yunan", "luoding", "xinxing", "yunnan"]
+    for index in range(applications):
+        responsible, at = slugs[index % 6], slugs[(index + 1) % 6]
+        approved(
+            received_on=date(2026, 5, 4) + timedelta(days=index % 5),
+            decided_on=date(2026, 5, 12),
+            responsible=responsible,
+            at=at,
+            personas=personas,
+        )
+    receive(local(date(2026, 5, 4)), responsible="luoding", at="luoding", personas=personas)
+    with django_assert_num_queries(BUILDER_QUERIES):
+        rep = build_monthly_report(offices=Office.objects.all(), year=2026, month=5, today=TODAY)
+        rep.total.matters_ytd  # noqa: B018 — everything is computed by now
+    assert rep.total.matters_month == applications

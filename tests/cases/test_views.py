@@ -32,8 +32,10 @@ def test_list_query_count_is_pinned(client, personas, django_assert_num_queries,
     for _ in range(how_many):
         make_case(personas, state=CaseState.IN_PROGRESS)
     client.force_login(personas[(Role.REVIEWER, "luoding")])
-    # session · user · user's groups (roles) · user perms · group perms (the seal) · count · page rows
-    with django_assert_num_queries(7):
+    # session · user · user's groups (roles) · user perms · group perms (the seal) · count · the user's
+    # office (navigation) · page rows with office, type, application, handler · session refresh
+    # (savepoint, update, release: the idle timeout)
+    with django_assert_num_queries(11):
         response = client.get("/staff/cases/")
     assert response.content.decode().count('data-testid="case-row"') == how_many
 
@@ -42,9 +44,9 @@ def test_detail_query_count_is_pinned(client, personas, django_assert_num_querie
     case = make_case(personas, state=CaseState.IN_PROGRESS)
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     # session · user · roles · user perms · group perms · the case with office, type, application and
-    # handler · holiday overrides (委托协议 clock) · assignments · progress · materials ·
-    # assignable handlers · termination grounds
-    with django_assert_num_queries(12):
+    # handler · holiday overrides (委托协议 clock) · the user's office (navigation) · materials ·
+    # progress · assignments · assignable handlers · termination grounds · session refresh (3)
+    with django_assert_num_queries(16):
         response = client.get(f"/staff/cases/{case.pk}/")
     assert response.status_code == 200
     assert case.number in response.content.decode()
@@ -60,7 +62,9 @@ def test_a_reviewer_assigns_from_the_page(client, personas):
     assert response.status_code == 302
     case = reload(case)
     assert case.state == CaseState.IN_PROGRESS and case.handler == handler
-    entry = AuditEntry.objects.filter(action=AuditAction.STATE_CHANGE, object_id=str(case.pk)).get()
+    entry = AuditEntry.objects.filter(
+        action=AuditAction.STATE_CHANGE, object_type="cases.Case", object_id=str(case.pk)
+    ).get()
     assert (entry.from_state, entry.to_state, entry.actor_username) == ("待指派", "承办中", "reviewer-luoding")
 
 
@@ -94,7 +98,12 @@ def test_the_handler_logs_progress_and_submits_closure(client, personas):
     # The handler opens the file through the scoped view; the view is audited.
     response = client.get(f"/staff/cases/{case.pk}/materials/{material.pk}/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert AuditEntry.objects.filter(action=AuditAction.VIEW_FILE, object_id=str(case.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action=AuditAction.VIEW_FILE, object_type="cases.Case", object_id=str(case.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_closure_without_materials_is_refused_next_to_the_field(client, personas):

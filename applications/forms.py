@@ -306,3 +306,4 @@ class ObjectionDecisionForm(forms.Form):
 class QueueFilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False, help_text="姓名、申请编号或身份证号后六位")
     status = forms.ChoiceField(label="状态", required=False)
+    sent = forms.BooleanField(label="本机构受理、其他机构承办的申请", required=False)

@@ -54,12 +54,19 @@ def due_flag(due: date | None, *, today: date) -> DueFlag | None:
     return None
 
 
-def queue_for(user, *, status: str = "", search: str = "") -> QuerySet[Application]:
-    """The review queue: what the user's office is responsible for or received, newest first, with
-    everything a list row shows loaded up front."""
+def queue_for(user, *, status: str = "", search: str = "", sent: bool = False) -> QuerySet[Application]:
+    """The review queue: what the user's office is responsible for (or, with `sent`, what it
+    received at its window for other offices), urgent first, with everything a row shows loaded."""
     applications = Application.objects.visible_to(user).prefetch_related(
         Prefetch("supplement_requests", queryset=SupplementRequest.objects.order_by("requested_on"))
     )
+    if not user.sees_all_offices:
+        if sent:
+            applications = applications.filter(receiving_office=user.office_id).exclude(
+                responsible_office=user.office_id
+            )
+        else:
+            applications = applications.filter(responsible_office=user.office_id)
     if status:
         applications = applications.filter(status=status)
     search = search.strip()

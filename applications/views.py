@@ -206,7 +206,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     form.fields["status"].choices = [("", "全部"), *Status.choices]
     filters = form.cleaned_data if form.is_valid() else {}
-    applications = queue_for(request.user, status=filters.get("status", ""), search=filters.get("q", ""))
+    applications = queue_for(
+        request.user, status=filters.get("status", ""), search=filters.get("q", ""), sent=filters.get("sent", False)
+    )
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     due_dates = review_due_dates(list(page.object_list), today=today)

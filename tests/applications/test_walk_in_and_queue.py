@@ -131,3 +131,10 @@ def test_numbers_are_consecutive(db):
     numbers = [submit(id_number=make_id_number(sequence=f"{n:03d}")).number for n in range(3)]
     assert [int(n[-6:]) for n in numbers] == [1, 2, 3]
     assert services.next_number(kind="application", year=int(numbers[0][3:7])) == 4
+
+
+def test_the_receiving_office_finds_what_it_sent_on_under_a_filter(client, personas):
+    application = submit(receiving_office=Office.objects.get(slug="yuncheng"), by=personas[(Role.CLERK, "yuncheng")])
+    client.force_login(personas[(Role.CLERK, "yuncheng")])
+    assert application.number not in client.get("/staff/applications/").content.decode()
+    assert application.number in client.get("/staff/applications/", {"sent": "on"}).content.decode()

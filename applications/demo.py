@@ -273,7 +273,7 @@ def _daily_rates(year: int, today: date) -> list[tuple[date, float]]:
     days = [date(year, 1, 1) + timedelta(days=n) for n in range((date(year, 12, 31) - date(year, 1, 1)).days + 1)]
     working = [day for day in days if _is_working_day(day)]
     weight = {day: MONTH_WEIGHTS[day.month - 1] for day in working}
-    scale = ANNUAL_APPROVED * 1.03 / sum(weight.values())  # a little ahead of pace, as a good year is
+    scale = ANNUAL_APPROVED * 1.07 / sum(weight.values())  # a little ahead of pace, as a good year is
     return [(day, weight[day] * scale) for day in working if day <= today]
 
 

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.urls import reverse
 
-from applications.models import REVIEW_DAYS, Application, Status, SupplementRequest
+from applications.models import REVIEW_DAYS, Application, ObjectionOutcome, Status, SupplementRequest
 from deadlines.calendar import MAX_ROLL_DAYS, WorkingCalendar
-
-DUE_SOON_DAYS = 2
+from deadlines.items import DeadlineItem, urgency
 
 
 def review_due_dates(applications: list[Application], *, today: date) -> dict[int, date | None]:
@@ -43,15 +43,10 @@ class DueFlag:
 
 
 def due_flag(due: date | None, *, today: date) -> DueFlag | None:
-    if due is None:
+    state = urgency(due, today=today) if due is not None else None
+    if state is None:
         return None
-    if due < today:
-        return DueFlag("已逾期", "deadline-overdue")
-    if due == today:
-        return DueFlag("今日到期", "deadline-overdue")
-    if (due - today).days <= DUE_SOON_DAYS:
-        return DueFlag("即将到期", "deadline-soon")
-    return None
+    return DueFlag(state, "deadline-soon" if state == "即将到期" else "deadline-overdue")
 
 
 def queue_for(user, *, status: str = "", search: str = "", sent: bool = False) -> QuerySet[Application]:
@@ -75,3 +70,38 @@ def queue_for(user, *, status: str = "", search: str = "", sent: bool = False) -
             Q(applicant_name__contains=search) | Q(number__iexact=search) | Q(id_number__endswith=search.upper())
         )
     return applications.order_by(F("urgent_marked_at").desc(nulls_last=True), "-received_at")
+
+
+def deadline_items(user, *, today: date) -> list[DeadlineItem]:
+    """Intake clocks for the dashboard, for what the user's office is responsible for: the 7-day
+    review, the applicant's 补正 reply period, and the 司法局's 5-day objection review. Fixed number
+    of queries: applications with their 补正 requests and objections, and one calendar."""
+    applications = list(
+        Application.objects.visible_to(user)
+        .filter(status__in=[Status.PENDING_REVIEW, Status.AWAITING_SUPPLEMENT, Status.REFUSED])
+        .filter(Q(responsible_office__in=_own_offices(user)))
+        .exclude(status=Status.REFUSED, objections__isnull=True)
+        .prefetch_related("supplement_requests", "objections")
+        .distinct()
+    )
+    items: list[DeadlineItem | None] = []
+    due_dates = review_due_dates(applications, today=today)
+    for application in applications:
+        url = reverse("applications:detail", args=[application.pk])
+        office = application.responsible_office.short_name
+        common = {"number": application.number, "url": url, "office": office, "today": today}
+        if due_dates[application.pk]:
+            items.append(DeadlineItem.due(kind="审查决定", due_on=due_dates[application.pk], **common))
+        supplement = application.open_supplement_request()
+        if supplement is not None:
+            items.append(DeadlineItem.due(kind="补正期限", due_on=supplement.reply_due_on, **common))
+        for objection in application.objections.all():
+            if objection.outcome == ObjectionOutcome.PENDING:
+                items.append(DeadlineItem.due(kind="异议审查", due_on=objection.due_on, **common))
+    return [item for item in items if item is not None]
+
+
+def _own_offices(user):
+    from accounts.models import Office
+
+    return Office.objects.visible_to(user)

@@ -1,9 +1,19 @@
+from itertools import groupby
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.models import Office
+from accounts.models import Office, Role
 from accounts.permissions import STAFF_ROLES, role_required
+from applications import selectors as application_selectors
+from cases import selectors as case_selectors
+from deadlines.calendar import missing_holiday_years
+from deadlines.items import URGENCY_ORDER
+
+# The State Council publishes next year's holidays in late autumn: ask for them only from October.
+HOLIDAY_WARNING_FROM_MONTH = 10
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,4 +30,33 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @role_required(*STAFF_ROLES)
 def staff_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/staff_home.html", {"office": request.user.office})
+    """The deadline dashboard: every clock in the user's scope that is overdue, due today or soon."""
+    user = request.user
+    today = timezone.localdate()
+    items = []
+    if user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF):
+        items += application_selectors.deadline_items(user, today=today)
+    items += case_selectors.deadline_items(user, today=today)
+    items.sort(key=lambda item: (URGENCY_ORDER.index(item.state), item.due_on, item.number))
+    sections = [(state, list(group)) for state, group in groupby(items, key=lambda item: item.state)]
+    per_office = None
+    if user.sees_all_offices:
+        counts: dict[str, dict[str, int]] = {}
+        for item in items:
+            counts.setdefault(item.office, dict.fromkeys(URGENCY_ORDER, 0))[item.state] += 1
+        per_office = sorted(counts.items())
+    missing_years = [
+        year for year in missing_holiday_years(today) if year == today.year or today.month >= HOLIDAY_WARNING_FROM_MONTH
+    ]
+    return render(
+        request,
+        "portal/staff_home.html",
+        {
+            "office": user.office,
+            "sections": sections,
+            "per_office": per_office,
+            "urgency_order": URGENCY_ORDER,
+            "missing_holiday_years": missing_years,
+            "today": today,
+        },
+    )

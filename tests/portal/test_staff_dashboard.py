@@ -1,0 +1,68 @@
+from datetime import date
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from accounts.models import Role
+from applications import services
+from deadlines import calendar
+from tests.applications.factories import make_id_number, submit
+
+RECEIVED = timezone.make_aware(timezone.datetime(2026, 6, 1, 9))
+
+
+@pytest.fixture
+def received_june_first(personas):
+    with time_machine.travel(RECEIVED):
+        return [submit(id_number=make_id_number(sequence=f"{n + 300:03d}")) for n in range(2)]
+
+
+def dashboard(client, user, today: date):
+    client.force_login(user)
+    with time_machine.travel(timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))):
+        return client.get("/staff/")
+
+
+def test_review_deadlines_appear_in_the_right_section(client, personas, received_june_first):
+    due = calendar.add_days(date(2026, 6, 1), 7)
+    reviewer = personas[(Role.REVIEWER, "luoding")]
+    soon = dashboard(client, reviewer, date(2026, 6, 6)).content.decode()
+    assert "即将到期（2）" in soon and received_june_first[0].number in soon
+    assert "今日到期（2）" in dashboard(client, reviewer, due).content.decode()
+    late = dashboard(client, reviewer, date(2026, 6, 10)).content.decode()
+    assert "已逾期（2）" in late and "审查决定" in late
+    # Another county's reviewer sees nothing of it.
+    other = dashboard(client, personas[(Role.REVIEWER, "yunnan")], date(2026, 6, 10)).content.decode()
+    assert received_june_first[0].number not in other
+
+
+def test_supplement_reply_and_objection_clocks_are_listed(client, personas, received_june_first):
+    first, second = received_june_first
+    clerk, reviewer = personas[(Role.CLERK, "luoding")], personas[(Role.REVIEWER, "luoding")]
+    services.request_supplement(first, items=["身份证"], note="", by=clerk, today=date(2026, 6, 2))
+    services.refuse(second, reason="不符合条件", by=reviewer, today=date(2026, 6, 3))
+    services.register_objection(second, reasons="有异议", received_on=date(2026, 6, 4), by=reviewer)
+    page = dashboard(client, reviewer, date(2026, 6, 17)).content.decode()
+    assert "补正期限" in page
+    assert "异议审查" in page
+
+
+def test_city_staff_see_counts_per_office(client, personas, received_june_first):
+    page = dashboard(client, personas["city"], date(2026, 6, 10)).content.decode()
+    assert "各机构期限提醒" in page and "罗定" in page
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_dashboard_query_count_is_fixed(client, personas, django_assert_num_queries, count):
+    with time_machine.travel(RECEIVED):
+        for n in range(count):
+            submit(id_number=make_id_number(sequence=f"{n + 400:03d}"))
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 10, 9))):
+        # session, user, groups; intake: applications, their 补正 requests, objections, calendar;
+        # cases: user and group permissions (sealed cases), cases, case objections; the holiday-year
+        # check; the user's office; the session's sliding expiry (savepoint, update, release).
+        with django_assert_num_queries(16):
+            response = client.get("/staff/")
+    assert response.content.decode().count("审查决定") == count

@@ -6,7 +6,7 @@ from django import forms
 
 from applications.models import MatterCategory
 from applications.uploads import MultipleMaterialFileField
-from cases.models import Case, CaseState, ClosureMethod, Handler, ProgressKind, TerminationGround
+from cases.models import Case, CaseState, ClosureMethod, Handler, ObjectionOutcome, ProgressKind, TerminationGround
 
 UPLOAD_HELP = "PDF、JPG 或 PNG 文件，可多选，每个不超过 10 MB。"
 
@@ -89,6 +89,21 @@ class TerminateForm(forms.Form):
         empty_label="请选择",
     )
     reason = forms.CharField(label="终止的事实和理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ObjectionForm(forms.Form):
+    received_on = forms.DateField(label="收到异议日期", widget=DateInput)
+    reasons = forms.CharField(label="异议理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ObjectionDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="司法局审查结果",
+        choices=[(o.value, o.label) for o in (ObjectionOutcome.UPHELD, ObjectionOutcome.CORRECTED)],
+        widget=forms.RadioSelect,
+    )
+    decided_on = forms.DateField(label="决定日期", widget=DateInput)
+    note = forms.CharField(label="决定说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CaseFilterForm(forms.Form):

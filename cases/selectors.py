@@ -10,7 +10,17 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import AGREEMENT_DAYS, ASSIGNMENT_DAYS, CLOSURE_MATERIALS_DAYS, CLOSURE_REVIEW_DAYS, Case, CaseState
+from applications.models import OBJECTION_DAYS
+from cases.models import (
+    AGREEMENT_DAYS,
+    ASSIGNMENT_DAYS,
+    CLOSURE_MATERIALS_DAYS,
+    CLOSURE_REVIEW_DAYS,
+    Case,
+    CaseObjection,
+    CaseState,
+    ObjectionOutcome,
+)
 from deadlines.calendar import WorkingCalendar, days_left
 
 DUE_SOON_DAYS = 2
@@ -21,7 +31,7 @@ DUE_SOON = "即将到期"
 
 @dataclass(frozen=True)
 class DeadlineItem:
-    kind: str  # which clock: 指派, 委托协议, 结案材料, 结案审查
+    kind: str  # which clock: 指派, 委托协议, 结案材料, 结案审查, 异议
     due_on: date
     number: str
     url: str
@@ -75,7 +85,8 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
     """What is overdue, due today or due within two days on the case clocks, in `user`'s scope.
 
     Queries, whatever the number of cases: the user's groups and permissions (for the scope, once
-    per user object), the cases, and the holiday overrides for all of their periods together.
+    per user object), the cases, the pending objections to terminations (第四十九条, 5 days), and
+    the holiday overrides for all of their periods together.
     """
     running = Q()
     for clock in CLOCKS:
@@ -97,22 +108,34 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
             "office__name",
         )
     )
-    periods = [(case, clock) for case in cases for clock in CLOCKS if clock.runs_for(case)]
+    # (label, start, days, case) for every running clock
+    periods = [
+        (clock.label, getattr(case, clock.starts_on), clock.days, case)
+        for case in cases
+        for clock in CLOCKS
+        if clock.runs_for(case)
+    ]
+    objections = (
+        CaseObjection.objects.filter(
+            outcome=ObjectionOutcome.PENDING, case__in=Case.objects.visible_to(user).values("pk")
+        )
+        .select_related("case__office")
+        .only("received_on", "case__number", "case__office__name")
+    )
+    periods += [("异议", objection.received_on, OBJECTION_DAYS, objection.case) for objection in objections]
     if not periods:
         return []
     # One window of holiday overrides for every period (deadlines.calendar: the single day counter).
-    calendar = WorkingCalendar.covering(
-        [getattr(case, clock.starts_on) for case, clock in periods], max_days=MAX_CLOCK_DAYS
-    )
+    calendar = WorkingCalendar.covering([start for _label, start, _days, _case in periods], max_days=MAX_CLOCK_DAYS)
     working_days = settings.LEGALAID_COUNT_WORKING_DAYS
     items = []
-    for case, clock in periods:
-        due = calendar.add_days(getattr(case, clock.starts_on), clock.days, working_days=working_days)
+    for label, start, days, case in periods:
+        due = calendar.add_days(start, days, working_days=working_days)
         left = days_left(due, today=today)
         state = _urgency(left)
         if state is not None:
             url = reverse("cases:detail", args=[case.pk])
-            items.append(DeadlineItem(clock.label, due, case.number, url, case.office.name, state, left))
+            items.append(DeadlineItem(label, due, case.number, url, case.office.name, state, left))
     items.sort(key=lambda item: (item.due_on, item.number))
     return items
 
@@ -140,6 +163,15 @@ def case_deadlines(case: Case, *, today: date | None = None) -> list[CaseDeadlin
         left = days_left(due, today=today)
         result.append(CaseDeadline(clock.label, due, left, _urgency(left) or ""))
     return result
+
+
+def counts_by_office(items: list[DeadlineItem]) -> list[tuple[str, int, int, int]]:
+    """(office, overdue, due today, due soon) per office, for the city's view of the dashboard."""
+    counts: dict[str, list[int]] = {}
+    for item in items:
+        row = counts.setdefault(item.office, [0, 0, 0])
+        row[(OVERDUE, DUE_TODAY, DUE_SOON).index(item.state)] += 1
+    return [(office, *row) for office, row in counts.items()]
 
 
 def case_list(user, *, state: str = "", q: str = ""):

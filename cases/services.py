@@ -24,11 +24,13 @@ from cases.models import (
     SENIOR_LAWYER_YEARS,
     Assignment,
     Case,
+    CaseObjection,
     CaseState,
     CaseType,
     ClosureMaterial,
     ClosureMethod,
     Handler,
+    ObjectionOutcome,
     ProgressEntry,
     ProgressKind,
     TerminationGround,
@@ -46,6 +48,8 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
     "return_closure": frozenset({CaseState.CLOSURE_REVIEW}),
     "archive": frozenset({CaseState.CLOSED}),
     "terminate": frozenset({CaseState.AWAITING_ASSIGNMENT, CaseState.IN_PROGRESS, CaseState.CLOSURE_REVIEW}),
+    "register_objection": frozenset({CaseState.TERMINATED}),
+    "decide_objection": frozenset({CaseState.TERMINATED}),
 }
 MOVES = tuple(ALLOWED_MOVES)
 
@@ -107,6 +111,11 @@ def can_terminate(user, case: Case) -> bool:
     return _office_staff(user, case, Role.REVIEWER)
 
 
+def can_record_objection(user, case: Case) -> bool:
+    # The office records the 司法局's decision as it records the objection (as for applications).
+    return _office_staff(user, case, Role.CLERK, Role.REVIEWER)
+
+
 PERMISSION_RULES = {
     "assign": can_assign,
     "reassign": can_assign,
@@ -118,6 +127,8 @@ PERMISSION_RULES = {
     "return_closure": can_review_closure,
     "archive": can_archive,
     "terminate": can_terminate,
+    "register_objection": can_record_objection,
+    "decide_objection": can_record_objection,
 }
 
 
@@ -128,7 +139,12 @@ def may(user, case: Case, move: str) -> bool:
 
 def allowed_actions(user, case: Case) -> set[str]:
     """The moves to offer on the page (templates never test roles or states themselves)."""
-    return {move for move in MOVES if may(user, case, move)}
+    actions = {move for move in MOVES if may(user, case, move)}
+    if actions & {"register_objection", "decide_objection"}:
+        # One objection at a time: record one, or decide the one pending.
+        pending = case.objections.filter(outcome=ObjectionOutcome.PENDING).exists()
+        actions.discard("register_objection" if pending else "decide_objection")
+    return actions
 
 
 # --- opening a case on 准予 ------------------------------------------------------------------------
@@ -458,3 +474,68 @@ def terminate(
         extra=["termination_ground", "termination_reason", "terminated_on"],
     )
     return case
+
+
+# --- objections to 终止 (第四十九条) -----------------------------------------------------------------
+@transaction.atomic
+def register_objection(
+    case: Case, *, reasons: str, received_on: date, by, request=None, today: date | None = None
+) -> CaseObjection:
+    """The recipient objects to the termination; the 司法局 decides within 5 days."""
+    case = _locked(case)
+    _check_move(case, "register_objection")
+    _require(can_record_objection(by, case))
+    if case.objections.filter(outcome=ObjectionOutcome.PENDING).exists():
+        raise TransitionError("该案件已有尚未审查完毕的异议。")
+    if not reasons.strip():
+        raise ValidationError({"reasons": "请填写异议理由。"})
+    if received_on > (today or timezone.localdate()) or received_on < case.terminated_on:
+        raise ValidationError({"received_on": "收到异议日期应在终止日期与今天之间。"})
+    objection = CaseObjection.objects.create(
+        case=case, reasons=reasons.strip(), received_on=received_on, recorded_by=by
+    )
+    record(AuditAction.CREATE, actor=by, request=request, obj=objection, to_state=ObjectionOutcome.PENDING.label)
+    return objection
+
+
+@transaction.atomic
+def decide_objection(case: Case, *, outcome: str, note: str, decided_on: date, by, request=None) -> CaseObjection:
+    """Record the 司法局's decision on the pending objection. 责令改正 reopens the case where it
+    stood: 承办中 with its handler, or 待指派 when it was terminated before assignment."""
+    case = _locked(case)
+    _check_move(case, "decide_objection")
+    _require(can_record_objection(by, case))
+    objection = case.objections.select_for_update().filter(outcome=ObjectionOutcome.PENDING).first()
+    if objection is None:
+        raise TransitionError("该案件没有待审查的异议。")
+    if outcome not in (ObjectionOutcome.UPHELD, ObjectionOutcome.CORRECTED):
+        raise ValidationError({"outcome": "请选择审查结果。"})
+    if decided_on < objection.received_on:
+        raise ValidationError({"decided_on": "决定日期不能早于收到异议日期。"})
+    objection.outcome = outcome
+    objection.decided_on = decided_on
+    objection.decision_note = note.strip()
+    objection.save(update_fields=["outcome", "decided_on", "decision_note"])
+    record(
+        AuditAction.STATE_CHANGE,
+        actor=by,
+        request=request,
+        obj=objection,
+        from_state=ObjectionOutcome.PENDING.label,
+        to_state=ObjectionOutcome(outcome).label,
+        note=note.strip(),
+    )
+    if outcome == ObjectionOutcome.CORRECTED:
+        ground = case.termination_ground
+        case.termination_ground = None
+        case.termination_reason = ""
+        case.terminated_on = None
+        _set_state(
+            case,
+            CaseState.IN_PROGRESS if case.handler_id else CaseState.AWAITING_ASSIGNMENT,
+            by=by,
+            request=request,
+            note=f"司法局责令改正，恢复法律援助（原终止情形：{ground}）",
+            extra=["termination_ground", "termination_reason", "terminated_on"],
+        )
+    return objection

@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/closure/return/", views.return_closure, name="return_closure"),
     path("<int:pk>/archive/", views.archive, name="archive"),
     path("<int:pk>/terminate/", views.terminate, name="terminate"),
+    path("<int:pk>/objection/", views.register_objection, name="register_objection"),
+    path("<int:pk>/objection/decide/", views.decide_objection, name="decide_objection"),
     path("<int:pk>/termination-letter/", views.termination_letter, name="termination_letter"),
     path("<int:pk>/materials/<int:material_pk>/", views.closure_material, name="closure_material"),
 ]

@@ -26,6 +26,8 @@ from cases.forms import (
     CaseFilterForm,
     ClosureForm,
     MatterEndForm,
+    ObjectionDecisionForm,
+    ObjectionForm,
     ProgressForm,
     ReturnClosureForm,
     TerminateForm,
@@ -47,6 +49,8 @@ FORMS: dict[str, tuple[type[Form], str]] = {
     "submit_closure": (ClosureForm, "closure_form"),
     "return_closure": (ReturnClosureForm, "return_form"),
     "terminate": (TerminateForm, "terminate_form"),
+    "register_objection": (ObjectionForm, "objection_form"),
+    "decide_objection": (ObjectionDecisionForm, "objection_decision_form"),
 }
 FORMS_NEEDING_CASE = {AssignForm, ClosureForm}
 
@@ -86,6 +90,7 @@ def _render_detail(request: HttpRequest, case: Case, *, bound: dict[str, Form] |
         "assignments": case.assignments.select_related("from_handler__user", "to_handler__user", "by"),
         "progress_entries": case.progress_entries.select_related("recorded_by"),
         "materials": case.closure_materials.all(),
+        "objections": case.objections.all(),
         "can_open_application": request.user.is_superuser or request.user.has_role(*OFFICE_ROLES),
         **forms,
     }
@@ -249,6 +254,28 @@ def terminate(request: HttpRequest, pk: int) -> HttpResponse:
             case, ground=data["ground"], reason=data["reason"], by=request.user, request=request
         ),
         success="已终止法律援助，请打印终止法律援助决定书送达受援人。",
+    )
+
+
+@role_required(*CASE_ROLES)
+def register_objection(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "register_objection",
+        lambda case, data: services.register_objection(case, **data, by=request.user, request=request),
+        success="已登记异议，请转送司法局审查（5日内作出决定）。",
+    )
+
+
+@role_required(*CASE_ROLES)
+def decide_objection(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "decide_objection",
+        lambda case, data: services.decide_objection(case, **data, by=request.user, request=request),
+        success="已记录司法局的审查结果。",
     )
 
 

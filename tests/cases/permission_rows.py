@@ -5,9 +5,11 @@ is not assigned to) and 403 to roles that never see cases (peer reviewers) or ma
 Action rows POST nothing: whoever may act gets the case page back with the form's errors (200).
 """
 
+from django.utils import timezone
+
 from accounts.models import Role
 from cases import services
-from cases.models import CaseState, ClosureMaterial, TerminationGround
+from cases.models import Case, CaseState, ClosureMaterial, TerminationGround
 from tests.cases.factories import make_case
 from tests.permissions import Persona, StaffUrl, roles
 
@@ -69,6 +71,18 @@ def closure_material(personas) -> str:
     return f"/staff/cases/{case.pk}/materials/{ClosureMaterial.objects.get(case=case).pk}/"
 
 
+def objected(personas) -> str:
+    url = terminated(personas)
+    case_pk = int(url.split("/")[3])
+    services.register_objection(
+        Case.objects.get(pk=case_pk),
+        reasons="不服终止决定",
+        received_on=timezone.localdate(),
+        by=personas[(Role.CLERK, OWNER)],
+    )
+    return f"/staff/cases/{case_pk}/objection/decide/"
+
+
 ROWS = [
     StaffUrl("cases-list", "/staff/cases/", roles(*CASE_ROLES)),
     StaffUrl("cases-handlers", "/staff/cases/handlers/", roles(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)),
@@ -94,5 +108,12 @@ ROWS = [
         method="post",
     ),
     StaffUrl("cases-archive-get", case_in(CaseState.CLOSED, "archive/"), reading(405)),
+    StaffUrl(
+        "cases-objection",
+        lambda personas: terminated(personas).replace("termination-letter/", "objection/"),
+        acting(Role.CLERK, Role.REVIEWER),
+        method="post",
+    ),
+    StaffUrl("cases-objection-decide", objected, acting(Role.CLERK, Role.REVIEWER), method="post"),
     StaffUrl("cases-terminate", case_in(CaseState.IN_PROGRESS, "terminate/"), acting(Role.REVIEWER), method="post"),
 ]

@@ -64,6 +64,12 @@ def _call(move: str, case: Case, personas):
         "terminate": lambda: services.terminate(
             case, ground=TerminationGround.objects.get(item=7), reason="受援人要求终止", by=reviewer
         ),
+        "register_objection": lambda: services.register_objection(
+            case, reasons="不服终止决定", received_on=today, by=reviewer
+        ),
+        "decide_objection": lambda: services.decide_objection(
+            case, outcome="corrected", note="", decided_on=today, by=reviewer
+        ),
     }
     return calls[move]()
 
@@ -206,3 +212,31 @@ def test_agreement_date_must_follow_the_assignment(personas):
 def test_termination_grounds_are_the_eight_of_article_48():
     assert TerminationGround.objects.count() == 8
     assert TerminationGround.objects.get(item=6).name == "自行委托律师或者其他代理人"
+
+
+@pytest.mark.parametrize(
+    ("before", "outcome", "after"),
+    [
+        (CaseState.IN_PROGRESS, "corrected", CaseState.IN_PROGRESS),
+        (CaseState.AWAITING_ASSIGNMENT, "corrected", CaseState.AWAITING_ASSIGNMENT),
+        (CaseState.IN_PROGRESS, "upheld", CaseState.TERMINATED),
+    ],
+)
+def test_an_objection_corrected_by_the_justice_bureau_reopens_the_case(personas, before, outcome, after):
+    """法律援助法 第四十九条: 责令改正 puts the case back where it stood."""
+    reviewer = personas[(Role.REVIEWER, "luoding")]
+    clerk = personas[(Role.CLERK, "luoding")]
+    case = make_case(personas, state=before)
+    ground = TerminationGround.objects.get(item=4)
+    services.terminate(case, ground=ground, reason="经济状况好转", by=reviewer)
+    today = timezone.localdate()
+    services.register_objection(case, reasons="经济状况并未好转", received_on=today, by=clerk)
+    with pytest.raises(TransitionError, match="尚未审查完毕"):
+        services.register_objection(case, reasons="再次异议", received_on=today, by=clerk)
+    objection = services.decide_objection(case, outcome=outcome, note="", decided_on=today, by=clerk)
+    assert objection.outcome == outcome
+    case.refresh_from_db()
+    assert case.state == after
+    assert (case.termination_ground is None) == (after != CaseState.TERMINATED)
+    if after != CaseState.TERMINATED:
+        assert audit_rows(case)[-1] == ("已终止", CaseState(after).label)

@@ -45,8 +45,9 @@ def test_detail_query_count_is_pinned(client, personas, django_assert_num_querie
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     # session · user · roles · user perms · group perms · the case with office, type, application and
     # handler · holiday overrides (委托协议 clock) · the user's office (navigation) · materials ·
-    # progress · assignments · assignable handlers · termination grounds · session refresh (3)
-    with django_assert_num_queries(16):
+    # progress · assignments · objections · assignable handlers · termination grounds · session
+    # refresh (3)
+    with django_assert_num_queries(17):
         response = client.get(f"/staff/cases/{case.pk}/")
     assert response.status_code == 200
     assert case.number in response.content.decode()
@@ -171,3 +172,18 @@ def test_handler_list_for_office_staff(client, personas):
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     page = client.get("/staff/cases/handlers/").content.decode()
     assert "广东罗定律师事务所" in page and "广东云安律师事务所" not in page
+
+
+def test_an_objection_is_registered_and_decided_from_the_page(client, personas):
+    case = make_case(personas, state=CaseState.TERMINATED)
+    client.force_login(personas[(Role.CLERK, "luoding")])
+    today = timezone.localdate().isoformat()
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert "登记异议" in page and case.office.justice_bureau in page
+    response = client.post(f"/staff/cases/{case.pk}/objection/", {"received_on": today, "reasons": "并未自行委托"})
+    assert response.status_code == 302
+    response = client.post(
+        f"/staff/cases/{case.pk}/objection/decide/", {"outcome": "corrected", "decided_on": today, "note": ""}
+    )
+    assert response.status_code == 302
+    assert reload(case).state == CaseState.AWAITING_ASSIGNMENT

@@ -22,32 +22,7 @@ from cases.models import (
     ObjectionOutcome,
 )
 from deadlines.calendar import WorkingCalendar, days_left
-
-DUE_SOON_DAYS = 2
-OVERDUE = "已逾期"
-DUE_TODAY = "今日到期"
-DUE_SOON = "即将到期"
-
-
-@dataclass(frozen=True)
-class DeadlineItem:
-    kind: str  # which clock: 指派, 委托协议, 结案材料, 结案审查, 异议
-    due_on: date
-    number: str
-    url: str
-    office: str
-    state: str  # 已逾期 / 今日到期 / 即将到期
-    days_left: int
-
-
-def _urgency(left: int) -> str | None:
-    if left < 0:
-        return OVERDUE
-    if left == 0:
-        return DUE_TODAY
-    if left <= DUE_SOON_DAYS:
-        return DUE_SOON
-    return None
+from deadlines.items import DeadlineItem, urgency
 
 
 @dataclass(frozen=True)
@@ -122,7 +97,7 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
         .select_related("case__office")
         .only("received_on", "case__number", "case__office__name")
     )
-    periods += [("异议", objection.received_on, OBJECTION_DAYS, objection.case) for objection in objections]
+    periods += [("异议审查", objection.received_on, OBJECTION_DAYS, objection.case) for objection in objections]
     if not periods:
         return []
     # One window of holiday overrides for every period (deadlines.calendar: the single day counter).
@@ -130,12 +105,16 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
     working_days = settings.LEGALAID_COUNT_WORKING_DAYS
     items = []
     for label, start, days, case in periods:
-        due = calendar.add_days(start, days, working_days=working_days)
-        left = days_left(due, today=today)
-        state = _urgency(left)
-        if state is not None:
-            url = reverse("cases:detail", args=[case.pk])
-            items.append(DeadlineItem(label, due, case.number, url, case.office.name, state, left))
+        item = DeadlineItem.due(
+            kind=label,
+            due_on=calendar.add_days(start, days, working_days=working_days),
+            number=case.number,
+            url=reverse("cases:detail", args=[case.pk]),
+            office=case.office.name,
+            today=today,
+        )
+        if item is not None:
+            items.append(item)
     items.sort(key=lambda item: (item.due_on, item.number))
     return items
 
@@ -160,18 +139,8 @@ def case_deadlines(case: Case, *, today: date | None = None) -> list[CaseDeadlin
         due = calendar.add_days(
             getattr(case, clock.starts_on), clock.days, working_days=settings.LEGALAID_COUNT_WORKING_DAYS
         )
-        left = days_left(due, today=today)
-        result.append(CaseDeadline(clock.label, due, left, _urgency(left) or ""))
+        result.append(CaseDeadline(clock.label, due, days_left(due, today=today), urgency(due, today=today) or ""))
     return result
-
-
-def counts_by_office(items: list[DeadlineItem]) -> list[tuple[str, int, int, int]]:
-    """(office, overdue, due today, due soon) per office, for the city's view of the dashboard."""
-    counts: dict[str, list[int]] = {}
-    for item in items:
-        row = counts.setdefault(item.office, [0, 0, 0])
-        row[(OVERDUE, DUE_TODAY, DUE_SOON).index(item.state)] += 1
-    return [(office, *row) for office, row in counts.items()]
 
 
 def case_list(user, *, state: str = "", q: str = ""):

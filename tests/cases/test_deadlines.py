@@ -9,7 +9,7 @@ from accounts.models import Role, User
 from applications.services import approve
 from cases import services
 from cases.models import Case, TerminationGround
-from cases.selectors import counts_by_office, deadline_items
+from cases.selectors import deadline_items
 from deadlines import calendar
 from deadlines.models import HolidayOverride
 from tests.cases.factories import make_application, make_handler, pdf
@@ -74,7 +74,7 @@ def clocks(personas):
         ground = TerminationGround.objects.get(item=6)
         services.terminate(case, ground=ground, reason="自行委托律师", by=reviewer, today=start)
         services.register_objection(case, reasons="并未委托", received_on=start, by=reviewer, today=start)
-        expected[(case.number, "异议")] = calendar.add_days(start, 5)
+        expected[(case.number, "异议审查")] = calendar.add_days(start, 5)
     return expected
 
 
@@ -91,7 +91,7 @@ def test_due_dates_equal_the_day_counting_module(personas, clocks):
     shown = {(item.number, item.kind) for item in items}
     due_soon_or_late = {key for key, due in clocks.items() if (due - today).days <= 2}
     assert shown == due_soon_or_late
-    assert {item.kind for item in items} == {"指派", "委托协议", "结案材料", "结案审查", "异议"}
+    assert {item.kind for item in items} == {"指派", "委托协议", "结案材料", "结案审查", "异议审查"}
     assert [item.due_on for item in items] == sorted(item.due_on for item in items)
 
 
@@ -123,11 +123,3 @@ def test_the_selector_costs_the_same_queries_for_one_case_or_many(personas, djan
     reviewer = fresh(reviewer)
     with django_assert_num_queries(6):
         assert len(deadline_items(reviewer, today=today)) > 5
-
-
-def test_city_staff_get_counts_per_office(personas, clocks):
-    items = deadline_items(fresh(personas["city"]), today=timezone.localdate())
-    [(office, overdue, due_today, soon)] = counts_by_office(items)
-    assert office == "罗定市法律援助处"
-    assert overdue + due_today + soon == len(items)
-    assert overdue == sum(item.state == "已逾期" for item in items)

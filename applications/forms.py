@@ -271,7 +271,7 @@ class RefuseForm(forms.Form):
 
 
 class RerouteForm(forms.Form):
-    to_office = forms.ModelChoiceField(label="新的承办机构", queryset=Office.objects.all())
+    to_office = forms.ModelChoiceField(label="新的承办机构", queryset=Office.objects.all(), empty_label="请选择")
     reason = forms.CharField(label="变更理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -64,6 +64,7 @@ def seed(*, rng: random.Random, today: date, log: Callable[[str], None]) -> None
         log("月报演示数据：已存在，跳过。")
         return
     clerks = {user.office_id: user for user in get_user_model().objects.filter(username__startswith="clerk-")}
+    city = get_user_model().objects.filter(username="city").first()
     last = Period.containing(today).previous()
     counties = [office for office in offices if not office.is_city]
     sheets = []
@@ -84,13 +85,14 @@ def seed(*, rng: random.Random, today: date, log: Callable[[str], None]) -> None
                     year=period.year,
                     month=month,
                     status=SubmissionStatus.RETURNED if returned else SubmissionStatus.SUBMITTED,
-                    progress=f"{office.region_name}：" + rng.choice(PROGRESS),
+                    progress=rng.choice(PROGRESS),
                     funding=rng.choice(FUNDING),
                     problems=rng.choice(PROBLEMS),
                     submitted_at=timezone.make_aware(submitted_at),
                     submitted_by=clerks.get(office.pk),
                     return_reason="推进情况未写明本月宣传活动场次，请补充后重新报送。" if returned else "",
                     returned_at=timezone.make_aware(submitted_at.replace(hour=18)) if returned else None,
+                    returned_by=city if returned else None,
                 )
             )
     MonthlySubmission.objects.bulk_create(sheets)

@@ -24,3 +24,28 @@ def test_demo_year_is_realistic_fast_and_idempotent(db):
     assert any("[" in line for line in lines)
     applications_demo.seed(rng=random.Random(2026), today=date(2026, 11, 28), log=lines.append)
     assert Application.objects.count() == len(numbers)
+
+
+def test_demo_sheets_show_every_status(db):
+    from accounts.models import Office
+    from reporting import demo as reporting_demo
+    from reporting.models import AnnualTarget
+    from reporting.selectors import SubmissionState, build_monthly_report
+
+    call_command("seed_demo", password="demo-pass-2026")
+    today = date(2026, 11, 28)
+    applications_demo.seed(rng=random.Random(2026), today=today, log=lambda line: None)
+    reporting_demo.seed(rng=random.Random(2026), today=today, log=lambda line: None)
+    reporting_demo.seed(rng=random.Random(2026), today=today, log=lambda line: None)  # idempotent
+    annual = AnnualTarget.objects.get(year=2026)
+    assert annual.city_target == sum(annual.offices.values_list("target", flat=True)) == 3000
+
+    states = {}
+    for month in range(1, 11):
+        report = build_monthly_report(offices=Office.objects.all(), year=2026, month=month, today=today)
+        for row in report.county_rows:
+            states.setdefault(row.submission_state, []).append((row.office.slug, month))
+    assert states[SubmissionState.MISSING] == [("yunnan", 10)]
+    assert states[SubmissionState.RETURNED] == [("yuncheng", 10)]
+    assert sorted(states[SubmissionState.LATE]) == [("xinxing", 7), ("yunan", 3)]
+    assert len(states[SubmissionState.ON_TIME]) == 50 - 4

@@ -84,7 +84,10 @@ def personas(db):
         + [User(username="admin", password=password, is_superuser=True, is_staff=True)]
     )
     User.groups.through.objects.bulk_create(
-        [User.groups.through(user_id=user.pk, group_id=groups[spec[2].label].pk) for user, spec in zip(users[:-1], specs, strict=True)]
+        [
+            User.groups.through(user_id=user.pk, group_id=groups[spec[2].label].pk)
+            for user, spec in zip(users[:-1], specs, strict=True)
+        ]
     )
     people = {spec[3]: user for user, spec in zip(users[:-1], specs, strict=True)}
     people["admin"] = users[-1]

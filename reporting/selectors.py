@@ -423,6 +423,21 @@ def _submission_state(office: Office, submission: MonthlySubmission | None, dead
     return SubmissionState.ON_TIME
 
 
+def flagged_sheets(*, offices: Iterable[Office], period: Period, today: date) -> list[tuple[Office, str]]:
+    """County sheets of `period` that are late or missing as of `today` (for the city's dashboard).
+    Two queries: the submissions and the holiday overrides of the deadline."""
+    deadline = submission_deadline(period)
+    offices = list(offices)
+    submissions = {
+        submission.office_id: submission
+        for submission in MonthlySubmission.objects.filter(
+            year=period.year, month=period.month, office_id__in=[office.pk for office in offices]
+        )
+    }
+    states = [(office, _submission_state(office, submissions.get(office.pk), deadline, today)) for office in offices]
+    return [(office, SubmissionState.LABELS[state]) for office, state in states if state in SubmissionState.FLAGGED]
+
+
 # --- the builder ---------------------------------------------------------------------------------
 def build_monthly_report(
     *, offices: Iterable[Office], year: int, month: int, today: date | None = None

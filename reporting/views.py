@@ -25,7 +25,7 @@ from reporting import services
 from reporting.charts import cumulative_chart, progress_bar
 from reporting.forms import CityTargetForm, OfficeTargetFormSet, ReturnForm, SubmissionForm
 from reporting.models import MonthlySubmission
-from reporting.selectors import MonthlyReport, Period, build_monthly_report, targets_for
+from reporting.selectors import MonthlyReport, Period, build_monthly_report, flagged_sheets, targets_for
 from reporting.xlsx import CITY_UNIT, progress_sentences, report_filename, write_monthly_report
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,12 +56,16 @@ def _month_choices(today: date) -> list[Period]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Progress to the annual target: the city total for everyone, the office rows the user may see.
 
-    Queries: session and user 2, groups 1, visible offices 1, the report builder 11."""
+    Queries: see tests/reporting/test_views.py (DASHBOARD_QUERIES); fixed whatever the rows."""
     today = timezone.localdate()
     period = Period.containing(today)
     visible = _visible_ids(request.user)
     report = build_monthly_report(offices=Office.objects.all(), year=period.year, month=period.month, today=today)
     rows = [row for row in report.rows if row.office.pk in visible]
+    last_month = period.previous()
+    flagged = []
+    if request.user.sees_all_offices:  # late and missing sheets are flagged to the city (SPEC §7)
+        flagged = flagged_sheets(offices=[row.office for row in report.rows], period=last_month, today=today)
     return render(
         request,
         "reporting/dashboard.html",
@@ -74,6 +78,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart": cumulative_chart(report),
             "months": _month_choices(today),
             "can_set_targets": services.can_set_targets(request.user),
+            "last_month": last_month,
+            "flagged": flagged,
         },
     )
 

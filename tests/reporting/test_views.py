@@ -62,6 +62,15 @@ def test_city_dashboard_shows_every_office_and_the_chart(client, personas, some_
     assert "<script" not in main and "style=" not in main  # the CSP forbids inline scripts and styles
 
 
+def test_city_dashboard_flags_last_months_missing_sheets(client, personas):
+    submit_as(personas)  # on 1 June, in time
+    with time_machine.travel(local(date(2026, 6, 5), 9), tick=False):
+        client.force_login(personas["city"])
+        body = client.get("/reports/").content.decode()
+    assert 'data-testid="flagged"' in body
+    assert "云城区（未报送（已逾期））" in body and "罗定市（" not in body
+
+
 def test_county_dashboard_shows_its_office_and_the_city_total(client, personas, some_matters):
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     body = client.get("/reports/").content.decode()
@@ -71,8 +80,9 @@ def test_county_dashboard_shows_its_office_and_the_city_total(client, personas, 
 
 # Queries: session 1, user 1, groups 1, visible offices 1, builder 12 (offices, office count,
 # targets, matters, received, routed in, two medians, overdue, cases closed, submissions, holidays),
-# the user's office for the navbar 1, the idle-timeout session save 3 (savepoint, update, release).
-DASHBOARD_QUERIES = 20
+# last month's sheets flagged to the city 2 (submissions, holidays), the user's office for the
+# navbar 1, the idle-timeout session save 3 (savepoint, update, release).
+DASHBOARD_QUERIES = 22
 
 
 @pytest.mark.parametrize("many", [False, True])

@@ -242,6 +242,12 @@ class SupplementUploadForm(forms.Form):
     files = MultipleMaterialFileField(label="补正材料", help_text=UPLOAD_HELP)
 
 
+class SupplementDropForm(TrackForm):
+    """At any office's window: the applicant brings the missing papers (市域通办)."""
+
+    files = MultipleMaterialFileField(label="补正材料（扫描件或照片）", help_text=UPLOAD_HELP)
+
+
 class SupplementRequestForm(forms.Form):
     items = forms.MultipleChoiceField(
         label="需补正的材料", required=False, widget=forms.CheckboxSelectMultiple, choices=[]

@@ -15,6 +15,7 @@ urlpatterns = [
     # Staff
     path("staff/applications/", views.queue, name="queue"),
     path("staff/applications/new/", views.walk_in, name="walk_in"),
+    path("staff/applications/supplement-drop/", views.supplement_drop, name="supplement_drop"),
     path("staff/applications/<int:pk>/", views.detail, name="detail"),
     path("staff/applications/<int:pk>/supplement/", views.request_supplement, name="request_supplement"),
     path("staff/applications/<int:pk>/supplement/notice/", views.supplement_notice, name="supplement_notice"),

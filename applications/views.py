@@ -23,6 +23,7 @@ from applications.forms import (
     QueueFilterForm,
     RefuseForm,
     RerouteForm,
+    SupplementDropForm,
     SupplementRequestForm,
     SupplementUploadForm,
     TrackForm,
@@ -383,6 +384,29 @@ def receive_supplement(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success="已收到补正材料，审查期限恢复计算。",
     )
+
+
+@role_required(Role.CLERK)
+def supplement_drop(request: HttpRequest) -> HttpResponse:
+    """Any office's clerk takes in 补正 materials for an application of any county, identified by
+    its number and the applicant's ID tail, as on /track/ (the applicant goes to one office once)."""
+    form = SupplementDropForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        application = Application.objects.filter(
+            number=form.cleaned_data["number"],
+            id_number__endswith=form.cleaned_data["id_last6"],
+            status=Status.AWAITING_SUPPLEMENT,
+        ).first()
+        if application is None:
+            form.add_error(None, "未找到待补正的申请，请核对申请编号和身份证号后六位。")
+        else:
+            services.receive_supplement(application, files=form.cleaned_data["files"], by=request.user, request=request)
+            messages.success(
+                request,
+                f"已代收 {application.number} 的补正材料，已转{application.responsible_office.name}，审查期限恢复计算。",
+            )
+            return redirect("applications:supplement_drop")
+    return render(request, "applications/supplement_drop.html", {"form": form})
 
 
 @require_POST

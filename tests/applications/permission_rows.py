@@ -64,6 +64,7 @@ def _detail(path: str, factory=cross_county_application):
 ROWS = [
     StaffUrl("applications-queue", "/staff/applications/", roles(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)),
     StaffUrl("applications-walk-in", "/staff/applications/new/", clerk_at_an_office),
+    StaffUrl("applications-supplement-drop", "/staff/applications/supplement-drop/", roles(Role.CLERK)),
     StaffUrl(
         "applications-detail",
         _detail("/staff/applications/{pk}/"),

@@ -182,3 +182,20 @@ def test_material_is_served_only_to_who_may_see_it(client, personas):
     client.logout()
     assert client.get(f"/track/materials/{material.pk}/").status_code == 404
     assert Application.objects.count() == 1
+
+
+def test_any_office_clerk_takes_in_supplement_materials(client, application, personas):
+    services.request_supplement(application, items=["身份证"], note="", by=personas[(Role.CLERK, "luoding")])
+    client.force_login(personas[(Role.CLERK, "xinxing")])
+    wrong = client.post(
+        "/staff/applications/supplement-drop/",
+        {"number": application.number, "id_last6": "000000", "files": [pdf("身份证.pdf")]},
+    )
+    assert "未找到待补正的申请" in wrong.content.decode()
+    client.post(
+        "/staff/applications/supplement-drop/",
+        {"number": application.number, "id_last6": application.id_number[-6:], "files": [pdf("身份证.pdf")]},
+    )
+    application.refresh_from_db()
+    assert application.status == Status.PENDING_REVIEW
+    assert application.materials.get().uploaded_by == personas[(Role.CLERK, "xinxing")]

@@ -8,7 +8,11 @@ from accounts.demo import create_demo_users
 
 # Each app's demo data, in dependency order. Every step takes (rng, today, log) keyword arguments,
 # is deterministic for the same rng and today, and leaves data already seeded alone.
-DEMO_STEPS: list[str] = []
+DEMO_STEPS: list[str] = [
+    "applications.demo.seed",
+    "cases.demo.seed",
+    "reporting.demo.seed",
+]
 
 
 class Command(BaseCommand):

@@ -380,6 +380,10 @@ def approve(application: Application, *, by, request=None, today: date | None = 
     _set_status(
         application, Status.APPROVED, by=by, request=request, extra=["decided_on", "decided_by", "decision_reason"]
     )
+    # The case is opened, and numbered, in the same transaction as the decision (SPEC §4).
+    from cases.services import open_case  # cases builds on applications, not the other way round
+
+    open_case(application, by=by, request=request)
     return application
 
 

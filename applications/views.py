@@ -35,6 +35,7 @@ from applications.models import Application, Material, Objection, ObjectionOutco
 from applications.selectors import due_flag, queue_for, review_due_dates
 from audit.models import AuditAction
 from audit.services import record
+from cases.models import Case
 
 INTAKE_ROLES = (Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)
 TRACK_SESSION_KEY = "tracked_application"
@@ -252,6 +253,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if a.pk != application.pk
             ],
             "missing": application.missing_kinds(),
+            "case": Case.objects.filter(application=application).only("pk", "number").first(),
             "history": _history(application),
             "can": {
                 "decide": services.can_decide(user, application) and application.status == Status.PENDING_REVIEW,
@@ -316,12 +318,14 @@ def _form_errors(request: HttpRequest, form) -> None:
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible(request, pk)
     services.require_permission(services.can_decide(request.user, application))
-    return _acted(
-        request,
-        application,
-        lambda: services.approve(application, by=request.user, request=request),
-        success="已准予法律援助。",
-    )
+    try:
+        services.approve(application, by=request.user, request=request)
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("applications:detail", pk=pk)
+    case = application.case
+    messages.success(request, f"已准予法律援助，案件编号 {case.number}，请在3日内指派承办人。")
+    return redirect("cases:detail", pk=case.pk)
 
 
 @require_POST

@@ -15,6 +15,8 @@ def navigation(request: HttpRequest) -> dict:
             links.append(("工作台", reverse("portal:staff_home")))
         if user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF):
             links.append(("申请审查", reverse("applications:queue")))
+        if user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.HANDLER, Role.CITY_STAFF):
+            links.append(("案件", reverse("cases:list")))
         if can_read_reports(user):
             links.append(("民生实事进度", reverse("reporting:dashboard")))
         if user.is_superuser:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import REVIEW_DAYS, Application, ObjectionOutcome, Status, SupplementRequest
 from deadlines.calendar import MAX_ROLL_DAYS, WorkingCalendar
@@ -32,7 +33,11 @@ def review_due_dates(applications: list[Application], *, today: date) -> dict[in
             for r in application.supplement_requests.all()
             if r.requested_on >= application.clock_started_on
         )
-        result[application.pk] = cal.add_days(application.clock_started_on, REVIEW_DAYS + paused, working_days=working)
+        due = cal.add_days(application.clock_started_on, REVIEW_DAYS + paused, working_days=working)
+        if application.urgent_marked_at is not None:
+            # 先行提供 (第四十四条): the decision is due the day urgency is declared; paperwork follows.
+            due = min(due, timezone.localdate(application.urgent_marked_at))
+        result[application.pk] = due
     return result
 
 

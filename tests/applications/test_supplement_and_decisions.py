@@ -199,3 +199,10 @@ def test_any_office_clerk_takes_in_supplement_materials(client, application, per
     application.refresh_from_db()
     assert application.status == Status.PENDING_REVIEW
     assert application.materials.get().uploaded_by == personas[(Role.CLERK, "xinxing")]
+
+
+def test_urgent_aid_is_due_for_decision_the_same_day(application, personas):
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 2, 15))):
+        services.mark_urgent(application, ground="deadline", by=personas[(Role.CLERK, "luoding")])
+    application.refresh_from_db()
+    assert application.review_due_on(today=date(2026, 6, 2)) == date(2026, 6, 2)

@@ -142,7 +142,11 @@ class ModuleFigure:
     note: str
     compute: Callable[[Period, list[int]], dict[int, Decimal | int] | None]
     is_rate: bool = False
-    is_money: bool = False
+    is_money: bool = False  # yuan, as Decimal with two places
+
+    @property
+    def zero(self) -> Decimal | int:
+        return Decimal("0.00") if self.is_money else 0
 
 
 def _not_yet(period: Period, office_ids: list[int]) -> None:
@@ -486,7 +490,9 @@ def build_monthly_report(
                 routed_in=routed_in.get(office.pk, 0),
                 median_days=medians.get(office.pk),
                 overdue=overdue.get(office.pk, 0),
-                modules={figure.key: module_values[figure.key].get(office.pk, 0) for figure in MODULE_FIGURES},
+                modules={
+                    figure.key: module_values[figure.key].get(office.pk, figure.zero) for figure in MODULE_FIGURES
+                },
                 submission=submission,
                 submission_state=_submission_state(office, submission, deadline, today),
                 pace=pace(target, period),
@@ -507,7 +513,7 @@ def build_monthly_report(
         # Counts add up; a rate of the total needs the module's own numerator and denominator,
         # which its compute function will give — until then 0 like the rows.
         modules={
-            figure.key: 0 if figure.is_rate else sum(row.modules[figure.key] for row in rows)
+            figure.key: figure.zero if figure.is_rate else sum((row.modules[figure.key] for row in rows), figure.zero)
             for figure in MODULE_FIGURES
         },
         pace=pace(total_target, period),

@@ -206,6 +206,7 @@ def office_row_values(row: Row) -> list:
 
 
 OFFICES_FIRST_ROW = 3  # title on row 1, headers on row 2
+MONEY_COLUMNS = {OFFICE_COLUMNS.index(figure.label) + 1 for figure in MODULE_FIGURES if figure.is_money}
 
 
 def _offices_sheet(ws: Worksheet, report: MonthlyReport) -> None:
@@ -224,6 +225,8 @@ def _offices_sheet(ws: Worksheet, report: MonthlyReport) -> None:
         for index, value in enumerate(office_row_values(row), start=1):
             cell = ws.cell(row=OFFICES_FIRST_ROW + offset, column=index, value=value)
             cell.border = BORDER
+            if index in MONEY_COLUMNS:
+                cell.number_format = "#,##0.00"
             if row.office is None:
                 cell.font = Font(name=FONT, bold=True)
     notes_row = OFFICES_FIRST_ROW + len(report.rows) + 2

@@ -2,14 +2,13 @@ import random
 import time
 from datetime import date
 
-from django.core.management import call_command
-
+from accounts.demo import create_demo_users
 from applications import demo as applications_demo
 from applications.models import Application, NumberSequence, Status
 
 
 def test_demo_year_is_realistic_fast_and_idempotent(db):
-    call_command("seed_demo", password="demo-pass-2026")  # the demo users the applications name
+    create_demo_users(password="demo-pass-2026")  # the demo users the applications name
     lines: list[str] = []
     started = time.monotonic()
     applications_demo.seed(rng=random.Random(2026), today=date(2026, 11, 28), log=lines.append)
@@ -32,7 +31,7 @@ def test_demo_sheets_show_every_status(db):
     from reporting.models import AnnualTarget
     from reporting.selectors import SubmissionState, build_monthly_report
 
-    call_command("seed_demo", password="demo-pass-2026")
+    create_demo_users(password="demo-pass-2026")
     today = date(2026, 11, 28)
     applications_demo.seed(rng=random.Random(2026), today=today, log=lambda line: None)
     reporting_demo.seed(rng=random.Random(2026), today=today, log=lambda line: None)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.models import Office
 from applications.identity import id_check_character
 from applications.models import (
+    OBJECTION_DAYS,
     Application,
     Channel,
     EconomicBasis,
@@ -40,6 +41,7 @@ from applications.models import (
     Status,
     SupplementRequest,
 )
+from deadlines import calendar
 
 ANNUAL_APPROVED = 3000
 # Share of approvals per responsible office (by office code), like the default targets.
@@ -387,6 +389,7 @@ def _write(builder: _Builder, *, today: date, log: Callable[[str], None]) -> Non
                 Objection(
                     application=application,
                     received_on=received_on,
+                    due_on=calendar.add_days(received_on, OBJECTION_DAYS),
                     reasons="申请人认为其家庭经济状况符合法律援助条件，对不予法律援助决定不服。",
                     recorded_by=clerk,
                     outcome=outcome,

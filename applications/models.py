@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from accounts.models import Office, Role
 from applications.identity import IdNumber, mask_phone
-from deadlines import calendar
 
 REVIEW_DAYS = 7  # 法律援助法 第四十三条
 OBJECTION_DAYS = 5  # 法律援助法 第四十九条
@@ -420,6 +419,7 @@ class Objection(models.Model):
         Application, verbose_name="申请", on_delete=models.CASCADE, related_name="objections"
     )
     received_on = models.DateField("收到异议日期")
+    due_on = models.DateField("审查期限", help_text="收到异议之日起5日内（法律援助法第四十九条）。")
     reasons = models.TextField("异议理由")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
@@ -440,10 +440,6 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.number} 异议"
-
-    @property
-    def due_on(self) -> date:
-        return calendar.add_days(self.received_on, OBJECTION_DAYS)
 
 
 class TrackingLookup(models.Model):

@@ -10,6 +10,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Office
 from applications.models import REVIEW_DAYS, Application, ObjectionOutcome, Status, SupplementRequest
 from deadlines.calendar import MAX_ROLL_DAYS, WorkingCalendar
 from deadlines.items import DeadlineItem, urgency
@@ -84,7 +85,7 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
     applications = list(
         Application.objects.visible_to(user)
         .filter(status__in=[Status.PENDING_REVIEW, Status.AWAITING_SUPPLEMENT, Status.REFUSED])
-        .filter(Q(responsible_office__in=_own_offices(user)))
+        .filter(responsible_office__in=Office.objects.visible_to(user))
         .exclude(status=Status.REFUSED, objections__isnull=True)
         .prefetch_related("supplement_requests", "objections")
         .distinct()
@@ -104,9 +105,3 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
             if objection.outcome == ObjectionOutcome.PENDING:
                 items.append(DeadlineItem.due(kind="异议审查", due_on=objection.due_on, **common))
     return [item for item in items if item is not None]
-
-
-def _own_offices(user):
-    from accounts.models import Office
-
-    return Office.objects.visible_to(user)

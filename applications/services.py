@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Office, Role
 from applications.models import (
+    OBJECTION_DAYS,
     Application,
     Channel,
     KnownAuthority,
@@ -435,7 +436,11 @@ def register_objection(application: Application, *, reasons: str, received_on: d
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": "收到异议日期不能晚于今天。"})
     objection = Objection.objects.create(
-        application=application, reasons=reasons.strip(), received_on=received_on, recorded_by=by
+        application=application,
+        reasons=reasons.strip(),
+        received_on=received_on,
+        due_on=calendar.add_days(received_on, OBJECTION_DAYS),
+        recorded_by=by,
     )
     record(AuditAction.CREATE, actor=by, request=request, obj=objection, to_state=ObjectionOutcome.PENDING.label)
     return objection

@@ -186,3 +186,29 @@ def test_builder_runs_a_fixed_number_of_queries(personas, django_assert_num_quer
         rep = build_monthly_report(offices=Office.objects.all(), year=2026, month=5, today=TODAY)
         rep.total.matters_ytd  # noqa: B018 — everything is computed by now
     assert rep.total.matters_month == applications
+
+
+def test_a_past_month_reads_the_same_whenever_it_is_asked_for(personas):
+    from reporting.xlsx import office_row_values
+
+    approved(
+        received_on=date(2026, 5, 4), decided_on=date(2026, 5, 6), responsible="luoding", at="yunan", personas=personas
+    )
+    pending = receive(local(date(2026, 5, 20)), responsible="luoding", at="luoding", personas=personas)
+
+    def may(today: date) -> list[list]:
+        rep = report(5, today=today)
+        return [office_row_values(row)[:-1] for row in [*rep.rows, rep.total]]  # all but the sheet's status
+
+    before = may(date(2026, 6, 1))
+    # June happens: May's overdue application is decided, new ones arrive and are approved.
+    approve(pending, date(2026, 6, 2), personas)
+    approved(
+        received_on=date(2026, 6, 1),
+        decided_on=date(2026, 6, 3),
+        responsible="luoding",
+        at="yuncheng",
+        personas=personas,
+    )
+    assert may(date(2026, 11, 28)) == before
+    assert by_slug(report(5))["luoding"].overdue == 1

@@ -66,8 +66,8 @@ def test_a_criminal_case_of_a_minor_is_sealed(personas, category, birth_date, se
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_thirty_concurrent_approvals_give_gap_free_numbers_per_office(personas):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_thirty_concurrent_approvals_give_gap_free_numbers_per_office(reference_data, personas):
     offices = ["luoding", "yuncheng", "xinxing"]
     applications = [make_application(office=offices[n % 3]) for n in range(30)]
     barrier = threading.Barrier(len(applications))

@@ -4,7 +4,9 @@ adds a message and redirects."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -34,6 +36,7 @@ from applications.forms import (
 from applications.models import Application, Material, Objection, ObjectionOutcome, Status, TrackingLookup
 from applications.selectors import due_flag, queue_for, review_due_dates
 from audit.models import AuditAction
+from audit.selectors import trail_for
 from audit.services import record
 from cases.models import Case
 
@@ -112,8 +115,6 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 def _client_ip(request: HttpRequest) -> str:
-    from axes.helpers import get_client_ip_address
-
     return get_client_ip_address(request) or "0.0.0.0"
 
 
@@ -187,15 +188,9 @@ def _letter(request: HttpRequest, application: Application, kind: str) -> HttpRe
 def _serve(material: Material, request: HttpRequest) -> FileResponse:
     record(AuditAction.VIEW_FILE, actor=request.user, request=request, obj=material.application, note=str(material))
     response = FileResponse(material.file.open("rb"), content_type=material.content_type)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{_quote(material.original_name)}"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(material.original_name)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 # --- staff ---------------------------------------------------------------------------------------
@@ -254,7 +249,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "missing": application.missing_kinds(),
             "case": Case.objects.filter(application=application).only("pk", "number").first(),
-            "history": _history(application),
+            "history": trail_for(application),
             "can": {
                 "decide": services.can_decide(user, application) and application.status == Status.PENDING_REVIEW,
                 "supplement": services.can_handle_materials(user, application)
@@ -284,14 +279,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
     )
     return render(request, "applications/detail.html", context)
-
-
-def _history(application: Application):
-    from audit.models import AuditEntry
-
-    return AuditEntry.objects.filter(object_type=application._meta.label, object_id=str(application.pk)).exclude(
-        action=AuditAction.VIEW_ID_NUMBER
-    )
 
 
 def _acted(request: HttpRequest, application: Application, action, *, success: str, form=None):

@@ -1,15 +1,11 @@
 """The case journey of issue 4: 准予 → case number → 指派 → the handler's log and 提交结案 →
 结案审查通过 → 归档, and another handler gets 404 for the case."""
 
-import re
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from applications.models import Application
-from cases import services
 from cases.models import Case
 from tests.cases.factories import PDF, make_application, make_handler
 from tests.support import sign_in
@@ -22,21 +18,19 @@ def sign_out(page) -> None:
 
 
 def test_reviewer_assigns_lawyer_closes_and_archives(page, make_user):
-    reviewer = make_user("reviewer-luoding", Role.REVIEWER, office="luoding", first_name="罗定审查员")
+    make_user("reviewer-luoding", Role.REVIEWER, office="luoding", first_name="罗定审查员")
     lawyer3 = make_handler(make_user("lawyer-3", Role.HANDLER, office="luoding", first_name="黄律师"))
     make_handler(make_user("lawyer-4", Role.HANDLER, office="luoding", first_name="梁律师"))
     application = make_application(office="luoding", name="陈大文")
     today = timezone.localdate()
 
-    # 准予: on the application's page; the case opens in the same transaction.
+    # 准予 on the application's page opens the case in the same transaction; its number appears.
     sign_in(page, "reviewer-luoding")
     page.goto(f"/staff/applications/{application.pk}/")
     page.get_by_role("button", name="准予法律援助").click()
-    expect(page.get_by_text("已准予法律援助")).to_be_visible()
-    case = Case.objects.filter(application=application).first()
-    if case is None:  # until approve() opens the case itself (wired by the lead)
-        case = services.open_case(Application.objects.get(pk=application.pk), by=reviewer)
-    assert re.fullmatch(rf"（{today.year}）罗定法援民字第0001号", case.number)
+    case = Case.objects.get(application=application)
+    assert case.number == f"（{today.year}）罗定法援民字第0001号"
+    expect(page.get_by_test_id("case-number")).to_have_text(case.number)
 
     # The case number appears in the office's case list and leads to the case.
     page.goto("/staff/cases/")

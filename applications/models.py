@@ -182,12 +182,15 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         base = self.select_related("responsible_office", "receiving_office")
         if not user.is_authenticated:
             return base.none()
+        # A juvenile criminal matter is sealed (刑事诉讼法 第二百八十六条): outside its own office only
+        # holders of the dedicated permission see it, at the application as at the case.
+        not_sealed = ~Q(case__is_sealed=True)
         if user.sees_all_offices:
-            return base
+            return base if user.has_perm("cases.view_sealed_case") else base.filter(not_sealed)
         if not user.has_role(Role.CLERK, Role.REVIEWER) or user.office_id is None:
             return base.none()
         offices = Office.objects.visible_to(user)
-        return base.filter(Q(responsible_office__in=offices) | Q(receiving_office__in=offices))
+        return base.filter(Q(responsible_office__in=offices) | (Q(receiving_office__in=offices) & not_sealed))
 
     def open(self) -> ApplicationQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

@@ -138,3 +138,31 @@ def test_the_receiving_office_finds_what_it_sent_on_under_a_filter(client, perso
     client.force_login(personas[(Role.CLERK, "yuncheng")])
     assert application.number not in client.get("/staff/applications/").content.decode()
     assert application.number in client.get("/staff/applications/", {"sent": "on"}).content.decode()
+
+
+def test_a_sealed_juvenile_matter_is_hidden_outside_its_office(client, personas):
+    from datetime import date
+
+    from django.contrib.auth.models import Permission
+
+    minor = make_id_number(birth=date(2010, 4, 1), sequence="321")
+    application = submit(
+        receiving_office=Office.objects.get(slug="yuncheng"),
+        by=personas[(Role.CLERK, "yuncheng")],
+        id_number=minor,
+        category="criminal",
+        authority_name="罗定市公安局",
+        agent_name="陈父",
+        agent_relation="guardian",
+        agent_id_number=make_id_number(birth=date(1980, 1, 1), sequence="111"),
+    )
+    services.approve(application, by=personas[(Role.REVIEWER, "luoding")])
+    assert application.case.is_sealed
+    url = f"/staff/applications/{application.pk}/"
+    for persona, answer in (((Role.REVIEWER, "luoding"), 200), ((Role.CLERK, "yuncheng"), 404), ("city", 404)):
+        client.force_login(personas[persona])
+        assert client.get(url).status_code == answer, persona
+    personas["city"].user_permissions.add(Permission.objects.get(codename="view_sealed_case"))
+    city = type(personas["city"]).objects.get(pk=personas["city"].pk)
+    client.force_login(city)
+    assert client.get(url).status_code == 200

@@ -3,10 +3,13 @@ adds a message and redirects."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
 
 from axes.helpers import get_client_ip_address
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -281,23 +284,117 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/detail.html", context)
 
 
-def _acted(request: HttpRequest, application: Application, action, *, success: str, form=None):
-    """Run one service call; turn its refusals into messages. Returns a redirect to the detail page."""
+def _form_errors(request: HttpRequest, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def _run(request: HttpRequest, perform: Callable[[], object], *, success: str) -> bool:
+    """Run one service call, turning its refusals into messages for the user."""
     try:
-        action()
+        perform()
     except services.TransitionError as error:
         messages.error(request, str(error))
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:
         messages.success(request, success)
-    return redirect("applications:detail", pk=application.pk)
+        return True
+    return False
 
 
-def _form_errors(request: HttpRequest, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+@dataclass(frozen=True)
+class Move:
+    """A button on the application page: who may press it, the form it posts, the service it calls."""
+
+    roles: tuple[Role, ...]
+    allowed: Callable[..., bool]
+    form: type[forms.Form]
+    perform: Callable[..., object]  # (application, cleaned_data, *, by, request)
+    success: str
+
+
+MOVES = {
+    "refuse": Move(
+        (Role.REVIEWER,),
+        services.can_decide,
+        RefuseForm,
+        lambda a, data, **who: services.refuse(a, reason=data["reason"], **who),
+        "已作出不予法律援助决定，可打印决定书。",
+    ),
+    "receive_supplement": Move(
+        (Role.CLERK, Role.REVIEWER),
+        services.can_handle_materials,
+        SupplementUploadForm,
+        lambda a, data, **who: services.receive_supplement(a, files=data["files"], **who),
+        "已收到补正材料，审查期限恢复计算。",
+    ),
+    "mark_urgent": Move(
+        (Role.CLERK, Role.REVIEWER),
+        services.can_mark_urgent,
+        UrgentForm,
+        lambda a, data, **who: services.mark_urgent(a, ground=data["ground"], **who),
+        "已标记先行提供法律援助：今日作出决定并指派承办人，手续后补。",
+    ),
+    "reroute": Move(
+        (Role.CLERK, Role.REVIEWER),
+        services.can_reroute,
+        RerouteForm,
+        lambda a, data, **who: services.reroute(a, to_office=data["to_office"], reason=data["reason"], **who),
+        "承办机构已变更。",
+    ),
+    "transfer_out": Move(
+        (Role.REVIEWER,),
+        services.can_decide,
+        TransferOutForm,
+        lambda a, data, **who: services.transfer_out(a, destination=data["destination"], **who),
+        "已记录转交市外法律援助机构。",
+    ),
+    "register_objection": Move(
+        (Role.CLERK, Role.REVIEWER),
+        services.can_record_objection,
+        ObjectionForm,
+        lambda a, data, **who: services.register_objection(
+            a, reasons=data["reasons"], received_on=data["received_on"], **who
+        ),
+        "已登记异议，请转司法局审查（5日内作出决定）。",
+    ),
+}
+
+
+def _move_view(name: str) -> Callable[[HttpRequest, int], HttpResponse]:
+    move = MOVES[name]
+
+    @require_POST
+    @role_required(*move.roles)
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        application = _visible(request, pk)
+        services.require_permission(move.allowed(request.user, application))
+        form = move.form(request.POST, request.FILES)
+        if not form.is_valid():
+            _form_errors(request, form)
+        else:
+            _run(
+                request,
+                lambda: move.perform(application, form.cleaned_data, by=request.user, request=request),
+                success=move.success,
+            )
+        # After a re-route the user's office may no longer see the application.
+        if not Application.objects.visible_to(request.user).filter(pk=pk).exists():
+            return redirect("applications:queue")
+        return redirect("applications:detail", pk=pk)
+
+    view.__name__ = name
+    return view
+
+
+refuse = _move_view("refuse")
+receive_supplement = _move_view("receive_supplement")
+mark_urgent = _move_view("mark_urgent")
+reroute = _move_view("reroute")
+transfer_out = _move_view("transfer_out")
+register_objection = _move_view("register_objection")
 
 
 @require_POST
@@ -305,31 +402,13 @@ def _form_errors(request: HttpRequest, form) -> None:
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible(request, pk)
     services.require_permission(services.can_decide(request.user, application))
-    try:
-        services.approve(application, by=request.user, request=request)
-    except services.TransitionError as error:
-        messages.error(request, str(error))
+    if not _run(
+        request, lambda: services.approve(application, by=request.user, request=request), success="已准予法律援助。"
+    ):
         return redirect("applications:detail", pk=pk)
-    case = application.case
-    messages.success(request, f"已准予法律援助，案件编号 {case.number}，请在3日内指派承办人。")
+    case = Case.objects.get(application=application)
+    messages.info(request, f"案件编号 {case.number}，请在3日内指派承办人。")
     return redirect("cases:detail", pk=case.pk)
-
-
-@require_POST
-@role_required(Role.REVIEWER)
-def refuse(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible(request, pk)
-    services.require_permission(services.can_decide(request.user, application))
-    form = RefuseForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("applications:detail", pk=pk)
-    return _acted(
-        request,
-        application,
-        lambda: services.refuse(application, reason=form.cleaned_data["reason"], by=request.user, request=request),
-        success="已作出不予法律援助决定，可打印决定书。",
-    )
 
 
 @role_required(Role.CLERK, Role.REVIEWER)
@@ -358,25 +437,6 @@ def supplement_notice(request: HttpRequest, pk: int) -> HttpResponse:
     return _letter(request, _visible(request, pk), "supplement")
 
 
-@require_POST
-@role_required(Role.CLERK, Role.REVIEWER)
-def receive_supplement(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible(request, pk)
-    services.require_permission(services.can_handle_materials(request.user, application))
-    form = SupplementUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("applications:detail", pk=pk)
-    return _acted(
-        request,
-        application,
-        lambda: services.receive_supplement(
-            application, files=form.cleaned_data["files"], by=request.user, request=request
-        ),
-        success="已收到补正材料，审查期限恢复计算。",
-    )
-
-
 @role_required(Role.CLERK)
 def supplement_drop(request: HttpRequest) -> HttpResponse:
     """Any office's clerk takes in 补正 materials for an application of any county, identified by
@@ -402,112 +462,21 @@ def supplement_drop(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CLERK, Role.REVIEWER)
-def mark_urgent(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible(request, pk)
-    services.require_permission(services.can_mark_urgent(request.user, application))
-    form = UrgentForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("applications:detail", pk=pk)
-    return _acted(
-        request,
-        application,
-        lambda: services.mark_urgent(application, ground=form.cleaned_data["ground"], by=request.user, request=request),
-        success="已标记先行提供法律援助，请尽快指派承办人，手续后补。",
-    )
-
-
-@require_POST
-@role_required(Role.CLERK, Role.REVIEWER)
-def reroute(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible(request, pk)
-    services.require_permission(services.can_reroute(request.user, application))
-    form = RerouteForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("applications:detail", pk=pk)
-    to_office = form.cleaned_data["to_office"]
-    response = _acted(
-        request,
-        application,
-        lambda: services.reroute(
-            application, to_office=to_office, reason=form.cleaned_data["reason"], by=request.user, request=request
-        ),
-        success=f"承办机构已变更为{to_office.name}。",
-    )
-    # After handing it to another county the user may no longer see it.
-    if not Application.objects.visible_to(request.user).filter(pk=pk).exists():
-        return redirect("applications:queue")
-    return response
-
-
-@require_POST
-@role_required(Role.REVIEWER)
-def transfer_out(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible(request, pk)
-    services.require_permission(services.can_decide(request.user, application))
-    form = TransferOutForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("applications:detail", pk=pk)
-    return _acted(
-        request,
-        application,
-        lambda: services.transfer_out(
-            application, destination=form.cleaned_data["destination"], by=request.user, request=request
-        ),
-        success="已记录转交市外法律援助机构。",
-    )
-
-
-@require_POST
-@role_required(Role.CLERK, Role.REVIEWER)
-def register_objection(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible(request, pk)
-    services.require_permission(services.can_record_objection(request.user, application))
-    form = ObjectionForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("applications:detail", pk=pk)
-    return _acted(
-        request,
-        application,
-        lambda: services.register_objection(
-            application,
-            reasons=form.cleaned_data["reasons"],
-            received_on=form.cleaned_data["received_on"],
-            by=request.user,
-            request=request,
-        ),
-        success="已登记异议，请转司法局审查（5日内作出决定）。",
-    )
-
-
-@require_POST
-@role_required(Role.CLERK, Role.REVIEWER)
 def decide_objection(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_object_or_404(
         Objection.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
     )
-    application = objection.application
-    services.require_permission(services.can_record_objection(request.user, application))
+    services.require_permission(services.can_record_objection(request.user, objection.application))
     form = ObjectionDecisionForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
-        return redirect("applications:detail", pk=application.pk)
-    return _acted(
-        request,
-        application,
-        lambda: services.decide_objection(
-            objection,
-            outcome=form.cleaned_data["outcome"],
-            note=form.cleaned_data["note"],
-            decided_on=form.cleaned_data["decided_on"],
-            by=request.user,
-            request=request,
-        ),
-        success="已记录司法局对异议的审查结果。",
-    )
+    else:
+        _run(
+            request,
+            lambda: services.decide_objection(objection, **form.cleaned_data, by=request.user, request=request),
+            success="已记录司法局对异议的审查结果。",
+        )
+    return redirect("applications:detail", pk=objection.application_id)
 
 
 @role_required(*INTAKE_ROLES)

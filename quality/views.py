@@ -74,8 +74,8 @@ def _year(request: HttpRequest) -> int:
 
 
 # --- overview -------------------------------------------------------------------------------------
-@require_GET
 @role_required(*READERS)
+@require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     """Per office (and the city, for city staff): reviews settled this year, grade distribution and
     优良率; follow-ups and 满意率. Queries: offices, peer-review figures, follow-up figures."""
@@ -100,8 +100,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 # --- draws and samples ----------------------------------------------------------------------------
-@require_http_methods(["GET", "POST"])
 @role_required(Role.CITY_STAFF)
+@require_http_methods(["GET", "POST"])
 def draws(request: HttpRequest) -> HttpResponse:
     """The draws made so far, and the 抽取评估案件 form. Queries: draws with their sample counts."""
     form = DrawForm(request.POST or None)
@@ -125,8 +125,8 @@ def draws(request: HttpRequest) -> HttpResponse:
     return render(request, "quality/draws.html", {"form": form, "draws": draw_rows})
 
 
-@require_GET
 @role_required(Role.CITY_STAFF)
+@require_GET
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The sampled cases of one draw. Queries: the draw, its samples with their cases."""
     draw = get_object_or_404(SampleDraw.objects.select_related("drawn_by"), pk=pk)
@@ -159,15 +159,15 @@ def _sample_page(request: HttpRequest, sample: SampledCase, *, assign_form: Form
     )
 
 
-@require_GET
 @role_required(*READERS)
+@require_GET
 def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case's peer-review page: its reviews, settled grade and subsidy."""
     return _sample_page(request, get_object_or_404(SampledCase.objects.visible_to(request.user), pk=pk))
 
 
-@require_POST
 @role_required(*READERS)
+@require_POST
 def assign_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
     sample = get_object_or_404(SampledCase.objects.visible_to(request.user), pk=pk)
     if not rules.can_assign_reviewer(request.user):
@@ -194,8 +194,8 @@ def assign_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- reviews --------------------------------------------------------------------------------------
-@require_GET
 @role_required(Role.PEER_REVIEWER, Role.CITY_STAFF)
+@require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
     """A peer reviewer's tasks (city staff: every review). Queries: one page of reviews + count."""
     reviews = (
@@ -207,8 +207,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
     return render(request, "quality/reviews.html", {"page": page})
 
 
-@require_http_methods(["GET", "POST"])
 @role_required(Role.PEER_REVIEWER, Role.CITY_STAFF)
+@require_http_methods(["GET", "POST"])
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The score sheet of one review: the form for its reviewer while open (提交评分), else the scores."""
     review = get_object_or_404(PeerReview.objects.visible_to(request.user), pk=pk)
@@ -237,8 +237,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- follow-ups -----------------------------------------------------------------------------------
-@require_GET
 @role_required(*READERS)
+@require_GET
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     """Follow-ups the user may see, with each office's 满意率 this year.
     Queries: offices, follow-up figures, one page of follow-ups + count."""
@@ -261,8 +261,8 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
 @role_required(*OFFICE_STAFF)
+@require_http_methods(["GET", "POST"])
 def follow_up_new(request: HttpRequest) -> HttpResponse:
     form = FollowUpForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -277,8 +277,8 @@ def follow_up_new(request: HttpRequest) -> HttpResponse:
 
 
 # --- subsidies ------------------------------------------------------------------------------------
-@require_GET
 @role_required(*READERS)
+@require_GET
 def subsidy_list(request: HttpRequest) -> HttpResponse:
     """Subsidies the user may see and the per office and month totals of the year.
     Queries: offices, month totals, one page of subsidies + count."""
@@ -308,8 +308,8 @@ def subsidy_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @role_required(Role.REVIEWER, Role.CITY_STAFF)
+@require_POST
 def subsidy_pay(request: HttpRequest, pk: int) -> HttpResponse:
     subsidy = get_object_or_404(Subsidy.objects.visible_to(request.user), pk=pk)
     if not rules.can_mark_paid(request.user, subsidy.case.office_id):
@@ -328,8 +328,8 @@ def subsidy_pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- reference data (city staff) ------------------------------------------------------------------
-@require_http_methods(["GET", "POST"])
 @role_required(*READERS)
+@require_http_methods(["GET", "POST"])
 def rates(request: HttpRequest) -> HttpResponse:
     """The subsidy rate table and quality coefficients; city staff add rates and set coefficients."""
     can_edit = rules.can_edit_reference_data(request.user)
@@ -365,15 +365,15 @@ def rates(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
 @role_required(Role.CITY_STAFF, Role.PEER_REVIEWER)
+@require_GET
 def sheets(request: HttpRequest) -> HttpResponse:
     sheet_list = ScoreSheet.objects.prefetch_related("items")
     return render(request, "quality/sheets.html", {"sheets": sheet_list, "can_edit": rules.is_city_staff(request.user)})
 
 
-@require_http_methods(["GET", "POST"])
 @role_required(Role.CITY_STAFF)
+@require_http_methods(["GET", "POST"])
 def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a score sheet's items; the formset refuses items that do not add up to 100."""
     sheet = get_object_or_404(ScoreSheet, pk=pk)
@@ -394,8 +394,8 @@ def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- publicity ------------------------------------------------------------------------------------
-@require_GET
 @role_required(*READERS)
+@require_GET
 def publicity_list(request: HttpRequest) -> HttpResponse:
     """Activities the user may see (county staff: their own office's). Queries: page + count + groups."""
     activities = PublicityActivity.objects.visible_to(request.user).prefetch_related("target_groups")
@@ -407,8 +407,8 @@ def publicity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
 @role_required(*OFFICE_STAFF)
+@require_http_methods(["GET", "POST"])
 def publicity_new(request: HttpRequest) -> HttpResponse:
     form = PublicityActivityForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -422,8 +422,8 @@ def publicity_new(request: HttpRequest) -> HttpResponse:
     return render(request, "quality/publicity_form.html", {"form": form})
 
 
-@require_GET
 @role_required(*READERS)
+@require_GET
 def publicity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(PublicityActivity.objects.visible_to(request.user), pk=pk)
     return render(
@@ -433,8 +433,8 @@ def publicity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
 @role_required(*READERS)
+@require_GET
 def publicity_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
     """A photo, served only to those who may see the activity (never from a public media URL)."""
     activity = get_object_or_404(PublicityActivity.objects.visible_to(request.user), pk=pk)

@@ -415,12 +415,10 @@ class ObjectionOutcome(models.TextChoices):
     CORRECTED = "corrected", "责令改正"
 
 
-class Objection(models.Model):
-    """An applicant's objection to a refusal, decided by the 司法局 that set up the office (第四十九条)."""
+class BaseObjection(models.Model):
+    """An objection to a refusal (不予) or a termination (终止), decided by the 司法局 that set up the
+    office within 5 days (法律援助法 第四十九条). Filed and settled through `applications.services`."""
 
-    application = models.ForeignKey(
-        Application, verbose_name="申请", on_delete=models.CASCADE, related_name="objections"
-    )
     received_on = models.DateField("收到异议日期")
     due_on = models.DateField("审查期限", help_text="收到异议之日起5日内（法律援助法第四十九条）。")
     reasons = models.TextField("异议理由")
@@ -434,7 +432,18 @@ class Objection(models.Model):
     decision_note = models.TextField("决定说明", blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["received_on", "pk"]
+
+
+class Objection(BaseObjection):
+    """An applicant's objection to a refusal; 责令改正 reopens the application."""
+
+    application = models.ForeignKey(
+        Application, verbose_name="申请", on_delete=models.CASCADE, related_name="objections"
+    )
+
+    class Meta(BaseObjection.Meta):
         verbose_name = "异议"
         verbose_name_plural = "异议"
         constraints = [

@@ -19,6 +19,7 @@ from accounts.models import Office, Role
 from applications.models import (
     OBJECTION_DAYS,
     Application,
+    BaseObjection,
     Channel,
     KnownAuthority,
     Location,
@@ -424,19 +425,19 @@ def transfer_out(application: Application, *, destination: str, by, request=None
 
 
 # --- objections (第四十九条) -------------------------------------------------------------------------
-@transaction.atomic
-def register_objection(application: Application, *, reasons: str, received_on: date, by, request=None) -> Objection:
-    application = _locked(application)
-    require_permission(can_record_objection(by, application))
-    _check_move(application, "register_objection")
-    if application.objections.filter(outcome=ObjectionOutcome.PENDING).exists():
-        raise TransitionError("该申请已有尚未审查完毕的异议。")
+def file_objection(
+    objections, *, reasons: str, received_on: date, earliest: date, by, request=None, today: date | None = None
+) -> BaseObjection:
+    """Record an objection on `objections` (an application's or a case's related manager). The
+    司法局's 5-day clock is fixed now, as the applicant is told it. Call inside the caller's
+    transaction, with the decided-on record locked."""
+    if objections.filter(outcome=ObjectionOutcome.PENDING).exists():
+        raise TransitionError("已有尚未审查完毕的异议。")
     if not reasons.strip():
         raise ValidationError({"reasons": "请填写异议理由。"})
-    if received_on > timezone.localdate():
-        raise ValidationError({"received_on": "收到异议日期不能晚于今天。"})
-    objection = Objection.objects.create(
-        application=application,
+    if not earliest <= received_on <= (today or timezone.localdate()):
+        raise ValidationError({"received_on": f"收到异议日期应在{earliest:%Y年%-m月%-d日}与今天之间。"})
+    objection = objections.create(
         reasons=reasons.strip(),
         received_on=received_on,
         due_on=calendar.add_days(received_on, OBJECTION_DAYS),
@@ -446,17 +447,14 @@ def register_objection(application: Application, *, reasons: str, received_on: d
     return objection
 
 
-@transaction.atomic
-def decide_objection(objection: Objection, *, outcome: str, note: str, decided_on: date, by, request=None) -> Objection:
-    """Record the 司法局's decision. 责令改正 reopens the application for a new decision, with a new
-    seven-day clock from the day of the order."""
-    objection = Objection.objects.select_for_update().select_related("application").get(pk=objection.pk)
-    application = _locked(objection.application)
-    require_permission(can_record_objection(by, application))
+def settle_objection(objection: BaseObjection, *, outcome: str, note: str, decided_on: date, by, request=None) -> None:
+    """Record the 司法局's decision on a locked, pending objection; the caller reopens what 责令改正 reopens."""
     if objection.outcome != ObjectionOutcome.PENDING:
         raise TransitionError("该异议已有审查结果。")
     if outcome not in (ObjectionOutcome.UPHELD, ObjectionOutcome.CORRECTED):
         raise ValidationError({"outcome": "请选择审查结果。"})
+    if decided_on < objection.received_on:
+        raise ValidationError({"decided_on": "决定日期不能早于收到异议日期。"})
     objection.outcome = outcome
     objection.decided_on = decided_on
     objection.decision_note = note.strip()
@@ -470,6 +468,30 @@ def decide_objection(objection: Objection, *, outcome: str, note: str, decided_o
         to_state=ObjectionOutcome(outcome).label,
         note=note.strip(),
     )
+
+
+@transaction.atomic
+def register_objection(application: Application, *, reasons: str, received_on: date, by, request=None) -> Objection:
+    application = _locked(application)
+    require_permission(can_record_objection(by, application))
+    _check_move(application, "register_objection")
+    return file_objection(
+        application.objections,
+        reasons=reasons,
+        received_on=received_on,
+        earliest=application.decided_on,
+        by=by,
+        request=request,
+    )
+
+
+@transaction.atomic
+def decide_objection(objection: Objection, *, outcome: str, note: str, decided_on: date, by, request=None) -> Objection:
+    """责令改正 reopens the application for a new decision, with a new seven-day clock from the order."""
+    objection = Objection.objects.select_for_update().select_related("application").get(pk=objection.pk)
+    application = _locked(objection.application)
+    require_permission(can_record_objection(by, application))
+    settle_objection(objection, outcome=outcome, note=note, decided_on=decided_on, by=by, request=request)
     if outcome == ObjectionOutcome.CORRECTED:
         application.clock_started_on = decided_on
         application.decided_on = None

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Office, Role
-from applications.models import Application, MatterCategory
+from applications.models import Application, BaseObjection, MatterCategory, ObjectionOutcome
 
 ASSIGNMENT_DAYS = 3  # 法律援助法 第四十三条: 指派 within 3 days of the decision
 AGREEMENT_DAYS = 5  # 办理法律援助案件程序规定: 委托协议 within 5 days of assignment (confirm)
@@ -340,32 +340,12 @@ class ClosureMaterial(models.Model):
         return self.original_name
 
 
-class ObjectionOutcome(models.TextChoices):
-    PENDING = "pending", "审查中"
-    UPHELD = "upheld", "维持终止决定"
-    CORRECTED = "corrected", "责令改正"
-
-
-class CaseObjection(models.Model):
-    """The recipient's objection to 终止, decided by the 司法局 that set up the office (第四十九条).
-
-    责令改正 reopens the case where it stood before the termination.
-    """
+class CaseObjection(BaseObjection):
+    """The recipient's objection to 终止 (第四十九条); 责令改正 reopens the case where it stood."""
 
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="objections")
-    received_on = models.DateField("收到异议日期")
-    reasons = models.TextField("异议理由")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
-    )
-    outcome = models.CharField(
-        "审查结果", max_length=10, choices=ObjectionOutcome.choices, default=ObjectionOutcome.PENDING
-    )
-    decided_on = models.DateField("决定日期", null=True, blank=True)
-    decision_note = models.TextField("决定说明", blank=True)
 
-    class Meta:
-        ordering = ["received_on", "pk"]
+    class Meta(BaseObjection.Meta):
         verbose_name = "终止异议"
         verbose_name_plural = "终止异议"
         constraints = [

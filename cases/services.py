@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from applications.models import Application, MatterCategory, Status
-from applications.services import TransitionError, next_number
+from applications.services import TransitionError, file_objection, next_number, settle_objection
 from applications.uploads import ALLOWED_TYPES, stored_upload_name, validate_upload
 from audit.models import AuditAction
 from audit.services import record
@@ -485,17 +485,15 @@ def register_objection(
     case = _locked(case)
     _check_move(case, "register_objection")
     _require(can_record_objection(by, case))
-    if case.objections.filter(outcome=ObjectionOutcome.PENDING).exists():
-        raise TransitionError("该案件已有尚未审查完毕的异议。")
-    if not reasons.strip():
-        raise ValidationError({"reasons": "请填写异议理由。"})
-    if received_on > (today or timezone.localdate()) or received_on < case.terminated_on:
-        raise ValidationError({"received_on": "收到异议日期应在终止日期与今天之间。"})
-    objection = CaseObjection.objects.create(
-        case=case, reasons=reasons.strip(), received_on=received_on, recorded_by=by
+    return file_objection(
+        case.objections,
+        reasons=reasons,
+        received_on=received_on,
+        earliest=case.terminated_on,
+        by=by,
+        request=request,
+        today=today,
     )
-    record(AuditAction.CREATE, actor=by, request=request, obj=objection, to_state=ObjectionOutcome.PENDING.label)
-    return objection
 
 
 @transaction.atomic
@@ -508,23 +506,7 @@ def decide_objection(case: Case, *, outcome: str, note: str, decided_on: date, b
     objection = case.objections.select_for_update().filter(outcome=ObjectionOutcome.PENDING).first()
     if objection is None:
         raise TransitionError("该案件没有待审查的异议。")
-    if outcome not in (ObjectionOutcome.UPHELD, ObjectionOutcome.CORRECTED):
-        raise ValidationError({"outcome": "请选择审查结果。"})
-    if decided_on < objection.received_on:
-        raise ValidationError({"decided_on": "决定日期不能早于收到异议日期。"})
-    objection.outcome = outcome
-    objection.decided_on = decided_on
-    objection.decision_note = note.strip()
-    objection.save(update_fields=["outcome", "decided_on", "decision_note"])
-    record(
-        AuditAction.STATE_CHANGE,
-        actor=by,
-        request=request,
-        obj=objection,
-        from_state=ObjectionOutcome.PENDING.label,
-        to_state=ObjectionOutcome(outcome).label,
-        note=note.strip(),
-    )
+    settle_objection(objection, outcome=outcome, note=note, decided_on=decided_on, by=by, request=request)
     if outcome == ObjectionOutcome.CORRECTED:
         ground = case.termination_ground
         case.termination_ground = None

@@ -33,7 +33,7 @@ class DrawForm(forms.Form):
         min_value=Decimal("0.1"),
         max_value=Decimal("100"),
         decimal_places=1,
-        initial=DEFAULT_RATIO * 100,
+        initial=(DEFAULT_RATIO * 100).quantize(Decimal("1")),
     )
     seed = forms.IntegerField(
         label="随机数种子",

@@ -28,6 +28,10 @@ run: demo
 test: venv
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Timings on a demo year of data (pytest-benchmark); kept out of `make test` on purpose.
+bench: venv
+	$(VENV)/bin/pytest bench -p no:randomly --benchmark-only --benchmark-columns=min,median,max,rounds -o testpaths=bench
+
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

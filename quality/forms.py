@@ -123,6 +123,10 @@ class PayForm(forms.Form):
     paid_on = forms.DateField(label="发放日期", widget=DATE)
 
 
+class StageForm(forms.Form):
+    stage = forms.ModelChoiceField(label="办案阶段", queryset=SubsidyStage.objects.all(), empty_label=None)
+
+
 class RateForm(forms.Form):
     stage = forms.ModelChoiceField(label="办案阶段", queryset=SubsidyStage.objects.all(), empty_label="请选择")
     amount = forms.DecimalField(label="补贴标准（元）", min_value=0, max_digits=12, decimal_places=2)

@@ -475,6 +475,23 @@ def compute_subsidy(
 
 
 @transaction.atomic
+def change_subsidy_stage(
+    subsidy: Subsidy, *, stage: SubsidyStage, by, request: HttpRequest | None = None
+) -> Subsidy | None:
+    """City staff correct the stage of an unpaid subsidy (the default stage of its category was set
+    at closure); the amount is recomputed from that stage's rate on the closure date."""
+    _require(rules.can_edit_reference_data(by), "只有市局工作人员可以修改办案阶段。")
+    subsidy = Subsidy.objects.select_for_update(of=("self",)).select_related("case__case_type").get(pk=subsidy.pk)
+    if subsidy.status != SubsidyStatus.PENDING:
+        raise TransitionError("补贴已发放，不能修改办案阶段。")
+    if stage.category != subsidy.case.case_type.category:
+        raise ValidationError({"stage": "办案阶段与案件类别不符。"})
+    if not SubsidyRate.objects.filter(stage=stage).in_force(on=subsidy.case.closed_on).exists():
+        raise ValidationError({"stage": "该办案阶段在结案日期没有适用的补贴标准。"})
+    return compute_subsidy(subsidy.case, stage=stage, by=by, request=request)
+
+
+@transaction.atomic
 def mark_subsidy_paid(subsidy: Subsidy, *, paid_on: date, by, request: HttpRequest | None = None) -> Subsidy:
     """待发放 → 已发放, with the payment date and who paid."""
     subsidy = Subsidy.objects.select_for_update(of=("self",)).select_related("case").get(pk=subsidy.pk)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("follow-ups/new/", views.follow_up_new, name="follow_up_new"),
     path("subsidies/", views.subsidy_list, name="subsidies"),
     path("subsidies/<int:pk>/pay/", views.subsidy_pay, name="subsidy_pay"),
+    path("subsidies/<int:pk>/stage/", views.subsidy_stage, name="subsidy_stage"),
     path("rates/", views.rates, name="rates"),
     path("sheets/", views.sheets, name="sheets"),
     path("sheets/<int:pk>/", views.sheet_edit, name="sheet_edit"),

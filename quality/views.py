@@ -34,6 +34,7 @@ from quality.forms import (
     RateForm,
     ScoreForm,
     ScoreItemFormSet,
+    StageForm,
 )
 from quality.models import (
     FollowUp,
@@ -49,6 +50,7 @@ from quality.models import (
     ScoreSheet,
     Subsidy,
     SubsidyRate,
+    SubsidyStage,
     SubsidyStatus,
 )
 
@@ -290,10 +292,15 @@ def subsidy_list(request: HttpRequest) -> HttpResponse:
     if status in SubsidyStatus.values:
         subsidies = subsidies.filter(status=status)
     page = Paginator(subsidies, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_change_stage = rules.can_edit_reference_data(request.user)
+    stages: dict[str, list[SubsidyStage]] = {}
+    if can_change_stage and page.object_list:
+        for stage in SubsidyStage.objects.all():
+            stages.setdefault(stage.category, []).append(stage)
     for subsidy in page:
-        subsidy.can_pay = subsidy.status == SubsidyStatus.PENDING and rules.can_mark_paid(
-            request.user, subsidy.case.office_id
-        )
+        pending = subsidy.status == SubsidyStatus.PENDING
+        subsidy.can_pay = pending and rules.can_mark_paid(request.user, subsidy.case.office_id)
+        subsidy.stage_choices = stages.get(subsidy.stage.category, []) if pending and can_change_stage else []
     return render(
         request,
         "quality/subsidies.html",
@@ -324,6 +331,23 @@ def subsidy_pay(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
         else:
             messages.success(request, f"{subsidy.case.number} 的补贴已登记发放。")
+    return redirect("quality:subsidies")
+
+
+@role_required(Role.CITY_STAFF)
+@require_POST
+def subsidy_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    subsidy = get_object_or_404(Subsidy.objects.visible_to(request.user), pk=pk)
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择办案阶段。")
+    else:
+        try:
+            services.change_subsidy_stage(subsidy, stage=form.cleaned_data["stage"], by=request.user, request=request)
+        except (ValidationError, TransitionError) as error:
+            messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, f"{subsidy.case.number} 的办案阶段已修改，补贴已重新核算。")
     return redirect("quality:subsidies")
 
 

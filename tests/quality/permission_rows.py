@@ -91,6 +91,19 @@ def subsidy_pay(personas) -> str:
     return f"/staff/quality/subsidies/{services.compute_subsidy(_closed_case(personas)).pk}/pay/"
 
 
+def subsidy_stage(personas) -> str:
+    from quality import services
+
+    return f"/staff/quality/subsidies/{services.compute_subsidy(_closed_case(personas)).pk}/stage/"
+
+
+def city_redirects(persona: Persona) -> int:
+    """A city-only POST that answers with a redirect back to the list (an empty form adds a message)."""
+    if persona.is_anonymous or persona.key in ("admin", "city"):
+        return 302
+    return 403
+
+
 def _activity(personas):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
@@ -140,6 +153,7 @@ ROWS = (
         StaffUrl("quality-follow-up-new", "/staff/quality/follow-ups/new/", roles(Role.CLERK, Role.REVIEWER)),
         StaffUrl("quality-subsidies", "/staff/quality/subsidies/", roles(*READERS)),
         StaffUrl("quality-subsidy-pay", subsidy_pay, pay, method="post"),
+        StaffUrl("quality-subsidy-stage", subsidy_stage, city_redirects, method="post"),
         StaffUrl("quality-rates", "/staff/quality/rates/", roles(*READERS)),
         StaffUrl("quality-rates-post", "/staff/quality/rates/", city_only, method="post"),
         StaffUrl("quality-sheets", "/staff/quality/sheets/", roles(Role.CITY_STAFF, Role.PEER_REVIEWER)),

@@ -159,3 +159,18 @@ def test_payment_date_cannot_be_in_the_future(personas):
     subsidy = services.compute_subsidy(closed_case(personas))
     with pytest.raises(ValidationError):
         services.mark_subsidy_paid(subsidy, paid_on=timezone.localdate() + timedelta(days=1), by=personas["city"])
+
+
+def test_city_changes_the_stage_and_the_amount_follows(personas):
+    subsidy = services.compute_subsidy(closed_case(personas))
+    second_instance = SubsidyStage.objects.get(category=MatterCategory.CIVIL, name="二审")
+    changed = services.change_subsidy_stage(subsidy, stage=second_instance, by=personas["city"])
+    assert (changed.stage, changed.amount) == (second_instance, Decimal("2000.00"))
+    # Recomputing (e.g. when the grade arrives) keeps the corrected stage.
+    assert services.compute_subsidy(changed.case).stage == second_instance
+    with pytest.raises(ValidationError):
+        services.change_subsidy_stage(
+            subsidy, stage=SubsidyStage.objects.get(category=MatterCategory.CRIMINAL, name="审判"), by=personas["city"]
+        )
+    with pytest.raises(PermissionDenied):
+        services.change_subsidy_stage(subsidy, stage=civil_stage(), by=personas[(Role.REVIEWER, "luoding")])

@@ -263,8 +263,8 @@ LIST_PAGES = {
     "/staff/quality/reviews/": 9,
     # + offices, follow-up figures, count, one page of follow-ups
     "/staff/quality/follow-ups/": 11,
-    # + office ids, month totals, count, one page of subsidies
-    "/staff/quality/subsidies/": 11,
+    # + office ids, month totals, count, one page of subsidies, the stages (city staff may change one)
+    "/staff/quality/subsidies/": 12,
     # + count, one page of activities, their target groups
     "/staff/quality/publicity/": 10,
 }

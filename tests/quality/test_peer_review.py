@@ -237,3 +237,32 @@ def test_a_failing_first_review_needs_two_more_reviewers(personas):
     services.submit_review(third, scores=scores_for(third, 72), by=third_peer)
     sample.refresh_from_db()
     assert (sample.status, sample.final_total, sample.final_grade) == (SampleStatus.SETTLED, 72, Grade.PASS)
+
+
+def test_admin_refuses_a_sheet_whose_items_do_not_add_up_to_100(client, personas):
+    sheet = ScoreSheet.objects.get(category=MatterCategory.LABOUR)
+    items = list(sheet.items.all())
+    data = {
+        "category": sheet.category,
+        "name": sheet.name,
+        "items-TOTAL_FORMS": len(items),
+        "items-INITIAL_FORMS": len(items),
+    }
+    data["items-MIN_NUM_FORMS"], data["items-MAX_NUM_FORMS"] = 0, 1000
+    for index, item in enumerate(items):
+        data.update(
+            {
+                f"items-{index}-id": item.pk,
+                f"items-{index}-sheet": sheet.pk,
+                f"items-{index}-name": item.name,
+                f"items-{index}-max_points": item.max_points + (1 if index == 0 else 0),
+                f"items-{index}-guidance": item.guidance,
+                f"items-{index}-sort_order": item.sort_order,
+            }
+        )
+    client.force_login(personas["admin"])
+    response = client.post(f"/admin/quality/scoresheet/{sheet.pk}/change/", data)
+    assert response.status_code == 200
+    assert "合计须为100分，现为101分" in response.content.decode()
+    data["items-0-max_points"] = items[0].max_points
+    assert client.post(f"/admin/quality/scoresheet/{sheet.pk}/change/", data).status_code == 302

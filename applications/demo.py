@@ -346,12 +346,25 @@ def seed(*, rng: random.Random, today: date, log: Callable[[str], None]) -> None
     _write(builder, today=today, log=log)
 
 
+def _closed_on(plan) -> date | None:
+    """The day the application left the review queue, as the intake services would have stamped it."""
+    application = plan.application
+    if application.status in (Status.APPROVED, Status.REFUSED):
+        return application.decided_on
+    if application.status == Status.WITHDRAWN:
+        return plan.supplement[1]
+    if application.status == Status.TRANSFERRED_OUT:
+        return timezone.localdate(application.received_at)
+    return None
+
+
 @transaction.atomic
 def _write(builder: _Builder, *, today: date, log: Callable[[str], None]) -> None:
     plans = sorted(builder.plans, key=lambda plan: plan.application.received_at)
     year = today.year
     for number, plan in enumerate(plans, start=1):
         plan.application.number = f"YF-{year}-{number:06d}"
+        plan.application.closed_on = _closed_on(plan)
     total = len(plans)
     batch = 500
     for start in range(0, total, batch):

@@ -268,6 +268,9 @@ class Application(models.Model):
         related_name="+",
     )
     decision_reason = models.TextField("决定理由", blank=True)
+    closed_on = models.DateField(
+        "办结日期", null=True, blank=True, help_text="离开审查队列（准予、不予、视为撤回、转出）的日期。"
+    )
     closed_note = models.CharField("办结说明", max_length=200, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
@@ -464,4 +467,4 @@ class TrackingLookup(models.Model):
         indexes = [models.Index(fields=["ip_address", "at"], name="tracking_lookup_ip_idx")]
 
     def __str__(self) -> str:
-        return f"{self.ip_address} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.ip_address} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"

@@ -132,11 +132,10 @@ def route(*, authority_name: str, authority_location: str, residence: str, fallb
     is unknown, the applicant's usual residence. A city-level authority goes to the city office.
     An authority outside 云浮 is flagged for transfer, never refused (the applicant applies once)."""
     offices = {office.code: office for office in Office.objects.all()}
-    location = authority_location
-    if location == Location.UNKNOWN and authority_name:
-        known = KnownAuthority.objects.filter(name=authority_name.strip()).first()
-        if known is not None:
-            location = known.location
+    # A known authority's seat wins over what was picked: 云浮市中级人民法院 sits in 云城区 but is a
+    # city-level court, so its matters go to the city office.
+    known = KnownAuthority.objects.filter(name=authority_name.strip()).first() if authority_name else None
+    location = known.location if known is not None else authority_location
     if location in offices:
         where = Location(location).label
         return Routing(offices[location], f"办案机关或争议处理机关所在地：{where}", False)
@@ -336,29 +335,44 @@ def expire_supplements(*, today: date | None = None) -> list[Application]:
     today = today or timezone.localdate()
     expired = []
     overdue = SupplementRequest.objects.filter(resolved_on__isnull=True, expired=False, reply_due_on__lt=today)
-    for supplement_id in overdue.values_list("pk", flat=True):
+    for application_id in overdue.values_list("application_id", flat=True):
         with transaction.atomic():
-            supplement = (
-                SupplementRequest.objects.select_for_update().select_related("application").get(pk=supplement_id)
-            )
-            if supplement.resolved_on is not None or supplement.expired:
-                continue  # answered meanwhile
-            application = _locked(supplement.application)
+            # Application first, then its 补正 row: the same order as receive_supplement, so the
+            # daily job and an applicant's late upload wait for each other instead of deadlocking.
+            application = Application.objects.select_for_update().get(pk=application_id)
+            if application.status not in ALLOWED_MOVES["expire_supplement"]:
+                continue  # answered, transferred or otherwise moved on meanwhile
+            supplement = application.supplement_requests.select_for_update().get(resolved_on__isnull=True)
             supplement.expired = True
             supplement.resolved_on = today
             supplement.save(update_fields=["expired", "resolved_on"])
             application.closed_note = f"补正期限（{supplement.reply_due_on:%Y年%-m月%-d日}）届满未补正，视为撤回申请"
-            application.save(update_fields=["closed_note"])
-            _set_status(application, Status.WITHDRAWN, by=None, note=application.closed_note)
+            _set_status(
+                application, Status.WITHDRAWN, by=None, note=application.closed_note, extra=["closed_note"], today=today
+            )
             expired.append(application)
     return expired
 
 
 # --- decisions -----------------------------------------------------------------------------------
-def _set_status(application: Application, status: str, *, by, request=None, note: str = "", extra: Iterable[str] = ()):
+CLOSED_STATUSES = {Status.APPROVED, Status.REFUSED, Status.WITHDRAWN, Status.TRANSFERRED_OUT}
+
+
+def _set_status(
+    application: Application,
+    status: str,
+    *,
+    by,
+    request=None,
+    note: str = "",
+    extra: Iterable[str] = (),
+    today: date | None = None,
+):
+    """Move to `status` and write the audit row; keeps `closed_on` (when it left the queue) in step."""
     before = application.status
     application.status = status
-    application.save(update_fields=["status", *extra])
+    application.closed_on = (today or timezone.localdate()) if status in CLOSED_STATUSES else None
+    application.save(update_fields=["status", "closed_on", *extra])
     record(
         AuditAction.STATE_CHANGE,
         actor=by,
@@ -380,7 +394,12 @@ def approve(application: Application, *, by, request=None, today: date | None = 
     application.decided_by = by
     application.decision_reason = ""
     _set_status(
-        application, Status.APPROVED, by=by, request=request, extra=["decided_on", "decided_by", "decision_reason"]
+        application,
+        Status.APPROVED,
+        by=by,
+        request=request,
+        extra=["decided_on", "decided_by", "decision_reason"],
+        today=application.decided_on,
     )
     # The case is opened, and numbered, in the same transaction as the decision (SPEC §4).
     from cases.services import open_case  # cases builds on applications, not the other way round
@@ -406,6 +425,7 @@ def refuse(application: Application, *, reason: str, by, request=None, today: da
         request=request,
         note=reason.strip(),
         extra=["decided_on", "decided_by", "decision_reason"],
+        today=application.decided_on,
     )
     return application
 
@@ -418,6 +438,7 @@ def transfer_out(application: Application, *, destination: str, by, request=None
     if not destination.strip():
         raise ValidationError({"destination": "请写明转交的市外法律援助机构。"})
     application.closed_note = f"已转交：{destination.strip()}"[:200]
+    application.supplement_requests.filter(resolved_on__isnull=True).update(resolved_on=timezone.localdate())
     _set_status(
         application, Status.TRANSFERRED_OUT, by=by, request=request, note=application.closed_note, extra=["closed_note"]
     )
@@ -453,8 +474,8 @@ def settle_objection(objection: BaseObjection, *, outcome: str, note: str, decid
         raise TransitionError("该异议已有审查结果。")
     if outcome not in (ObjectionOutcome.UPHELD, ObjectionOutcome.CORRECTED):
         raise ValidationError({"outcome": "请选择审查结果。"})
-    if decided_on < objection.received_on:
-        raise ValidationError({"decided_on": "决定日期不能早于收到异议日期。"})
+    if not objection.received_on <= decided_on <= timezone.localdate():
+        raise ValidationError({"decided_on": "决定日期应在收到异议日期与今天之间。"})
     objection.outcome = outcome
     objection.decided_on = decided_on
     objection.decision_note = note.strip()

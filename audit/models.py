@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditAction(models.TextChoices):
@@ -66,7 +67,9 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or '匿名'} {self.get_action_display()}"
+        return (
+            f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.actor_username or '匿名'} {self.get_action_display()}"
+        )
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

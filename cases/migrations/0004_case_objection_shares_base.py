@@ -1,14 +1,16 @@
 """Objections to 终止 share the intake's objection record: the 5-day deadline is stored when received."""
 
+from datetime import timedelta
+
 from django.db import migrations, models
 
 
 def fill_due_dates(apps, schema_editor):
-    from deadlines import calendar
-
+    # Rows from before the deadline was stored: plain five days (the live calendar is not
+    # available to a migration); new objections get the holiday-aware date from the service.
     CaseObjection = apps.get_model("cases", "CaseObjection")
     for objection in CaseObjection.objects.filter(due_on__isnull=True):
-        objection.due_on = calendar.add_days(objection.received_on, 5)
+        objection.due_on = objection.received_on + timedelta(days=5)
         objection.save(update_fields=["due_on"])
 
 

@@ -117,3 +117,11 @@ def test_authority_outside_yunfu_is_accepted_and_flagged_for_transfer(client, db
 def test_unknown_authority_routes_by_residence(client, db, files):
     client.post("/apply/", {**form_data(authority_name="", authority_location="unknown", residence="445322"), **files})
     assert Application.objects.get().responsible_office.code == "445322"
+
+
+def test_a_known_city_level_authority_routes_to_the_city_office_wherever_it_sits(client, db, files):
+    client.post(
+        "/apply/",
+        {**form_data(authority_name="云浮市中级人民法院", authority_location="445302", category="civil"), **files},
+    )
+    assert Application.objects.get().responsible_office.code == "445300"

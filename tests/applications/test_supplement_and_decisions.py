@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -206,3 +207,41 @@ def test_urgent_aid_is_due_for_decision_the_same_day(application, personas):
         services.mark_urgent(application, ground="deadline", by=personas[(Role.CLERK, "luoding")])
     application.refresh_from_db()
     assert application.review_due_on(today=date(2026, 6, 2)) == date(2026, 6, 2)
+
+
+def test_a_transferred_application_is_never_treated_as_withdrawn(application, personas):
+    services.request_supplement(
+        application, items=["身份证"], note="", by=personas[(Role.CLERK, "luoding")], today=date(2026, 6, 2)
+    )
+    services.transfer_out(application, destination="广州市法律援助处", by=personas[(Role.REVIEWER, "luoding")])
+    assert services.expire_supplements(today=date(2026, 8, 1)) == []
+    application.refresh_from_db()
+    assert application.status == Status.TRANSFERRED_OUT
+    assert application.closed_on == timezone.localdate()
+
+
+def test_closed_on_follows_the_application_in_and_out_of_the_queue(application, personas):
+    reviewer = personas[(Role.REVIEWER, "luoding")]
+    services.refuse(application, reason="不符合条件", by=reviewer, today=date(2026, 6, 5))
+    application.refresh_from_db()
+    assert application.closed_on == date(2026, 6, 5)
+    objection = services.register_objection(application, reasons="有异议", received_on=date(2026, 6, 6), by=reviewer)
+    services.decide_objection(
+        objection, outcome=ObjectionOutcome.CORRECTED, note="", decided_on=date(2026, 6, 8), by=reviewer
+    )
+    application.refresh_from_db()
+    assert application.closed_on is None
+
+
+def test_the_bureau_decision_cannot_be_dated_in_the_future(application, personas):
+    reviewer = personas[(Role.REVIEWER, "luoding")]
+    services.refuse(application, reason="不符合条件", by=reviewer, today=date(2026, 6, 5))
+    objection = services.register_objection(application, reasons="有异议", received_on=date(2026, 6, 6), by=reviewer)
+    with pytest.raises(ValidationError):
+        services.decide_objection(
+            objection,
+            outcome=ObjectionOutcome.CORRECTED,
+            note="",
+            decided_on=timezone.localdate() + timedelta(days=365),
+            by=reviewer,
+        )

@@ -164,7 +164,6 @@ def test_publicity_with_photo_is_recorded_and_served_in_scope(client, personas):
     response = client.get(f"/staff/quality/publicity/{activity.pk}/photos/{photo.pk}/")
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content) == PNG
-    response.close()
 
     client.force_login(personas[(Role.CLERK, "yunan")])
     assert client.get(f"/staff/quality/publicity/{activity.pk}/photos/{photo.pk}/").status_code == 404

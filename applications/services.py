@@ -98,6 +98,39 @@ def can_record_objection(user, application: Application) -> bool:
     return _works_at(user, application.responsible_office_id, Role.CLERK, Role.REVIEWER)
 
 
+MOVE_PERMISSIONS = {
+    "approve": can_decide,
+    "refuse": can_decide,
+    "request_supplement": can_handle_materials,
+    "receive_supplement": can_handle_materials,
+    "mark_urgent": can_mark_urgent,
+    "reroute": can_reroute,
+    "transfer_out": can_decide,
+    "register_objection": can_record_objection,
+}
+
+
+def allowed_actions(user, application: Application) -> set[str]:
+    """The moves `user` may make on `application` now: what the page offers (a hidden button is
+    still refused by the service if posted)."""
+    moves = {
+        move
+        for move, permitted in MOVE_PERMISSIONS.items()
+        if application.status in ALLOWED_MOVES[move] and permitted(user, application)
+    }
+    if application.supplement_requests.exists():
+        moves.discard("request_supplement")  # one notice only (一次性告知)
+    if application.is_urgent:
+        moves.discard("mark_urgent")
+    if not application.transfer_out_required:
+        moves.discard("transfer_out")
+    if application.objections.filter(outcome=ObjectionOutcome.PENDING).exists():
+        moves.discard("register_objection")
+        if can_record_objection(user, application):
+            moves.add("decide_objection")
+    return moves
+
+
 def require_permission(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied("您无权对该申请进行此操作。")

@@ -36,7 +36,7 @@ from applications.forms import (
     UrgentForm,
     WalkInApplicationForm,
 )
-from applications.models import Application, Material, Objection, ObjectionOutcome, Status, TrackingLookup
+from applications.models import Application, Material, Objection, Status, TrackingLookup
 from applications.selectors import due_flag, queue_for, review_due_dates
 from audit.models import AuditAction
 from audit.selectors import trail_for
@@ -238,10 +238,29 @@ def walk_in(request: HttpRequest) -> HttpResponse:
 
 @role_required(*INTAKE_ROLES)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible(request, pk)
+    return _detail_page(request, _visible(request, pk))
+
+
+# The form each move posts, by the name the detail template knows it under.
+MOVE_FORMS = {
+    "refuse": ("refuse_form", RefuseForm),
+    "mark_urgent": ("urgent_form", UrgentForm),
+    "reroute": ("reroute_form", RerouteForm),
+    "transfer_out": ("transfer_form", TransferOutForm),
+    "register_objection": ("objection_form", ObjectionForm),
+    "decide_objection": ("objection_decision_form", ObjectionDecisionForm),
+    "receive_supplement": ("receive_form", SupplementUploadForm),
+}
+
+
+def _detail_page(
+    request: HttpRequest, application: Application, *, bound: tuple[str, forms.Form] | None = None, status: int = 200
+) -> HttpResponse:
+    """The application page; after a refused form, that form comes back bound, errors by its fields."""
     user = request.user
     # Full ID numbers are shown only here, and every showing is on the record (SPEC §8).
     record(AuditAction.VIEW_ID_NUMBER, actor=user, request=request, obj=application)
+    today = timezone.localdate()
     context = _status_context(application)
     context.update(
         {
@@ -251,37 +270,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if a.pk != application.pk
             ],
             "missing": application.missing_kinds(),
-            "case": Case.objects.filter(application=application).only("pk", "number").first(),
+            "case": Case.objects.visible_to(user).filter(application=application).first(),
             "history": trail_for(application),
-            "can": {
-                "decide": services.can_decide(user, application) and application.status == Status.PENDING_REVIEW,
-                "supplement": services.can_handle_materials(user, application)
-                and application.status == Status.PENDING_REVIEW
-                and not context["supplements"],
-                "receive": services.can_handle_materials(user, application)
-                and application.status == Status.AWAITING_SUPPLEMENT,
-                "urgent": services.can_mark_urgent(user, application)
-                and application.is_open
-                and not application.is_urgent,
-                "reroute": services.can_reroute(user, application) and application.is_open,
-                "transfer_out": services.can_decide(user, application)
-                and application.is_open
-                and application.transfer_out_required,
-                "objection": services.can_record_objection(user, application)
-                and application.status == Status.REFUSED
-                and not any(o.outcome == ObjectionOutcome.PENDING for o in context["objections"]),
-                "decide_objection": services.can_record_objection(user, application),
-            },
-            "refuse_form": RefuseForm(),
-            "urgent_form": UrgentForm(),
-            "reroute_form": RerouteForm(),
-            "transfer_form": TransferOutForm(),
-            "objection_form": ObjectionForm(initial={"received_on": timezone.localdate()}),
-            "objection_decision_form": ObjectionDecisionForm(initial={"decided_on": timezone.localdate()}),
-            "receive_form": SupplementUploadForm(),
+            "can": services.allowed_actions(user, application),
         }
     )
-    return render(request, "applications/detail.html", context)
+    for key, form_class in MOVE_FORMS.values():
+        initial = {"received_on": today, "decided_on": today}
+        context[key] = form_class(initial={k: v for k, v in initial.items() if k in form_class.base_fields})
+    if bound is not None:
+        context[bound[0]] = bound[1]
+    return render(request, "applications/detail.html", context, status=status)
 
 
 def _form_errors(request: HttpRequest, form) -> None:
@@ -335,7 +334,7 @@ MOVES = {
         services.can_mark_urgent,
         UrgentForm,
         lambda a, data, **who: services.mark_urgent(a, ground=data["ground"], **who),
-        "已标记先行提供法律援助：今日作出决定并指派承办人，手续后补。",
+        "已标记先行提供法律援助：审查决定今日到期，准予后即可指派承办人，手续后补。",
     ),
     "reroute": Move(
         (Role.CLERK, Role.REVIEWER),
@@ -373,7 +372,7 @@ def _move_view(name: str) -> Callable[[HttpRequest, int], HttpResponse]:
         services.require_permission(move.allowed(request.user, application))
         form = move.form(request.POST, request.FILES)
         if not form.is_valid():
-            _form_errors(request, form)
+            return _detail_page(request, application, bound=(MOVE_FORMS[name][0], form), status=400)
         else:
             _run(
                 request,
@@ -451,12 +450,16 @@ def supplement_drop(request: HttpRequest) -> HttpResponse:
         if application is None:
             form.add_error(None, "未找到待补正的申请，请核对申请编号和身份证号后六位。")
         else:
-            services.receive_supplement(application, files=form.cleaned_data["files"], by=request.user, request=request)
-            messages.success(
+            received = _run(
                 request,
-                f"已代收 {application.number} 的补正材料，已转{application.responsible_office.name}，审查期限恢复计算。",
+                lambda: services.receive_supplement(
+                    application, files=form.cleaned_data["files"], by=request.user, request=request
+                ),
+                success=f"已代收 {application.number} 的补正材料，已转{application.responsible_office.name}，"
+                "审查期限恢复计算。",
             )
-            return redirect("applications:supplement_drop")
+            if received:
+                return redirect("applications:supplement_drop")
     return render(request, "applications/supplement_drop.html", {"form": form})
 
 
@@ -469,7 +472,7 @@ def decide_objection(request: HttpRequest, pk: int) -> HttpResponse:
     services.require_permission(services.can_record_objection(request.user, objection.application))
     form = ObjectionDecisionForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        return _detail_page(request, objection.application, bound=("objection_decision_form", form), status=400)
     else:
         _run(
             request,

@@ -29,6 +29,13 @@ def with_supplement(personas):
     return application
 
 
+def _objection(personas):
+    application = refused_application(personas)
+    return services.register_objection(
+        application, reasons="有异议", received_on=application.decided_on, by=personas[(Role.REVIEWER, OWNER)]
+    )
+
+
 def acting(*allowed: tuple[str, Role], success: int, gate: tuple[Role, ...] = (Role.CLERK, Role.REVIEWER)) -> callable:
     """A move on the object. Roles outside the view's `gate` get 403 before anything is looked up;
     then staff of offices that cannot see the object get 404; `allowed` (office, role) pairs succeed
@@ -108,7 +115,8 @@ ROWS = [
     StaffUrl(
         "applications-reroute",
         _detail("/staff/applications/{pk}/reroute/"),
-        acting(*[(o, r) for o in (OWNER, RECEIVER) for r in (Role.CLERK, Role.REVIEWER)], success=302),
+        # No office chosen: whoever may re-route gets the form back with its error (400).
+        acting(*[(o, r) for o in (OWNER, RECEIVER) for r in (Role.CLERK, Role.REVIEWER)], success=400),
         method="post",
         data={"reason": "事由发生地在新兴县"},
     ),
@@ -122,7 +130,8 @@ ROWS = [
     StaffUrl(
         "applications-receive-supplement",
         _detail("/staff/applications/{pk}/supplement/receive/", with_supplement),
-        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), (RECEIVER, Role.CLERK), success=302),
+        # No file sent: whoever may take materials in gets the form back with its error (400).
+        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), (RECEIVER, Role.CLERK), success=400),
         method="post",
     ),
     StaffUrl(
@@ -131,6 +140,13 @@ ROWS = [
         acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), success=302),
         method="post",
         data={"reasons": "确属经济困难", "received_on": "2026-11-20"},
+    ),
+    StaffUrl(
+        "applications-decide-objection",
+        lambda personas: f"/staff/objections/{_objection(personas).pk}/decide/",
+        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), success=302),
+        method="post",
+        data={"outcome": "upheld", "decided_on": "2026-11-20", "note": ""},
     ),
     StaffUrl(
         "applications-letter",

@@ -17,6 +17,10 @@ def navigation(request: HttpRequest) -> dict:
             links.append(("申请审查", reverse("applications:queue")))
         if user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.HANDLER, Role.CITY_STAFF):
             links.append(("案件", reverse("cases:list")))
+        if user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF):
+            links.append(("办案质量", reverse("quality:overview")))
+        if user.is_superuser or user.has_role(Role.PEER_REVIEWER, Role.CITY_STAFF):
+            links.append(("同行评估", reverse("quality:reviews")))
         if can_read_reports(user):
             links.append(("民生实事进度", reverse("reporting:dashboard")))
         if user.is_superuser:

@@ -35,6 +35,7 @@ from cases.models import (
     ProgressKind,
     TerminationGround,
 )
+from quality.services import compute_subsidy
 
 # move → the states it may start from. The target state is fixed by the service itself.
 ALLOWED_MOVES: dict[str, frozenset[str]] = {
@@ -415,6 +416,8 @@ def accept_closure(case: Case, *, by, request=None, today: date | None = None) -
         note="结案审查通过",
         extra=["closed_on", "closure_returned_reason"],
     )
+    # The lawyer's subsidy is computed as the closure is accepted (SPEC §5), in this transaction.
+    compute_subsidy(case, by=by, request=request)
     return case
 
 

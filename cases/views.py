@@ -34,6 +34,7 @@ from cases.forms import (
 )
 from cases.models import Case, CaseState, ClosureMaterial, Handler
 from cases.selectors import case_deadlines, case_list
+from quality.selectors import grade_for_case
 
 CASE_ROLES = (Role.CLERK, Role.REVIEWER, Role.HANDLER, Role.CITY_STAFF)
 OFFICE_ROLES = (Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)
@@ -91,6 +92,7 @@ def _render_detail(request: HttpRequest, case: Case, *, bound: dict[str, Form] |
         "progress_entries": case.progress_entries.select_related("recorded_by"),
         "materials": case.closure_materials.all(),
         "objections": case.objections.all(),
+        "quality_grade": grade_for_case(case),
         "can_open_application": request.user.is_superuser or request.user.has_role(*OFFICE_ROLES),
         **forms,
     }

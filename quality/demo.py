@@ -208,6 +208,7 @@ def _subsidies(*, rng: random.Random, today: date, users: dict) -> int:
         .order_by("pk")
     )
     if not cases:
+        _pay_old_subsidies(rng=rng, today=today, users=users)
         return 0
     stages = {stage.category: stage for stage in SubsidyStage.objects.filter(is_default=True)}
     rates = list(SubsidyRate.objects.order_by("effective_from"))
@@ -245,13 +246,28 @@ def _subsidies(*, rng: random.Random, today: date, users: dict) -> int:
             amount=money(rate.amount * coefficient),
             computed_at=now,
         )
-        paid_on = case.closed_on + timedelta(days=rng.randint(30, 50))
-        payer = users.get(f"reviewer-{case.office.slug}")
-        if paid_on < today and payer is not None and case.closed_on < today - timedelta(days=60):
-            subsidy.status, subsidy.paid_on, subsidy.paid_by = SubsidyStatus.PAID, paid_on, payer
         rows.append(subsidy)
     Subsidy.objects.bulk_create(rows)
+    _pay_old_subsidies(rng=rng, today=today, users=users)
     return len(rows)
+
+
+def _pay_old_subsidies(*, rng: random.Random, today: date, users: dict) -> None:
+    """Subsidies of cases closed more than 60 days ago have been paid, 30 to 50 days after closure:
+    those computed above and those the closure review computed as it happened."""
+    pending = list(
+        Subsidy.objects.filter(status=SubsidyStatus.PENDING, case__closed_on__lt=today - timedelta(days=60))
+        .select_related("case__office")
+        .order_by("pk")
+    )
+    for subsidy in pending:
+        subsidy.paid_on = subsidy.case.closed_on + timedelta(days=rng.randint(30, 50))
+        subsidy.paid_by = users.get(f"reviewer-{subsidy.case.office.slug}")
+        if subsidy.paid_by is not None and subsidy.paid_on < today:
+            subsidy.status = SubsidyStatus.PAID
+    Subsidy.objects.bulk_update(
+        [s for s in pending if s.status == SubsidyStatus.PAID], ["status", "paid_on", "paid_by"], batch_size=1000
+    )
 
 
 def _follow_ups(*, rng: random.Random, today: date, users: dict) -> int:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "portal",
     "applications",
     "cases",
+    "quality",
     "reporting",
 ]
 

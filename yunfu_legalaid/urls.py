@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("", include("applications.urls")),
     path("staff/cases/", include("cases.urls")),
+    path("staff/quality/", include("quality.urls")),
     path("accounts/", include("accounts.urls")),
     path("reports/", include("reporting.urls")),
     path("admin/", admin.site.urls),

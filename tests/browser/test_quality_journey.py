@@ -3,20 +3,15 @@ peer-1 scores it (提交评分) → the grade shows on the case's review page an
 and the subsidy changes by the grade's coefficient."""
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from tests.support import sign_in
-
-if "quality" not in settings.INSTALLED_APPS:  # until the lead wires the app in
-    pytest.skip("quality is not in INSTALLED_APPS", allow_module_level=True)
-
 from quality import services  # noqa: E402
 from quality.models import SampledCase, Subsidy  # noqa: E402
 from tests.cases.factories import make_handler  # noqa: E402
 from tests.quality.factories import closed_case  # noqa: E402
+from tests.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -45,9 +45,9 @@ def test_detail_query_count_is_pinned(client, personas, django_assert_num_querie
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     # session · user · roles · user perms · group perms · the case with office, type, application and
     # handler · holiday overrides (委托协议 clock) · the user's office (navigation) · materials ·
-    # progress · assignments · objections · assignable handlers · termination grounds · session
-    # refresh (3)
-    with django_assert_num_queries(17):
+    # progress · assignments · objections · the peer-review grade · assignable handlers · termination
+    # grounds · session refresh (3)
+    with django_assert_num_queries(18):
         response = client.get(f"/staff/cases/{case.pk}/")
     assert response.status_code == 200
     assert case.number in response.content.decode()

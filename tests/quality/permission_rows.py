@@ -1,10 +1,6 @@
 """Quality URLs for the permission matrix. Objects belong to 罗定: a closed case sampled for review
 and given to `peer_reviewer-yuncheng`, its subsidy, and a publicity activity of 罗定's clerk.
-
-Nothing is collected until "quality" is in INSTALLED_APPS (the matrix imports this module directly).
 """
-
-from django.conf import settings
 
 from accounts.models import Role
 from tests.permissions import Persona, StaffUrl, office_object, roles
@@ -137,32 +133,28 @@ def sheet(personas) -> str:
     return f"/staff/quality/sheets/{ScoreSheet.objects.get(category='civil').pk}/"
 
 
-ROWS = (
-    [
-        StaffUrl("quality-overview", "/staff/quality/", roles(*READERS)),
-        StaffUrl("quality-draws", "/staff/quality/draws/", city_only),
-        StaffUrl("quality-draws-post", "/staff/quality/draws/", city_only, method="post"),
-        StaffUrl("quality-draw", draw, city_only),
-        StaffUrl("quality-sample", sample(), office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER))),
-        StaffUrl("quality-sample-assign-get", sample("assign/"), post_only_for_readers),
-        StaffUrl("quality-sample-assign", sample("assign/"), office_object(OWNER, acting=()), method="post"),
-        StaffUrl("quality-reviews", "/staff/quality/reviews/", roles(Role.PEER_REVIEWER, Role.CITY_STAFF)),
-        StaffUrl("quality-review", review, review_page("get")),
-        StaffUrl("quality-review-post", review, review_page("post"), method="post"),
-        StaffUrl("quality-follow-ups", "/staff/quality/follow-ups/", roles(*READERS)),
-        StaffUrl("quality-follow-up-new", "/staff/quality/follow-ups/new/", roles(Role.CLERK, Role.REVIEWER)),
-        StaffUrl("quality-subsidies", "/staff/quality/subsidies/", roles(*READERS)),
-        StaffUrl("quality-subsidy-pay", subsidy_pay, pay, method="post"),
-        StaffUrl("quality-subsidy-stage", subsidy_stage, city_redirects, method="post"),
-        StaffUrl("quality-rates", "/staff/quality/rates/", roles(*READERS)),
-        StaffUrl("quality-rates-post", "/staff/quality/rates/", city_only, method="post"),
-        StaffUrl("quality-sheets", "/staff/quality/sheets/", roles(Role.CITY_STAFF, Role.PEER_REVIEWER)),
-        StaffUrl("quality-sheet-edit", sheet, city_only),
-        StaffUrl("quality-publicity-list", "/staff/quality/publicity/", roles(*READERS)),
-        StaffUrl("quality-publicity-new", "/staff/quality/publicity/new/", roles(Role.CLERK, Role.REVIEWER)),
-        StaffUrl("quality-publicity", activity, office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER))),
-        StaffUrl("quality-publicity-photo", photo, office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER))),
-    ]
-    if "quality" in settings.INSTALLED_APPS
-    else []
-)
+ROWS = [
+    StaffUrl("quality-overview", "/staff/quality/", roles(*READERS)),
+    StaffUrl("quality-draws", "/staff/quality/draws/", city_only),
+    StaffUrl("quality-draws-post", "/staff/quality/draws/", city_only, method="post"),
+    StaffUrl("quality-draw", draw, city_only),
+    StaffUrl("quality-sample", sample(), office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER))),
+    StaffUrl("quality-sample-assign-get", sample("assign/"), post_only_for_readers),
+    StaffUrl("quality-sample-assign", sample("assign/"), office_object(OWNER, acting=()), method="post"),
+    StaffUrl("quality-reviews", "/staff/quality/reviews/", roles(Role.PEER_REVIEWER, Role.CITY_STAFF)),
+    StaffUrl("quality-review", review, review_page("get")),
+    StaffUrl("quality-review-post", review, review_page("post"), method="post"),
+    StaffUrl("quality-follow-ups", "/staff/quality/follow-ups/", roles(*READERS)),
+    StaffUrl("quality-follow-up-new", "/staff/quality/follow-ups/new/", roles(Role.CLERK, Role.REVIEWER)),
+    StaffUrl("quality-subsidies", "/staff/quality/subsidies/", roles(*READERS)),
+    StaffUrl("quality-subsidy-pay", subsidy_pay, pay, method="post"),
+    StaffUrl("quality-subsidy-stage", subsidy_stage, city_redirects, method="post"),
+    StaffUrl("quality-rates", "/staff/quality/rates/", roles(*READERS)),
+    StaffUrl("quality-rates-post", "/staff/quality/rates/", city_only, method="post"),
+    StaffUrl("quality-sheets", "/staff/quality/sheets/", roles(Role.CITY_STAFF, Role.PEER_REVIEWER)),
+    StaffUrl("quality-sheet-edit", sheet, city_only),
+    StaffUrl("quality-publicity-list", "/staff/quality/publicity/", roles(*READERS)),
+    StaffUrl("quality-publicity-new", "/staff/quality/publicity/new/", roles(Role.CLERK, Role.REVIEWER)),
+    StaffUrl("quality-publicity", activity, office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER))),
+    StaffUrl("quality-publicity-photo", photo, office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER))),
+]

@@ -11,6 +11,7 @@ from accounts.demo import create_demo_users
 DEMO_STEPS: list[str] = [
     "applications.demo.seed",
     "cases.demo.seed",
+    "quality.demo.seed",
     "reporting.demo.seed",
 ]
 

@@ -33,6 +33,7 @@ from accounts.models import Office
 from applications.models import REVIEW_DAYS, Application, Status, SupplementRequest
 from cases.models import Case
 from deadlines import calendar
+from quality.selectors import follow_up_figures, peer_review_figures, publicity_figures, subsidy_figures
 from reporting.models import (
     DEFAULT_CITY_TARGET,
     DEFAULT_OFFICE_SHARES,
@@ -127,32 +128,7 @@ def targets_for(year: int, offices: Iterable[Office]) -> Targets:
     return Targets(year, annual.city_target, by_office, False)
 
 
-# --- figures of modules that are still being built ---------------------------------------------
-@dataclass(frozen=True)
-class ModuleFigure:
-    """A figure owned by another module (cases, quality, subsidy, publicity).
-
-    `compute(period, office_ids)` returns {office_id: value} with ONE aggregate query, or None while
-    the module does not exist yet — the sheet then shows 0 with `note`. Filling a figure in when its
-    module lands is writing that one function.
-    """
-
-    key: str
-    label: str
-    note: str
-    compute: Callable[[Period, list[int]], dict[int, Decimal | int] | None]
-    is_rate: bool = False
-    is_money: bool = False  # yuan, as Decimal with two places
-
-    @property
-    def zero(self) -> Decimal | int:
-        return Decimal("0.00") if self.is_money else 0
-
-
-def _not_yet(period: Period, office_ids: list[int]) -> None:
-    return None
-
-
+# --- figures owned by the case and quality modules ---------------------------------------------
 def _cases_closed(period: Period, office_ids: list[int]) -> dict[int, int]:
     """Cases whose closure was accepted (结案审查通过) in the month, by office. `closed_on` stays set
     once a case is archived, so archived cases count in the month they were closed."""
@@ -162,26 +138,63 @@ def _cases_closed(period: Period, office_ids: list[int]) -> dict[int, int]:
         .values_list("office_id")
         .annotate(n=Count("pk"))
     )
-    return dict(rows)
+    return {office_id: dict(rows).get(office_id, 0) for office_id in office_ids}
 
 
-CASES_NOTE = "（案件管理模块上线后自动统计）"
-QUALITY_NOTE = "（同行评估模块上线后自动统计）"
-FOLLOW_UP_NOTE = "（回访模块上线后自动统计）"
-PUBLICITY_NOTE = "（宣传活动登记模块上线后自动统计）"
-SUBSIDY_NOTE = "（补贴模块上线后自动统计）"
+def _peer_reviews(period: Period, office_ids: list[int]) -> dict:
+    return peer_review_figures(office_ids=office_ids, start=period.start, end=period.end)
+
+
+def _follow_ups(period: Period, office_ids: list[int]) -> dict:
+    return follow_up_figures(office_ids=office_ids, start=period.start, end=period.end)
+
+
+def _publicity(period: Period, office_ids: list[int]) -> dict:
+    return publicity_figures(office_ids=office_ids, start=period.start, end=period.end)
+
+
+def _subsidies(period: Period, office_ids: list[int]) -> dict:
+    return subsidy_figures(office_ids=office_ids, start=period.start, end=period.end)
+
+
+@dataclass(frozen=True)
+class ModuleFigure:
+    """A figure owned by another module: `source(period, office_ids)` returns one record per office
+    from ONE aggregate query (shared by the figures read off it); `value` reads the figure off a
+    record. Records add up (`+`), so the city total of a rate is the rate of the summed record."""
+
+    key: str
+    label: str
+    source: Callable[[Period, list[int]], dict]
+    value: Callable = lambda record: record
+    is_rate: bool = False
+    is_money: bool = False  # yuan, as Decimal with two places
+
 
 MODULE_FIGURES: list[ModuleFigure] = [
-    ModuleFigure("cases_closed", "本月结案（件）", CASES_NOTE, _cases_closed),
-    ModuleFigure("peer_reviews", "同行评估（件）", QUALITY_NOTE, _not_yet),
-    ModuleFigure("good_rate", "优良率（%）", QUALITY_NOTE, _not_yet, is_rate=True),
-    ModuleFigure("follow_ups", "回访（件）", FOLLOW_UP_NOTE, _not_yet),
-    ModuleFigure("satisfaction", "满意率（%）", FOLLOW_UP_NOTE, _not_yet, is_rate=True),
-    ModuleFigure("publicity_events", "宣传活动（场）", PUBLICITY_NOTE, _not_yet),
-    ModuleFigure("people_reached", "受众（人次）", PUBLICITY_NOTE, _not_yet),
-    ModuleFigure("subsidy_computed", "核定补贴（元）", SUBSIDY_NOTE, _not_yet, is_money=True),
-    ModuleFigure("subsidy_paid", "发放补贴（元）", SUBSIDY_NOTE, _not_yet, is_money=True),
+    ModuleFigure("cases_closed", "本月结案（件）", _cases_closed),
+    ModuleFigure("peer_reviews", "同行评估（件）", _peer_reviews, lambda f: f.reviewed),
+    ModuleFigure("good_rate", "优良率（%）", _peer_reviews, lambda f: f.good_rate, is_rate=True),
+    ModuleFigure("follow_ups", "回访（件）", _follow_ups, lambda f: f.total),
+    ModuleFigure("satisfaction", "满意率（%）", _follow_ups, lambda f: f.satisfaction_rate, is_rate=True),
+    ModuleFigure("publicity_events", "宣传活动（场）", _publicity, lambda f: f.activities),
+    ModuleFigure("people_reached", "受众（人次）", _publicity, lambda f: f.people_reached),
+    ModuleFigure("subsidy_computed", "核定补贴（元）", _subsidies, lambda f: f.computed, is_money=True),
+    ModuleFigure("subsidy_paid", "发放补贴（元）", _subsidies, lambda f: f.paid, is_money=True),
 ]
+
+
+def _module_figures(period: Period, office_ids: list[int]) -> tuple[dict[int, dict], dict]:
+    """Every module figure per office and for all of them together; one query per source."""
+    records = {source: source(period, office_ids) for source in dict.fromkeys(f.source for f in MODULE_FIGURES)}
+    by_office = {
+        office_id: {f.key: f.value(records[f.source][office_id]) for f in MODULE_FIGURES} for office_id in office_ids
+    }
+    totals = {}
+    for figure in MODULE_FIGURES:
+        per_office = list(records[figure.source].values())
+        totals[figure.key] = figure.value(sum(per_office[1:], per_office[0])) if per_office else None
+    return by_office, totals
 
 
 # --- the rows ------------------------------------------------------------------------------------
@@ -270,7 +283,6 @@ class MonthlyReport:
     deadline: date
     today: date
     covers_all_offices: bool
-    unavailable: list[ModuleFigure] = field(default_factory=list)  # figures whose module is not there yet
 
     @property
     def cumulative(self) -> list[MonthPoint]:
@@ -449,9 +461,9 @@ def build_monthly_report(
     """Every figure of month `year`-`month` for `offices` (in SPEC §2 order) and their total.
 
     Queries (fixed, whatever the number of applications): offices 1, office count 1, targets 1
-    (2 once set), matters by month 1,
-    received 1, routed in 1, median per office 1, median overall 1, overdue 1, cases closed 1,
-    submissions 1, holiday overrides for the deadline 1 = 12, plus one per module figure as its module lands.
+    (2 once set), matters by month 1, received 1, routed in 1, median per office 1, median overall 1,
+    overdue 1, cases closed 1, peer reviews 1, follow-ups 1, publicity 1, subsidies 1, submissions 1,
+    holiday overrides for the deadline 1 = 16.
     """
     period = Period(year, month)
     today = today or timezone.localdate()
@@ -466,9 +478,7 @@ def build_monthly_report(
     medians = _median_days(period, office_ids, per_office=True)
     overall_median = _median_days(period, office_ids, per_office=False).get(None)
     overdue = _overdue_at_month_end(period, office_ids)
-    computed = {figure.key: figure.compute(period, office_ids) for figure in MODULE_FIGURES}
-    module_values = {key: values or {} for key, values in computed.items()}
-    unavailable = [figure for figure in MODULE_FIGURES if computed[figure.key] is None]
+    module_values, module_totals = _module_figures(period, office_ids)
     submissions = {
         submission.office_id: submission
         for submission in MonthlySubmission.objects.filter(year=year, month=month, office_id__in=office_ids)
@@ -490,9 +500,7 @@ def build_monthly_report(
                 routed_in=routed_in.get(office.pk, 0),
                 median_days=medians.get(office.pk),
                 overdue=overdue.get(office.pk, 0),
-                modules={
-                    figure.key: module_values[figure.key].get(office.pk, figure.zero) for figure in MODULE_FIGURES
-                },
+                modules=module_values[office.pk],
                 submission=submission,
                 submission_state=_submission_state(office, submission, deadline, today),
                 pace=pace(target, period),
@@ -510,12 +518,7 @@ def build_monthly_report(
         routed_in=sum(row.routed_in for row in rows),
         median_days=overall_median,
         overdue=sum(row.overdue for row in rows),
-        # Counts add up; a rate of the total needs the module's own numerator and denominator,
-        # which its compute function will give — until then 0 like the rows.
-        modules={
-            figure.key: figure.zero if figure.is_rate else sum((row.modules[figure.key] for row in rows), figure.zero)
-            for figure in MODULE_FIGURES
-        },
+        modules=module_totals,
         pace=pace(total_target, period),
     )
     return MonthlyReport(
@@ -526,5 +529,4 @@ def build_monthly_report(
         deadline=deadline,
         today=today,
         covers_all_offices=covers_all,
-        unavailable=unavailable,
     )

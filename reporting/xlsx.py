@@ -73,6 +73,10 @@ def _number(value: Decimal | int | None) -> Decimal | int | str:
     return "—" if value is None else value
 
 
+def _percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}%"
+
+
 # --- the sentences of the fifth column ------------------------------------------------------------
 def progress_sentences(report: MonthlyReport, row: Row, *, who: str) -> str:
     """The figures of `row` written out, as the city writes them to the 市政府."""
@@ -87,14 +91,13 @@ def progress_sentences(report: MonthlyReport, row: Row, *, who: str) -> str:
     if row.median_days is not None:
         text += f"从收到申请到作出决定的用时中位数为{row.median_days}天；"
     text += f"月末超过审查期限尚未作出决定的申请{row.overdue}件；{month}月结案{row.modules['cases_closed']}件。"
-    if report.unavailable:
-        names = "、".join(
-            dict.fromkeys(
-                figure.note.strip("（）").removesuffix("上线后自动统计").removesuffix("模块")
-                for figure in report.unavailable
-            )
-        )
-        text += f"{names}等数据待相关模块上线后自动统计。"
+    modules = row.modules
+    text += (
+        f"同行评估{modules['peer_reviews']}件，优良率{_percent(modules['good_rate'])}；"
+        f"回访受援人{modules['follow_ups']}人次，满意率{_percent(modules['satisfaction'])}；"
+        f"开展法律援助宣传活动{modules['publicity_events']}场，受众{modules['people_reached']}人次；"
+        f"核定办案补贴{modules['subsidy_computed']}元，发放{modules['subsidy_paid']}元。"
+    )
     return text
 
 
@@ -200,7 +203,7 @@ def office_row_values(row: Row) -> list:
         row.routed_in,
         _number(row.median_days),
         row.overdue,
-        *[row.modules[figure.key] for figure in MODULE_FIGURES],
+        *[_number(row.modules[figure.key]) for figure in MODULE_FIGURES],
         row.submission_label if row.office is not None else "",
     ]
 
@@ -234,7 +237,6 @@ def _offices_sheet(ws: Worksheet, report: MonthlyReport) -> None:
     notes = [
         "法律援助事项按准予法律援助决定的日期计入当月，计入承办机构；合计行为各机构之和（用时中位数按全部决定计算）。",
         "受理申请按收到申请的窗口统计（网上申请不计入窗口）；月末逾期未审查按自然日计算，未顺延节假日。",
-        *[f"{figure.label}：暂按0填列{figure.note}" for figure in report.unavailable],
     ]
     for offset, note in enumerate(notes, start=1):
         ws.cell(row=notes_row + offset, column=1, value=note)

@@ -165,8 +165,9 @@ def test_submission_states(personas):
 
 
 # Queries: offices 1, office count 1, annual target 1, matters by month 1, received 1, routed in 1,
-# median per office 1, median overall 1, overdue 1, cases closed 1, submissions 1, holiday overrides 1.
-BUILDER_QUERIES = 12
+# median per office 1, median overall 1, overdue 1, cases closed 1, peer reviews 1, follow-ups 1,
+# publicity 1, subsidies 1, submissions 1, holiday overrides 1.
+BUILDER_QUERIES = 16
 
 
 @pytest.mark.parametrize("applications", [1, 12])
@@ -212,3 +213,32 @@ def test_a_past_month_reads_the_same_whenever_it_is_asked_for(personas):
     )
     assert may(date(2026, 11, 28)) == before
     assert by_slug(report(5))["luoding"].overdue == 1
+
+
+def test_quality_figures_reach_the_report(personas):
+    """A settled peer review, a follow-up and a publicity activity in May appear in May's figures."""
+    from quality.models import FollowUp, PublicityActivity
+    from tests.quality.factories import closed_case
+
+    case = closed_case(personas, office="luoding", closed_on=date(2026, 5, 12))
+    FollowUp.objects.create(
+        case=case,
+        contacted_on=date(2026, 5, 20),
+        channel="phone",
+        satisfaction="satisfied",
+        recorded_by=personas[(Role.CLERK, "luoding")],
+    )
+    PublicityActivity.objects.create(
+        office=case.office,
+        held_on=date(2026, 5, 8),
+        place="罗城街道",
+        form="lecture",
+        people_reached=120,
+        materials_handed_out=300,
+        recorded_by=personas[(Role.CLERK, "luoding")],
+    )
+    rows = by_slug(report(5, today=date(2026, 6, 10)))
+    luoding = rows["luoding"].modules
+    assert (luoding["cases_closed"], luoding["follow_ups"], luoding["satisfaction"]) == (1, 1, Decimal("100.0"))
+    assert (luoding["publicity_events"], luoding["people_reached"]) == (1, 120)
+    assert rows["yunnan"].modules["satisfaction"] is None

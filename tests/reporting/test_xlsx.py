@@ -110,7 +110,8 @@ def independent_rows(year: int, month: int, slugs: list[str]) -> list[list]:
                 len(routed_in),
                 Decimal(str(statistics.median(days))).quantize(Decimal("0.1")) if days else "—",
                 overdue,
-                *[0 for _ in MODULE_FIGURES],
+                # No reviews, follow-ups, publicity or subsidies in these rows: counts 0, rates none.
+                *["—" if figure.is_rate else 0 for figure in MODULE_FIGURES],
             ]
         )
     return rows

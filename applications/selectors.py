@@ -94,7 +94,7 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
     due_dates = review_due_dates(applications, today=today)
     for application in applications:
         url = reverse("applications:detail", args=[application.pk])
-        office = application.responsible_office.short_name
+        office = application.responsible_office
         common = {"number": application.number, "url": url, "office": office, "today": today}
         if due_dates[application.pk]:
             items.append(DeadlineItem.due(kind="审查决定", due_on=due_dates[application.pk], **common))

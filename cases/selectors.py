@@ -80,7 +80,8 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
             "agreement_signed_on",
             "matter_ended_on",
             "closure_submitted_on",
-            "office__name",
+            "office__short_name",
+            "office__sort_order",
         )
     )
     # (label, start, days, case) for every running clock
@@ -95,7 +96,7 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
             outcome=ObjectionOutcome.PENDING, case__in=Case.objects.visible_to(user).values("pk")
         )
         .select_related("case__office")
-        .only("received_on", "case__number", "case__office__name")
+        .only("received_on", "case__number", "case__office__short_name", "case__office__sort_order")
     )
     periods += [("异议审查", objection.received_on, OBJECTION_DAYS, objection.case) for objection in objections]
     if not periods:
@@ -110,7 +111,7 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
             due_on=calendar.add_days(start, days, working_days=working_days),
             number=case.number,
             url=reverse("cases:detail", args=[case.pk]),
-            office=case.office.name,
+            office=case.office,
             today=today,
         )
         if item is not None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accounts.models import Office
 
 OVERDUE = "已逾期"
 DUE_TODAY = "今日到期"
@@ -30,12 +34,12 @@ class DeadlineItem:
     due_on: date
     number: str
     url: str
-    office: str
+    office: Office
     state: str
     days_left: int
 
     @classmethod
-    def due(cls, *, kind: str, due_on: date, number: str, url: str, office: str, today: date) -> DeadlineItem | None:
+    def due(cls, *, kind: str, due_on: date, number: str, url: str, office: Office, today: date) -> DeadlineItem | None:
         state = urgency(due_on, today=today)
         if state is None:
             return None

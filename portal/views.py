@@ -41,10 +41,10 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     sections = [(state, list(group)) for state, group in groupby(items, key=lambda item: item.state)]
     per_office = None
     if user.sees_all_offices:
-        counts: dict[str, dict[str, int]] = {}
+        counts = {office: dict.fromkeys(URGENCY_ORDER, 0) for office in Office.objects.all()}  # SPEC §2 order
         for item in items:
-            counts.setdefault(item.office, dict.fromkeys(URGENCY_ORDER, 0))[item.state] += 1
-        per_office = sorted(counts.items())
+            counts[item.office][item.state] += 1
+        per_office = list(counts.items())
     missing_years = [
         year for year in missing_holiday_years(today) if year == today.year or today.month >= HOLIDAY_WARNING_FROM_MONTH
     ]

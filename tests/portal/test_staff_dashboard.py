@@ -48,9 +48,13 @@ def test_supplement_reply_and_objection_clocks_are_listed(client, personas, rece
     assert "异议审查" in page
 
 
-def test_city_staff_see_counts_per_office(client, personas, received_june_first):
-    page = dashboard(client, personas["city"], date(2026, 6, 10)).content.decode()
-    assert "各机构期限提醒" in page and "罗定" in page
+def test_city_staff_see_one_row_per_office_in_order(client, personas, received_june_first):
+    response = dashboard(client, personas["city"], date(2026, 6, 10))
+    per_office = response.context["per_office"]
+    assert [office.slug for office, _ in per_office] == ["city", "yuncheng", "yunan", "luoding", "xinxing", "yunnan"]
+    counts = dict((office.slug, counts) for office, counts in per_office)
+    assert counts["luoding"]["已逾期"] == 2
+    assert sum(c["已逾期"] for slug, c in counts.items() if slug != "luoding") == 0
 
 
 @pytest.mark.parametrize("count", [1, 6])

@@ -33,7 +33,7 @@ from applications.models import (
     SupplementRequest,
     UrgentGround,
 )
-from applications.uploads import ALLOWED_TYPES, stored_upload_name, validate_upload
+from applications.uploads import save_upload
 from audit.models import AuditAction
 from audit.services import record
 from deadlines import calendar
@@ -183,19 +183,13 @@ def route(*, authority_name: str, authority_location: str, residence: str, fallb
 
 # --- materials -----------------------------------------------------------------------------------
 def attach_material(application: Application, upload: UploadedFile, *, kind: str, source: str, by=None) -> Material:
-    detected = validate_upload(upload)
-    content_type, _extension = ALLOWED_TYPES[detected]
     material = Material(
         application=application,
         kind=kind,
-        original_name=upload.name[:200],
-        content_type=content_type,
-        size=upload.size,
         source=source,
         uploaded_by=by if by is not None and by.is_authenticated else None,
     )
-    material.file.save(stored_upload_name(detected), upload, save=False)
-    material.save()
+    save_upload(material, upload)
     return material
 
 

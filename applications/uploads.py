@@ -9,11 +9,13 @@ import uuid
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
 from django.utils import timezone
 
 # detected kind → (MIME type, canonical extension)
@@ -84,11 +86,31 @@ def validate_upload(file: UploadedFile) -> str:
     return kind
 
 
-def stored_upload_name(kind: str) -> str:
+def stored_upload_name(kind: str, *, folder: str = "materials") -> str:
     """A storage path that reveals nothing: the uploader's file name is metadata, never part of the path."""
     extension = ALLOWED_TYPES[kind][1]
     today = timezone.localdate()
-    return f"materials/{today:%Y}/{today:%m}/{uuid.uuid4().hex}{extension}"
+    return f"{folder}/{today:%Y}/{today:%m}/{uuid.uuid4().hex}{extension}"
+
+
+def save_upload(stored, upload: UploadedFile, *, kind: str | None = None, folder: str = "materials") -> None:
+    """Fill a file record (`file`, `original_name`, `content_type`, `size`) from an upload checked by
+    content, write the file under a random name, and save the record. `kind` skips a second check."""
+    kind = kind or validate_upload(upload)
+    stored.original_name = (upload.name or "")[:200]
+    stored.content_type = ALLOWED_TYPES[kind][0]
+    stored.size = upload.size
+    stored.file.save(stored_upload_name(kind, folder=folder), upload, save=False)
+    stored.save()
+
+
+def serve_upload(stored) -> FileResponse:
+    """Stream a file record to a viewer the caller has already checked (and audited): never from a
+    public media URL, never sniffed into something executable by the browser."""
+    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(stored.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class MaterialFileField(forms.FileField):

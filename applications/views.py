@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import quote
 
 from axes.helpers import get_client_ip_address
 from django import forms
@@ -38,6 +37,7 @@ from applications.forms import (
 )
 from applications.models import Application, Material, Objection, Status, TrackingLookup
 from applications.selectors import due_flag, queue_for, review_due_dates
+from applications.uploads import serve_upload
 from audit.models import AuditAction
 from audit.selectors import trail_for
 from audit.services import record
@@ -190,10 +190,7 @@ def _letter(request: HttpRequest, application: Application, kind: str) -> HttpRe
 
 def _serve(material: Material, request: HttpRequest) -> FileResponse:
     record(AuditAction.VIEW_FILE, actor=request.user, request=request, obj=material.application, note=str(material))
-    response = FileResponse(material.file.open("rb"), content_type=material.content_type)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(material.original_name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_upload(material)
 
 
 # --- staff ---------------------------------------------------------------------------------------

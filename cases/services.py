@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Role
 from applications.models import Application, MatterCategory, Status
 from applications.services import TransitionError, file_objection, next_number, settle_objection
-from applications.uploads import ALLOWED_TYPES, stored_upload_name, validate_upload
+from applications.uploads import save_upload
 from audit.models import AuditAction
 from audit.services import record
 from cases.models import (
@@ -344,17 +344,8 @@ def record_matter_end(case: Case, *, matter_ended_on: date, by, request=None, to
 
 
 def attach_closure_material(case: Case, upload: UploadedFile, *, by) -> ClosureMaterial:
-    detected = validate_upload(upload)
-    content_type, _extension = ALLOWED_TYPES[detected]
-    material = ClosureMaterial(
-        case=case,
-        original_name=upload.name[:200],
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=by,
-    )
-    material.file.save(stored_upload_name(detected), upload, save=False)
-    material.save()
+    material = ClosureMaterial(case=case, uploaded_by=by)
+    save_upload(material, upload)
     return material
 
 

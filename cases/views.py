@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.permissions import role_required
 from applications.services import TransitionError
+from applications.uploads import serve_upload
 from audit.models import AuditAction
 from audit.services import record
 from cases import services
@@ -295,9 +296,7 @@ def closure_material(request: HttpRequest, pk: int, material_pk: int) -> HttpRes
     case = _visible(request, pk)
     material = get_object_or_404(ClosureMaterial, pk=material_pk, case=case)
     record(AuditAction.VIEW_FILE, actor=request.user, request=request, obj=case, note=material.original_name)
-    response = FileResponse(material.file.open("rb"), content_type=material.content_type)
-    response["Content-Disposition"] = "inline"
-    return response
+    return serve_upload(material)
 
 
 @role_required(*OFFICE_ROLES)

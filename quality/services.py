@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import Office, Role
 from applications.models import MatterCategory, SpecialGroup
 from applications.services import TransitionError
-from applications.uploads import ALLOWED_TYPES, stored_upload_name, validate_upload
+from applications.uploads import save_upload, validate_upload
 from audit.models import AuditAction
 from audit.services import record
 from cases.models import Case, CaseState, HandlerKind
@@ -606,16 +606,8 @@ def record_publicity(
     activity.save()
     activity.target_groups.set(list(target_groups))
     for file in photos:
-        kind = validate_photo(file)
-        photo = PublicityPhoto(
-            activity=activity,
-            original_name=(file.name or "")[:200],
-            content_type=ALLOWED_TYPES[kind][0],
-            size=file.size,
-            uploaded_by=by,
-        )
-        photo.file.save(stored_upload_name(kind).replace("materials/", "publicity/", 1), file, save=False)
-        photo.save()
+        photo = PublicityPhoto(activity=activity, uploaded_by=by)
+        save_upload(photo, file, kind=validate_photo(file), folder="publicity")
     record(
         AuditAction.CREATE, actor=by, request=request, obj=activity, note=f"受众{people_reached}人，照片{len(photos)}张"
     )

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.forms import Form
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Office, Role
 from accounts.permissions import role_required
 from applications.services import TransitionError
+from applications.uploads import serve_upload
 from audit.models import AuditAction
 from audit.services import record
 from quality import rules, selectors, services
@@ -464,7 +465,4 @@ def publicity_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpRespons
     activity = get_object_or_404(PublicityActivity.objects.visible_to(request.user), pk=pk)
     photo = get_object_or_404(PublicityPhoto, activity=activity, pk=photo_pk)
     record(AuditAction.VIEW_FILE, actor=request.user, request=request, obj=photo)
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_upload(photo)

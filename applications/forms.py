@@ -18,6 +18,7 @@ from applications.models import (
     KnownAuthority,
     Location,
     MaterialKind,
+    MatterCategory,
     ObjectionOutcome,
     SpecialGroup,
     UrgentGround,
@@ -26,6 +27,8 @@ from applications.services import open_duplicates
 from applications.uploads import MultipleMaterialFileField
 
 ADULT_AGE = 18
+# Near relatives in civil law (民法典 第一千零四十五条) who are not near relatives in criminal procedure.
+CIVIL_ONLY_RELATIVES = {AgentRelation.GRANDPARENT, AgentRelation.GRANDCHILD}
 
 UPLOAD_HELP = "PDF、JPG 或 PNG 文件，可多选，每个不超过 10 MB。"
 
@@ -168,6 +171,14 @@ class ApplicationForm(forms.ModelForm):
                 errors["agent_id_number"] = prefix + "请填写代理人身份证号。"
             if not data.get("agent_files") and self.requires_proof_upload:
                 errors["agent_files"] = prefix + "请上传代理人身份及代理关系证明。"
+        if (
+            data.get("category") == MatterCategory.CRIMINAL
+            and data.get("agent_relation") in CIVIL_ONLY_RELATIVES
+            and "agent_relation" not in errors
+        ):
+            errors["agent_relation"] = (
+                "刑事案件的近亲属仅限夫、妻、父、母、子、女、同胞兄弟姊妹（刑事诉讼法第一百零八条）。"
+            )
         for field, message in errors.items():
             self.add_error(field, message)
         return data

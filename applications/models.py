@@ -342,7 +342,10 @@ class Application(models.Model):
         """Checklist items of this category with no material uploaded for them."""
         present = {material.kind for material in self.materials.all()}
         required = ChecklistItem.objects.filter(category=self.category)
-        return [item.description for item in required if item.kind not in present]
+        missing = [item.description for item in required if item.kind not in present]
+        if self.agent_name and MaterialKind.AGENT not in present:
+            missing.append(MaterialKind.AGENT.label)
+        return missing
 
     def open_supplement_request(self) -> SupplementRequest | None:
         return next((r for r in self.supplement_requests.all() if r.resolved_on is None), None)

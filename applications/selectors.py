@@ -15,6 +15,8 @@ from applications.models import REVIEW_DAYS, Application, ObjectionOutcome, Stat
 from deadlines.calendar import MAX_ROLL_DAYS, WorkingCalendar
 from deadlines.items import DeadlineItem, urgency
 
+ID_TAIL_LENGTH = 6
+
 
 def review_due_dates(applications: list[Application], *, today: date) -> dict[int, date | None]:
     """Decision deadlines for many applications with one calendar query (第四十三条: 7 days from the
@@ -72,9 +74,10 @@ def queue_for(user, *, status: str = "", search: str = "", sent: bool = False) -
         applications = applications.filter(status=status)
     search = search.strip()
     if search:
-        applications = applications.filter(
-            Q(applicant_name__contains=search) | Q(number__iexact=search) | Q(id_number__endswith=search.upper())
-        )
+        matches = Q(applicant_name__contains=search) | Q(number__iexact=search)
+        if len(search) == ID_TAIL_LENGTH:  # the tail the applicant reads out, as on /track/
+            matches |= Q(id_number__endswith=search.upper())
+        applications = applications.filter(matches)
     return applications.order_by(F("urgent_marked_at").desc(nulls_last=True), "-received_at")
 
 

@@ -41,7 +41,7 @@ from applications.uploads import serve_upload
 from audit.models import AuditAction
 from audit.selectors import trail_for
 from audit.services import record
-from cases.models import Case
+from cases.models import Case, CaseState
 
 INTAKE_ROLES = (Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)
 TRACK_SESSION_KEY = "tracked_application"
@@ -141,7 +141,16 @@ def track_status(request: HttpRequest) -> HttpResponse:
 def _status_context(application: Application) -> dict:
     today = timezone.localdate()
     due_on = application.review_due_on(today=today)
+    # What happened after 准予 — the case, its handler, a termination and its objections — is the
+    # applicant's business too (SPEC §3.1: the objection outcome is shown on the tracking page).
+    case = (
+        Case.objects.filter(application=application)
+        .select_related("handler__user", "handler__law_firm", "termination_ground", "office")
+        .prefetch_related("objections")
+        .first()
+    )
     return {
+        "case": case,
         "application": application,
         "due_on": due_on,
         "due_flag": due_flag(due_on, today=today),
@@ -175,7 +184,11 @@ def track_material(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def track_letter(request: HttpRequest, kind: str) -> HttpResponse:
-    return _letter(request, _tracked(request), kind)
+    application = _tracked(request)
+    if kind == "termination":
+        case = get_object_or_404(Case, application=application, state=CaseState.TERMINATED)
+        return render(request, "cases/termination_letter.html", {"case": case, "application": application})
+    return _letter(request, application, kind)
 
 
 def _letter(request: HttpRequest, application: Application, kind: str) -> HttpResponse:
@@ -267,8 +280,9 @@ def _detail_page(
                 if a.pk != application.pk
             ],
             "missing": application.missing_kinds(),
-            "case": Case.objects.visible_to(user).filter(application=application).first(),
-            "history": trail_for(application),
+            # The receiving office may read the application but not the other county's case.
+            "case": context["case"] if Case.objects.visible_to(user).filter(application=application).exists() else None,
+            "history": trail_for(application, *context["objections"]),
             "can": services.allowed_actions(user, application),
         }
     )

@@ -1,10 +1,13 @@
 from django.db import models
+from django.db.models import Q
 
 from audit.models import AuditAction, AuditEntry
 
 
-def trail_for(obj: models.Model) -> models.QuerySet[AuditEntry]:
-    """What happened to `obj`, newest first, without the (many) views of the full ID number."""
-    return AuditEntry.objects.filter(object_type=obj._meta.label, object_id=str(obj.pk)).exclude(
-        action=AuditAction.VIEW_ID_NUMBER
-    )
+def trail_for(*objects: models.Model) -> models.QuerySet[AuditEntry]:
+    """What happened to `objects` (a record and the records that belong to it, such as its
+    objections), newest first, without the (many) views of the full ID number."""
+    about = Q()
+    for obj in objects:
+        about |= Q(object_type=obj._meta.label, object_id=str(obj.pk))
+    return AuditEntry.objects.filter(about).exclude(action=AuditAction.VIEW_ID_NUMBER)

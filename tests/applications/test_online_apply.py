@@ -125,3 +125,27 @@ def test_a_known_city_level_authority_routes_to_the_city_office_wherever_it_sits
         {**form_data(authority_name="云浮市中级人民法院", authority_location="445302", category="civil"), **files},
     )
     assert Application.objects.get().responsible_office.code == "445300"
+
+
+def test_grandparents_are_not_near_relatives_in_a_criminal_matter(client, db, files):
+    from datetime import date
+
+    minor = make_id_number(birth=date(2012, 3, 1))
+    grandparent = make_id_number(birth=date(1950, 1, 1), sequence="222")
+    response = client.post(
+        "/apply/",
+        {
+            **form_data(
+                id_number=minor,
+                category="criminal",
+                authority_name="罗定市公安局",
+                agent_name="陈祖父",
+                agent_relation="grandparent",
+                agent_id_number=grandparent,
+            ),
+            **files,
+            "agent_files": pdf("户口簿.pdf"),
+        },
+    )
+    assert "刑事诉讼法第一百零八条" in response.content.decode()
+    assert not Application.objects.exists()

@@ -245,3 +245,20 @@ def test_the_bureau_decision_cannot_be_dated_in_the_future(application, personas
             decided_on=timezone.localdate() + timedelta(days=365),
             by=reviewer,
         )
+
+
+def test_the_tracking_page_follows_the_case_to_its_termination(client, application, personas):
+    from cases import services as case_services
+    from cases.models import Case, TerminationGround
+
+    reviewer = personas[(Role.REVIEWER, "luoding")]
+    services.approve(application, by=reviewer)
+    case = Case.objects.get(application=application)
+    case_services.terminate(
+        case, ground=TerminationGround.objects.get(item=6), reason="受援人自行委托了律师。", by=reviewer
+    )
+    client.post("/track/", {"number": application.number, "id_last6": application.id_number[-6:]})
+    page = client.get("/track/status/").content.decode()
+    assert case.number in page and "已终止" in page and "自行委托律师" in page
+    letter = client.get("/track/letters/termination/").content.decode()
+    assert "终止法律援助决定书" in letter and "罗定市司法局" in letter

@@ -166,3 +166,18 @@ def test_a_sealed_juvenile_matter_is_hidden_outside_its_office(client, personas)
     city = type(personas["city"]).objects.get(pk=personas["city"].pk)
     client.force_login(city)
     assert client.get(url).status_code == 200
+
+
+def test_a_short_number_is_not_taken_for_an_id_tail(client, personas):
+    submit(id_number=make_id_number(sequence="111"))
+    client.force_login(personas[(Role.CLERK, "luoding")])
+    assert _rows(client, q="1") == []
+
+
+def test_the_administrator_maintains_the_intake_reference_lists(client, personas):
+    client.force_login(personas["admin"])
+    for model in ("exemptionground", "specialgroup", "checklistitem", "knownauthority", "application"):
+        assert client.get(f"/admin/applications/{model}/").status_code == 200
+    submit()
+    page = client.get("/admin/applications/application/1/change/").content.decode()
+    assert Application.objects.get().id_number not in page

@@ -33,7 +33,7 @@ from applications.models import (
     SupplementRequest,
     UrgentGround,
 )
-from applications.uploads import save_upload
+from applications.uploads import removes_files_on_error, save_upload
 from audit.models import AuditAction
 from audit.services import record
 from deadlines import calendar
@@ -207,6 +207,7 @@ def open_duplicates(*, id_number: str, category: str) -> list[Application]:
     )
 
 
+@removes_files_on_error
 @transaction.atomic
 def submit_application(
     *,
@@ -330,6 +331,7 @@ def request_supplement(
     return supplement
 
 
+@removes_files_on_error
 @transaction.atomic
 def receive_supplement(
     application: Application,

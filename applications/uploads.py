@@ -6,7 +6,9 @@ leading bytes decide what a file is; stored files get a random name with the ext
 
 import posixpath
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
+from functools import wraps
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote
@@ -93,14 +95,43 @@ def stored_upload_name(kind: str, *, folder: str = "materials") -> str:
     return f"{folder}/{today:%Y}/{today:%m}/{uuid.uuid4().hex}{extension}"
 
 
+_files_written: ContextVar[list | None] = ContextVar("files_written", default=None)
+
+
+def removes_files_on_error(service: Callable) -> Callable:
+    """For a service that saves uploads inside its transaction: if it fails, the rows roll back and
+    the files it wrote are deleted too, so no applicant's papers are left on disk unreferenced."""
+
+    @wraps(service)
+    def wrapped(*args, **kwargs):
+        if _files_written.get() is not None:  # an outer service is already keeping the list
+            return service(*args, **kwargs)
+        written: list = []
+        token = _files_written.set(written)
+        try:
+            return service(*args, **kwargs)
+        except BaseException:
+            for stored in written:
+                stored.file.storage.delete(stored.file.name)
+            raise
+        finally:
+            _files_written.reset(token)
+
+    return wrapped
+
+
 def save_upload(stored, upload: UploadedFile, *, kind: str | None = None, folder: str = "materials") -> None:
     """Fill a file record (`file`, `original_name`, `content_type`, `size`) from an upload checked by
-    content, write the file under a random name, and save the record. `kind` skips a second check."""
+    content, write the file under a random name, and save the record. `kind` skips a second check.
+    Call it from a service wrapped in `removes_files_on_error`."""
     kind = kind or validate_upload(upload)
     stored.original_name = (upload.name or "")[:200]
     stored.content_type = ALLOWED_TYPES[kind][0]
     stored.size = upload.size
     stored.file.save(stored_upload_name(kind, folder=folder), upload, save=False)
+    written = _files_written.get()
+    if written is not None:
+        written.append(stored)
     stored.save()
 
 

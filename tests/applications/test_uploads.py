@@ -237,3 +237,20 @@ def test_the_widgets_allow_several_files_and_hint_the_accepted_types():
     assert "multiple" in html
     assert 'accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"' in html
     assert "multiple" not in str(MaterialForm()["proof"])
+
+
+def test_a_failed_submission_leaves_no_file_behind(db, settings):
+    from pathlib import Path
+
+    from applications import services
+    from applications.models import Application
+    from tests.applications.factories import pdf, service_data
+
+    executable = SimpleUploadedFile("证明.pdf", b"MZ\x90\x00" + b"\x00" * 64)
+    # The first file is written before the second is found to be an executable in disguise.
+    with pytest.raises(ValidationError):
+        services.submit_application(
+            data=service_data(), uploads={"identity": [pdf("身份证.pdf"), executable]}, receiving_office=None
+        )
+    assert not Application.objects.exists()
+    assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]

@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import Office, Role
 from applications.models import MatterCategory, SpecialGroup
 from applications.services import TransitionError
-from applications.uploads import save_upload, validate_upload
+from applications.uploads import removes_files_on_error, save_upload, validate_upload
 from audit.models import AuditAction
 from audit.services import record
 from cases.models import Case, CaseState, HandlerKind
@@ -576,6 +576,7 @@ def validate_photo(file: UploadedFile) -> str:
     return kind
 
 
+@removes_files_on_error
 @transaction.atomic
 def record_publicity(
     *,

@@ -162,6 +162,7 @@ def _create_cases(
                 year=year, office_short_name=office.short_name, type_char=case_type.char, serial=counters[key]
             ),
             opened_on=application.decided_on,
+            assignment_clock_from=application.decided_on,
             is_sealed=is_sealed_matter(application),
         )
         _advance(case, application, handlers=handlers.get(office.id, []), grounds=grounds, rng=rng, today=today)
@@ -218,6 +219,7 @@ def _advance(
     state = _plan_state((today - decided).days, rng)
     if state == CaseState.TERMINATED or not handlers:
         if state == CaseState.TERMINATED:
+            case.state_before_termination = case.state  # terminated before assignment
             case.state = CaseState.TERMINATED
             case.termination_ground = rng.choice(grounds)
             case.termination_reason = "经核查，" + case.termination_ground.name + "。"

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from django import forms
 
+from accounts.models import Office
+from applications.forms import UPLOAD_HELP
 from applications.models import MatterCategory
 from applications.uploads import MultipleMaterialFileField
-from cases.models import Case, CaseState, ClosureMethod, Handler, ObjectionOutcome, ProgressKind, TerminationGround
-
-UPLOAD_HELP = "PDF、JPG 或 PNG 文件，可多选，每个不超过 10 MB。"
+from cases.models import (
+    LICENSE_NUMBER_LENGTH,
+    Case,
+    CaseState,
+    ClosureMethod,
+    Handler,
+    HandlerKind,
+    LawFirm,
+    ProgressKind,
+    TerminationGround,
+)
+from cases.services import handler_accounts_without_profile
 
 
 class DateInput(forms.DateInput):
@@ -91,19 +102,69 @@ class TerminateForm(forms.Form):
     reason = forms.CharField(label="终止的事实和理由", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ObjectionForm(forms.Form):
-    received_on = forms.DateField(label="收到异议日期", widget=DateInput)
-    reasons = forms.CharField(label="异议理由", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ObjectionDecisionForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="司法局审查结果",
-        choices=[(o.value, o.label) for o in (ObjectionOutcome.UPHELD, ObjectionOutcome.CORRECTED)],
-        widget=forms.RadioSelect,
+class SealForm(forms.Form):
+    is_sealed = forms.BooleanField(
+        label="涉罪未成年人记录封存",
+        required=False,
+        help_text="犯罪嫌疑人、被告人犯罪时不满十八周岁的，封存其犯罪记录（刑事诉讼法第二百八十六条）。",
     )
-    decided_on = forms.DateField(label="决定日期", widget=DateInput)
-    note = forms.CharField(label="决定说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["is_sealed"].initial = case.is_sealed
+
+
+class LawFirmForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=80)
+    phone = forms.CharField(label="电话", max_length=40, required=False)
+
+
+class HandlerForm(forms.Form):
+    """A handler of `office`: a new one picks its sign-in account, an existing one keeps it."""
+
+    user = forms.ModelChoiceField(
+        label="登录账户",
+        queryset=None,
+        empty_label="请选择",
+        help_text="本机构具有“承办人”角色、尚未登记的账户（账户由系统管理员开设）。",
+    )
+    kind = forms.ChoiceField(label="类别", choices=HandlerKind.choices, widget=forms.RadioSelect)
+    license_number = forms.RegexField(
+        label="执业证号",
+        regex=rf"^[0-9]{{{LICENSE_NUMBER_LENGTH}}}$",
+        required=False,
+        max_length=LICENSE_NUMBER_LENGTH,
+        error_messages={"invalid": "执业证号应为17位数字。"},
+        help_text="律师填写，17位数字。",
+    )
+    licensed_since = forms.DateField(
+        label="首次执业日期", required=False, widget=DateInput, help_text="律师填写，用于计算执业年限。"
+    )
+    law_firm = forms.ModelChoiceField(
+        label="律师事务所", queryset=None, required=False, empty_label="请选择", help_text="律师填写。"
+    )
+    is_active = forms.BooleanField(label="可接受指派", required=False, initial=True)
+
+    def __init__(self, *args, office: Office, handler: Handler | None = None, **kwargs) -> None:
+        if handler is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "kind": handler.kind,
+                    "license_number": handler.license_number,
+                    "licensed_since": handler.licensed_since,
+                    "law_firm": handler.law_firm_id,
+                    "is_active": handler.is_active,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["law_firm"].queryset = LawFirm.objects.filter(office=office)
+        if handler is None:
+            self.fields["user"].queryset = handler_accounts_without_profile(office)
+            self.fields["user"].label_from_instance = lambda user: f"{user.display_name}（{user.username}）"
+        else:
+            del self.fields["user"]
 
 
 class CaseFilterForm(forms.Form):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -21,6 +22,7 @@ CLOSURE_MATERIALS_DAYS = 30  # 程序规定: closure materials within 30 days of
 CLOSURE_REVIEW_DAYS = 30  # 程序规定: the office reviews them within 30 days of receipt (confirm)
 SENIOR_LAWYER_YEARS = 3  # 法律援助法 第二十六条: life imprisonment or death needs ≥ 3 years of practice
 ADULT_AGE = 18  # 刑事诉讼法 第二百八十六条: records of offenders under 18 are sealed
+LICENSE_NUMBER_LENGTH = 17  # 律师执业证号: 17 digits
 
 
 class CaseType(models.Model):
@@ -58,12 +60,23 @@ class TerminationGround(models.Model):
         return f"（{self.item}）{self.name}"
 
 
+class LawFirmQuerySet(models.QuerySet["LawFirm"]):
+    def visible_to(self, user) -> LawFirmQuerySet:
+        """The firms of the offices `user` may see (their county's; every county's for city staff)."""
+        base = self.select_related("office")
+        if not user.is_authenticated:
+            return base.none()
+        return base.filter(office__in=Office.objects.visible_to(user))
+
+
 class LawFirm(models.Model):
     name = models.CharField("名称", max_length=80, unique=True)
     office = models.ForeignKey(
         Office, verbose_name="所在县（市、区）", on_delete=models.PROTECT, related_name="law_firms"
     )
     phone = models.CharField("电话", max_length=40, blank=True)
+
+    objects = LawFirmQuerySet.as_manager()
 
     class Meta:
         ordering = ["office__sort_order", "name"]
@@ -98,7 +111,12 @@ class Handler(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="登录账户", on_delete=models.PROTECT, related_name="handler_profile"
     )
     kind = models.CharField("类别", max_length=10, choices=HandlerKind.choices, default=HandlerKind.LAWYER)
-    license_number = models.CharField("执业证号", max_length=17, blank=True)
+    license_number = models.CharField(
+        "执业证号",
+        max_length=LICENSE_NUMBER_LENGTH,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{17}$", "执业证号应为17位数字。")],
+    )
     licensed_since = models.DateField("首次执业日期", null=True, blank=True, help_text="用于计算执业年限。")
     law_firm = models.ForeignKey(
         LawFirm, verbose_name="律师事务所", on_delete=models.PROTECT, null=True, blank=True, related_name="handlers"
@@ -118,6 +136,12 @@ class Handler(models.Model):
                 condition=Q(kind=HandlerKind.STAFF)
                 | (~Q(license_number="") & Q(licensed_since__isnull=False) & Q(law_firm__isnull=False)),
                 name="handler_lawyer_has_licence_and_firm",
+            ),
+            models.UniqueConstraint(
+                fields=["license_number"],
+                condition=~Q(license_number=""),
+                name="handler_license_number_unique",
+                violation_error_message="该执业证号已登记为其他承办人。",
             ),
         ]
 
@@ -145,7 +169,8 @@ class CaseState(models.TextChoices):
     TERMINATED = "terminated", "已终止"
 
 
-OPEN_STATES = [CaseState.AWAITING_ASSIGNMENT, CaseState.IN_PROGRESS, CaseState.CLOSURE_REVIEW]
+# The states 终止 may start from, and so the states 责令改正 may put the case back into.
+TERMINABLE_STATES = [CaseState.AWAITING_ASSIGNMENT, CaseState.IN_PROGRESS, CaseState.CLOSURE_REVIEW]
 STATES_WITH_HANDLER = [CaseState.IN_PROGRESS, CaseState.CLOSURE_REVIEW, CaseState.CLOSED, CaseState.ARCHIVED]
 
 
@@ -194,7 +219,11 @@ class Case(models.Model):
     serial = models.PositiveIntegerField("顺序号")
     number = models.CharField("案件编号", max_length=40, unique=True)
     state = models.CharField("状态", max_length=20, choices=CaseState.choices, default=CaseState.AWAITING_ASSIGNMENT)
-    opened_on = models.DateField("立案日期", help_text="即准予法律援助的决定日期；指派期限由此起算。")
+    opened_on = models.DateField("立案日期", help_text="即准予法律援助的决定日期（统计以此为准）。")
+    assignment_clock_from = models.DateField(
+        "指派期限起算日",
+        help_text="准予决定日期；终止后经责令改正恢复的，自改正决定之日起重新起算3日。",
+    )
     is_sealed = models.BooleanField(
         "封存（未成年人刑事案件）", default=False, help_text="犯罪嫌疑人申请时未满18周岁（刑事诉讼法第二百八十六条）。"
     )
@@ -223,6 +252,13 @@ class Case(models.Model):
         TerminationGround, verbose_name="终止情形", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     termination_reason = models.TextField("终止的事实和理由", blank=True)
+    state_before_termination = models.CharField(
+        "终止前状态",
+        max_length=20,
+        choices=[(state.value, state.label) for state in TERMINABLE_STATES],
+        blank=True,
+        help_text="责令改正后案件恢复到此状态。",
+    )
 
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -251,14 +287,18 @@ class Case(models.Model):
                 condition=~Q(state=CaseState.TERMINATED) | Q(termination_ground__isnull=False),
                 name="case_terminated_has_ground",
             ),
+            models.CheckConstraint(
+                condition=Q(state_before_termination="") | Q(state_before_termination__in=TERMINABLE_STATES),
+                name="case_state_before_termination_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=CaseState.TERMINATED) | ~Q(state_before_termination=""),
+                name="case_terminated_knows_prior_state",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
 
 
 class Assignment(models.Model):

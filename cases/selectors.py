@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import OBJECTION_DAYS
 from cases.models import (
     AGREEMENT_DAYS,
     ASSIGNMENT_DAYS,
@@ -48,7 +47,8 @@ class Clock:
 
 
 CLOCKS = [
-    Clock("指派", CaseState.AWAITING_ASSIGNMENT, "opened_on", ASSIGNMENT_DAYS),
+    # From the decision, or from the 司法局's correction for a case brought back from 终止.
+    Clock("指派", CaseState.AWAITING_ASSIGNMENT, "assignment_clock_from", ASSIGNMENT_DAYS),
     Clock("委托协议", CaseState.IN_PROGRESS, "assigned_on", AGREEMENT_DAYS, stopped_by="agreement_signed_on"),
     Clock("结案材料", CaseState.IN_PROGRESS, "matter_ended_on", CLOSURE_MATERIALS_DAYS),
     Clock("结案审查", CaseState.CLOSURE_REVIEW, "closure_submitted_on", CLOSURE_REVIEW_DAYS),
@@ -60,8 +60,9 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
     """What is overdue, due today or due within two days on the case clocks, in `user`'s scope.
 
     Queries, whatever the number of cases: the user's groups and permissions (for the scope, once
-    per user object), the cases, the pending objections to terminations (第四十九条, 5 days), and
-    the holiday overrides for all of their periods together.
+    per user object), the cases, the pending objections to terminations (第四十九条, 5 days, their
+    due date stored when received: the date the applicant was told), and the holiday overrides for
+    all of the case clocks together.
     """
     running = Q()
     for clock in CLOCKS:
@@ -75,7 +76,7 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
             "pk",
             "number",
             "state",
-            "opened_on",
+            "assignment_clock_from",
             "assigned_on",
             "agreement_signed_on",
             "matter_ended_on",
@@ -91,24 +92,28 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
         for clock in CLOCKS
         if clock.runs_for(case)
     ]
+    due: list[tuple[str, date, Case]] = []
+    if periods:
+        # One window of holiday overrides for every period (deadlines.calendar: the single day counter).
+        calendar = WorkingCalendar.covering([start for _label, start, _days, _case in periods], max_days=MAX_CLOCK_DAYS)
+        working_days = settings.LEGALAID_COUNT_WORKING_DAYS
+        due = [
+            (label, calendar.add_days(start, days, working_days=working_days), case)
+            for label, start, days, case in periods
+        ]
     objections = (
         CaseObjection.objects.filter(
             outcome=ObjectionOutcome.PENDING, case__in=Case.objects.visible_to(user).values("pk")
         )
         .select_related("case__office")
-        .only("received_on", "case__number", "case__office__short_name", "case__office__sort_order")
+        .only("due_on", "case__number", "case__office__short_name", "case__office__sort_order")
     )
-    periods += [("异议审查", objection.received_on, OBJECTION_DAYS, objection.case) for objection in objections]
-    if not periods:
-        return []
-    # One window of holiday overrides for every period (deadlines.calendar: the single day counter).
-    calendar = WorkingCalendar.covering([start for _label, start, _days, _case in periods], max_days=MAX_CLOCK_DAYS)
-    working_days = settings.LEGALAID_COUNT_WORKING_DAYS
+    due += [("异议审查", objection.due_on, objection.case) for objection in objections]
     items = []
-    for label, start, days, case in periods:
+    for label, due_on, case in due:
         item = DeadlineItem.due(
             kind=label,
-            due_on=calendar.add_days(start, days, working_days=working_days),
+            due_on=due_on,
             number=case.number,
             url=reverse("cases:detail", args=[case.pk]),
             office=case.office,

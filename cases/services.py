@@ -5,15 +5,17 @@ row (STYLE practice 1). Views ask `allowed_actions` which buttons to show."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Office, Role
 from applications.models import Application, MatterCategory, Status
 from applications.services import TransitionError, file_objection, next_number, settle_objection
 from applications.uploads import save_upload
@@ -22,6 +24,7 @@ from audit.services import record
 from cases.models import (
     ADULT_AGE,
     SENIOR_LAWYER_YEARS,
+    TERMINABLE_STATES,
     Assignment,
     Case,
     CaseObjection,
@@ -30,6 +33,8 @@ from cases.models import (
     ClosureMaterial,
     ClosureMethod,
     Handler,
+    HandlerKind,
+    LawFirm,
     ObjectionOutcome,
     ProgressEntry,
     ProgressKind,
@@ -48,9 +53,12 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
     "accept_closure": frozenset({CaseState.CLOSURE_REVIEW}),
     "return_closure": frozenset({CaseState.CLOSURE_REVIEW}),
     "archive": frozenset({CaseState.CLOSED}),
-    "terminate": frozenset({CaseState.AWAITING_ASSIGNMENT, CaseState.IN_PROGRESS, CaseState.CLOSURE_REVIEW}),
+    "terminate": frozenset(TERMINABLE_STATES),
     "register_objection": frozenset({CaseState.TERMINATED}),
     "decide_objection": frozenset({CaseState.TERMINATED}),
+    # Not a change of state: whether the record is sealed may be confirmed or corrected at any time
+    # (the seal matters most once the file is archived).
+    "set_seal": frozenset(CaseState.values),
 }
 MOVES = tuple(ALLOWED_MOVES)
 
@@ -117,6 +125,11 @@ def can_record_objection(user, case: Case) -> bool:
     return _office_staff(user, case, Role.CLERK, Role.REVIEWER)
 
 
+def can_set_seal(user, case: Case) -> bool:
+    # The office's reviewer decides whether a record is sealed (刑事诉讼法 第二百八十六条).
+    return _office_staff(user, case, Role.REVIEWER)
+
+
 PERMISSION_RULES = {
     "assign": can_assign,
     "reassign": can_assign,
@@ -130,6 +143,7 @@ PERMISSION_RULES = {
     "terminate": can_terminate,
     "register_objection": can_record_objection,
     "decide_objection": can_record_objection,
+    "set_seal": can_set_seal,
 }
 
 
@@ -141,6 +155,8 @@ def may(user, case: Case, move: str) -> bool:
 def allowed_actions(user, case: Case) -> set[str]:
     """The moves to offer on the page (templates never test roles or states themselves)."""
     actions = {move for move in MOVES if may(user, case, move)}
+    if case.application.category != MatterCategory.CRIMINAL:
+        actions.discard("set_seal")  # only criminal records are sealed
     if actions & {"register_objection", "decide_objection"}:
         # One objection at a time: record one, or decide the one pending.
         pending = case.objections.filter(outcome=ObjectionOutcome.PENDING).exists()
@@ -150,14 +166,18 @@ def allowed_actions(user, case: Case) -> set[str]:
 
 # --- opening a case on 准予 ------------------------------------------------------------------------
 def is_sealed_matter(application: Application) -> bool:
-    """A criminal matter whose applicant (the suspect) was under 18 on the day of application
-    (刑事诉讼法 第二百八十六条: the records are sealed)."""
+    """The default seal of a new case: a criminal matter whose applicant was under 18 on the day of
+    application (刑事诉讼法 第二百八十六条 seals the records of a suspect under 18).
+
+    Only a default: the applicant may be a minor victim, or the parent of a minor suspect, so the
+    office's reviewer confirms or corrects it on the case page (`set_seal`). Ages follow the
+    criminal-law reading (最高法 未成年人刑事案件解释 第二条): a 周岁 is reached the day after the
+    birthday, so the previous day is passed to `age_on`.
+    """
     if application.category != MatterCategory.CRIMINAL:
         return False
     applied_on = timezone.localdate(application.received_at)
-    born = application.birth_date
-    age = applied_on.year - born.year - ((applied_on.month, applied_on.day) < (born.month, born.day))
-    return age < ADULT_AGE
+    return application.id_card.age_on(applied_on - timedelta(days=1)) < ADULT_AGE
 
 
 def format_case_number(*, year: int, office_short_name: str, type_char: str, serial: int) -> str:
@@ -194,6 +214,7 @@ def open_case(application: Application, *, by, request: HttpRequest | None = Non
             year=year, office_short_name=office.short_name, type_char=case_type.char, serial=serial
         ),
         opened_on=application.decided_on,
+        assignment_clock_from=application.decided_on,
         is_sealed=is_sealed_matter(application),
     )
     case.full_clean(exclude=["application"])
@@ -459,13 +480,14 @@ def terminate(
     case.termination_ground = ground
     case.termination_reason = reason.strip()
     case.terminated_on = today or timezone.localdate()
+    case.state_before_termination = case.state  # where 责令改正 puts it back
     _set_state(
         case,
         CaseState.TERMINATED,
         by=by,
         request=request,
         note=f"终止法律援助：{ground}；{reason.strip()}",
-        extra=["termination_ground", "termination_reason", "terminated_on"],
+        extra=["termination_ground", "termination_reason", "terminated_on", "state_before_termination"],
     )
     return case
 
@@ -493,7 +515,9 @@ def register_objection(
 @transaction.atomic
 def decide_objection(case: Case, *, outcome: str, note: str, decided_on: date, by, request=None) -> CaseObjection:
     """Record the 司法局's decision on the pending objection. 责令改正 reopens the case where it
-    stood: 承办中 with its handler, or 待指派 when it was terminated before assignment."""
+    stood before 终止 (待指派, 承办中 with its handler, or 待结案审查 with the submitted closure).
+    A case back in 待指派 gets a new 3-day assignment clock from the correction: the office could
+    not assign a terminated case, so the days before do not count against it."""
     case = _locked(case)
     _check_move(case, "decide_objection")
     _require(can_record_objection(by, case))
@@ -503,15 +527,208 @@ def decide_objection(case: Case, *, outcome: str, note: str, decided_on: date, b
     settle_objection(objection, outcome=outcome, note=note, decided_on=decided_on, by=by, request=request)
     if outcome == ObjectionOutcome.CORRECTED:
         ground = case.termination_ground
+        restored = CaseState(case.state_before_termination)
         case.termination_ground = None
         case.termination_reason = ""
         case.terminated_on = None
+        case.state_before_termination = ""
+        extra = ["termination_ground", "termination_reason", "terminated_on", "state_before_termination"]
+        if restored == CaseState.AWAITING_ASSIGNMENT:
+            case.assignment_clock_from = decided_on
+            extra.append("assignment_clock_from")
         _set_state(
             case,
-            CaseState.IN_PROGRESS if case.handler_id else CaseState.AWAITING_ASSIGNMENT,
+            restored,
             by=by,
             request=request,
             note=f"司法局责令改正，恢复法律援助（原终止情形：{ground}）",
-            extra=["termination_ground", "termination_reason", "terminated_on"],
+            extra=extra,
         )
     return objection
+
+
+# --- the seal of a minor suspect's record (刑事诉讼法 第二百八十六条) ----------------------------------
+@transaction.atomic
+def set_seal(case: Case, *, sealed: bool, reason: str, by, request=None) -> Case:
+    """The office's reviewer confirms or corrects whether the case's records are sealed.
+
+    The default set on opening reads the applicant's age; the law asks about the suspect's (a minor
+    victim applying is not sealed, a minor suspect whose parent applied is). Both a confirmation and
+    a correction are audited with the reason.
+    """
+    case = _locked(case)
+    _check_move(case, "set_seal")
+    _require(can_set_seal(by, case))
+    if case.application.category != MatterCategory.CRIMINAL:
+        raise TransitionError("只有刑事案件才适用未成年人犯罪记录封存。")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "请写明理由。"})
+    before = case.is_sealed
+    case.is_sealed = sealed
+    case.save(update_fields=["is_sealed"])
+    record(
+        AuditAction.UPDATE,
+        actor=by,
+        request=request,
+        obj=case,
+        from_state=_seal_label(before),
+        to_state=_seal_label(sealed),
+        note=f"{'确认' if before == sealed else '更正'}涉罪未成年人记录封存：{reason}",
+    )
+    return case
+
+
+def _seal_label(sealed: bool) -> str:
+    return "封存" if sealed else "不封存"
+
+
+# --- the roster: law firms and handlers, kept by the office's reviewer (issue 4 item 2) ----------
+def can_manage_roster(user, office_id: int | None) -> bool:
+    """The reviewer of an office keeps its law firms and handlers; city staff only read them, and
+    the administrator uses the Django admin (they belong to no office)."""
+    return (
+        user.is_authenticated and office_id is not None and user.office_id == office_id and user.has_role(Role.REVIEWER)
+    )
+
+
+def handler_accounts_without_profile(office: Office) -> QuerySet:
+    """Sign-in accounts of `office` with the 承办人 role that are not yet on the roster."""
+    return (
+        get_user_model()
+        .objects.filter(office=office, is_active=True, groups__name=Role.HANDLER.label, handler_profile__isnull=True)
+        .order_by("username")
+    )
+
+
+def _changes(obj, values: dict) -> list[str]:
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    return changed
+
+
+def _save_checked(obj, *, fields: list[str] | None) -> None:
+    obj.full_clean()
+    if fields is None:
+        obj.save()
+    else:
+        obj.save(update_fields=fields)
+
+
+@transaction.atomic
+def save_law_firm(*, office: Office, name: str, phone: str, by, firm: LawFirm | None = None, request=None) -> LawFirm:
+    """Add a law firm of `office`'s county, or edit one (`firm`)."""
+    _require(can_manage_roster(by, office.pk))
+    values = {"name": name.strip(), "phone": phone.strip()}
+    if firm is None:
+        firm = LawFirm(office=office, **values)
+        _save_checked(firm, fields=None)
+        record(AuditAction.CREATE, actor=by, request=request, obj=firm, note=f"新增律师事务所：{firm.name}")
+        return firm
+    firm = LawFirm.objects.select_for_update().get(pk=firm.pk)
+    _require(firm.office_id == office.pk)
+    changed = _changes(firm, values)
+    if changed:
+        _save_checked(firm, fields=changed)
+        record(AuditAction.UPDATE, actor=by, request=request, obj=firm, note=f"修改律师事务所：{'、'.join(changed)}")
+    return firm
+
+
+def _handler_values(
+    office: Office,
+    *,
+    kind: str,
+    license_number: str,
+    licensed_since: date | None,
+    law_firm: LawFirm | None,
+    today: date,
+) -> dict:
+    if kind not in HandlerKind.values:
+        raise ValidationError({"kind": "请选择承办人类别。"})
+    if kind == HandlerKind.STAFF:
+        # Office staff have no licence or firm (and get no subsidy, SPEC §5).
+        return {"kind": kind, "license_number": "", "licensed_since": None, "law_firm": None}
+    errors = {}
+    if not license_number.strip():
+        errors["license_number"] = "律师须填写执业证号。"
+    if licensed_since is None:
+        errors["licensed_since"] = "律师须填写首次执业日期。"
+    elif licensed_since > today:
+        errors["licensed_since"] = "首次执业日期不能晚于今天。"
+    if law_firm is None:
+        errors["law_firm"] = "律师须选择所在律师事务所。"
+    elif law_firm.office_id != office.pk:
+        errors["law_firm"] = "只能选择本县（市、区）的律师事务所。"
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "kind": kind,
+        "license_number": license_number.strip(),
+        "licensed_since": licensed_since,
+        "law_firm": law_firm,
+    }
+
+
+@transaction.atomic
+def add_handler(
+    *,
+    office: Office,
+    user,
+    kind: str,
+    license_number: str = "",
+    licensed_since: date | None = None,
+    law_firm: LawFirm | None = None,
+    is_active: bool = True,
+    by,
+    request=None,
+    today: date | None = None,
+) -> Handler:
+    """Put an existing sign-in account of `office` with the 承办人 role on the roster."""
+    _require(can_manage_roster(by, office.pk))
+    if not handler_accounts_without_profile(office).filter(pk=user.pk).exists():
+        raise ValidationError({"user": "只能选择本机构具有承办人角色、尚未登记的账户。"})
+    values = _handler_values(
+        office,
+        kind=kind,
+        license_number=license_number,
+        licensed_since=licensed_since,
+        law_firm=law_firm,
+        today=today or timezone.localdate(),
+    )
+    handler = Handler(user=user, office=office, is_active=is_active, **values)
+    _save_checked(handler, fields=None)
+    record(AuditAction.CREATE, actor=by, request=request, obj=handler, note=f"新增承办人：{handler}")
+    return handler
+
+
+@transaction.atomic
+def edit_handler(
+    handler: Handler,
+    *,
+    kind: str,
+    license_number: str = "",
+    licensed_since: date | None = None,
+    law_firm: LawFirm | None = None,
+    is_active: bool,
+    by,
+    request=None,
+    today: date | None = None,
+) -> Handler:
+    """Change a handler's category, licence, firm or availability (the account stays the same)."""
+    handler = Handler.objects.select_for_update(of=("self",)).select_related("user", "office").get(pk=handler.pk)
+    _require(can_manage_roster(by, handler.office_id))
+    values = _handler_values(
+        handler.office,
+        kind=kind,
+        license_number=license_number,
+        licensed_since=licensed_since,
+        law_firm=law_firm,
+        today=today or timezone.localdate(),
+    )
+    changed = _changes(handler, {**values, "is_active": is_active})
+    if changed:
+        _save_checked(handler, fields=changed)
+        labels = "、".join(str(Handler._meta.get_field(name).verbose_name) for name in changed)
+        record(AuditAction.UPDATE, actor=by, request=request, obj=handler, note=f"修改承办人：{labels}")
+    return handler

@@ -13,9 +13,11 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from applications.forms import ObjectionDecisionForm, ObjectionForm
 from applications.services import TransitionError
 from applications.uploads import serve_upload
 from audit.models import AuditAction
@@ -26,14 +28,15 @@ from cases.forms import (
     AssignForm,
     CaseFilterForm,
     ClosureForm,
+    HandlerForm,
+    LawFirmForm,
     MatterEndForm,
-    ObjectionDecisionForm,
-    ObjectionForm,
     ProgressForm,
     ReturnClosureForm,
+    SealForm,
     TerminateForm,
 )
-from cases.models import Case, CaseState, ClosureMaterial, Handler
+from cases.models import Case, CaseState, ClosureMaterial, Handler, LawFirm
 from cases.selectors import case_deadlines, case_list
 from quality.selectors import grade_for_case
 
@@ -53,8 +56,9 @@ FORMS: dict[str, tuple[type[Form], str]] = {
     "terminate": (TerminateForm, "terminate_form"),
     "register_objection": (ObjectionForm, "objection_form"),
     "decide_objection": (ObjectionDecisionForm, "objection_decision_form"),
+    "set_seal": (SealForm, "seal_form"),
 }
-FORMS_NEEDING_CASE = {AssignForm, ClosureForm}
+FORMS_NEEDING_CASE = {AssignForm, ClosureForm, SealForm}
 
 
 def _visible(request: HttpRequest, pk: int) -> Case:
@@ -283,6 +287,19 @@ def decide_objection(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*CASE_ROLES)
+def set_seal(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "set_seal",
+        lambda case, data: services.set_seal(
+            case, sealed=data["is_sealed"], reason=data["reason"], by=request.user, request=request
+        ),
+        success="已记录涉罪未成年人记录封存的审核结果。",
+    )
+
+
+@role_required(*CASE_ROLES)
 def termination_letter(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible(request, pk)
     if case.state != CaseState.TERMINATED:
@@ -299,7 +316,99 @@ def closure_material(request: HttpRequest, pk: int, material_pk: int) -> HttpRes
     return serve_upload(material)
 
 
+# --- the roster: law firms and handlers of an office ----------------------------------------------
+def _add_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _roster_office(request: HttpRequest):
+    """The office whose roster the user keeps (403 for anyone else: city staff only read it)."""
+    if not services.can_manage_roster(request.user, request.user.office_id):
+        raise PermissionDenied("只有本机构的审查员可以维护承办人和律师事务所。")
+    return request.user.office
+
+
 @role_required(*OFFICE_ROLES)
+@require_GET
 def handler_list(request: HttpRequest) -> HttpResponse:
-    handlers = Handler.objects.visible_to(request.user)
-    return render(request, "cases/handlers.html", {"handlers": handlers, "today": timezone.localdate()})
+    """The roster of the offices the user may see: handlers, then law firms."""
+    context = {
+        "handlers": Handler.objects.visible_to(request.user),
+        "law_firms": LawFirm.objects.visible_to(request.user),
+        "can_manage": services.can_manage_roster(request.user, request.user.office_id),
+        "today": timezone.localdate(),
+    }
+    return render(request, "cases/handlers.html", context)
+
+
+@role_required(Role.REVIEWER)
+@require_http_methods(["GET", "POST"])
+def handler_new(request: HttpRequest) -> HttpResponse:
+    office = _roster_office(request)
+    form = HandlerForm(request.POST or None, office=office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_handler(office=office, **form.cleaned_data, by=request.user, request=request)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "已登记承办人。")
+            return redirect("cases:handlers")
+    return render(request, "cases/roster_form.html", {"form": form, "title": "新增承办人"})
+
+
+@role_required(*OFFICE_ROLES)
+@require_http_methods(["GET", "POST"])
+def handler_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    handler = get_object_or_404(Handler.objects.visible_to(request.user), pk=pk)
+    if not services.can_manage_roster(request.user, handler.office_id):
+        raise PermissionDenied("只有本机构的审查员可以维护承办人。")
+    form = HandlerForm(request.POST or None, office=handler.office, handler=handler)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_handler(handler, **form.cleaned_data, by=request.user, request=request)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "已保存承办人信息。")
+            return redirect("cases:handlers")
+    title = f"修改承办人：{handler.user.display_name}（{handler.user.username}）"
+    return render(request, "cases/roster_form.html", {"form": form, "title": title})
+
+
+@role_required(Role.REVIEWER)
+@require_http_methods(["GET", "POST"])
+def law_firm_new(request: HttpRequest) -> HttpResponse:
+    office = _roster_office(request)
+    form = LawFirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_law_firm(office=office, **form.cleaned_data, by=request.user, request=request)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "已登记律师事务所。")
+            return redirect("cases:handlers")
+    return render(request, "cases/roster_form.html", {"form": form, "title": f"新增律师事务所（{office.region_name}）"})
+
+
+@role_required(*OFFICE_ROLES)
+@require_http_methods(["GET", "POST"])
+def law_firm_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    firm = get_object_or_404(LawFirm.objects.visible_to(request.user), pk=pk)
+    if not services.can_manage_roster(request.user, firm.office_id):
+        raise PermissionDenied("只有本机构的审查员可以维护律师事务所。")
+    form = LawFirmForm(request.POST or None, initial={"name": firm.name, "phone": firm.phone})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_law_firm(firm=firm, office=firm.office, **form.cleaned_data, by=request.user, request=request)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "已保存律师事务所信息。")
+            return redirect("cases:handlers")
+    return render(request, "cases/roster_form.html", {"form": form, "title": f"修改律师事务所：{firm.name}"})

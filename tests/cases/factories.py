@@ -68,10 +68,9 @@ def reviewer_of(personas, office: str):
 
 
 def open_approved(application: Application, *, by, today: date | None = None) -> Case:
-    """准予 and the case it opens. Works whether or not `approve` already opens the case itself."""
+    """准予 and the case it opens (in the decision's transaction)."""
     approve(application, by=by, today=today)
-    existing = Case.objects.filter(application=application).first()
-    return existing or services.open_case(Application.objects.get(pk=application.pk), by=by)
+    return Case.objects.get(application=application)
 
 
 def make_handler(user, *, years: int = 5, kind: str = HandlerKind.LAWYER) -> Handler:

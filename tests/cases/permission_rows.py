@@ -8,9 +8,10 @@ Action rows POST nothing: whoever may act gets the case page back with the form'
 from django.utils import timezone
 
 from accounts.models import Role
+from applications.models import MatterCategory
 from cases import services
 from cases.models import Case, CaseState, ClosureMaterial, TerminationGround
-from tests.cases.factories import make_case
+from tests.cases.factories import make_case, make_handler
 from tests.permissions import Persona, StaffUrl, roles
 
 OWNER = "luoding"
@@ -83,9 +84,51 @@ def objected(personas) -> str:
     return f"/staff/cases/{case_pk}/objection/decide/"
 
 
+def criminal_case(path: str):
+    def make(personas) -> str:
+        case = make_case(personas, office=OWNER, state=CaseState.IN_PROGRESS, category=MatterCategory.CRIMINAL)
+        return f"/staff/cases/{case.pk}/{path}"
+
+    return make
+
+
+def roster_editor(*, owned: bool):
+    """The roster's create (`owned=False`) and edit pages: the reviewer of the office (of the
+    object's office when `owned`) gets 200. City staff read the roster only (403), as does the
+    administrator, who has no office and uses the Django admin; clerks and reviewers of another
+    office get 404 for an object; other roles 403."""
+
+    def expect(persona: Persona) -> int:
+        if persona.is_anonymous:
+            return 302
+        if persona.key in ("admin", "city"):
+            return 403
+        if owned and persona.role in (Role.CLERK, Role.REVIEWER) and persona.office != OWNER:
+            return 404
+        return 200 if persona.role == Role.REVIEWER else 403
+
+    return expect
+
+
+def handler_edit(personas) -> str:
+    return f"/staff/cases/handlers/{make_handler(personas[(Role.HANDLER, OWNER)]).pk}/edit/"
+
+
+def law_firm_edit(personas) -> str:
+    return f"/staff/cases/law-firms/{make_handler(personas[(Role.HANDLER, OWNER)]).law_firm_id}/edit/"
+
+
 ROWS = [
     StaffUrl("cases-list", "/staff/cases/", roles(*CASE_ROLES)),
     StaffUrl("cases-handlers", "/staff/cases/handlers/", roles(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)),
+    StaffUrl("cases-handler-new", "/staff/cases/handlers/new/", roster_editor(owned=False)),
+    StaffUrl("cases-handler-new-post", "/staff/cases/handlers/new/", roster_editor(owned=False), method="post"),
+    StaffUrl("cases-handler-edit", handler_edit, roster_editor(owned=True)),
+    StaffUrl("cases-handler-edit-post", handler_edit, roster_editor(owned=True), method="post"),
+    StaffUrl("cases-law-firm-new", "/staff/cases/law-firms/new/", roster_editor(owned=False)),
+    StaffUrl("cases-law-firm-new-post", "/staff/cases/law-firms/new/", roster_editor(owned=False), method="post"),
+    StaffUrl("cases-law-firm-edit", law_firm_edit, roster_editor(owned=True)),
+    StaffUrl("cases-law-firm-edit-post", law_firm_edit, roster_editor(owned=True), method="post"),
     StaffUrl("cases-detail", case_in(CaseState.IN_PROGRESS), reading()),
     StaffUrl("cases-termination-letter", terminated, reading()),
     StaffUrl("cases-closure-material", closure_material, reading()),
@@ -116,4 +159,6 @@ ROWS = [
     ),
     StaffUrl("cases-objection-decide", objected, acting(Role.CLERK, Role.REVIEWER), method="post"),
     StaffUrl("cases-terminate", case_in(CaseState.IN_PROGRESS, "terminate/"), acting(Role.REVIEWER), method="post"),
+    StaffUrl("cases-seal-get", criminal_case("seal/"), reading(405)),
+    StaffUrl("cases-seal", criminal_case("seal/"), acting(Role.REVIEWER), method="post"),
 ]

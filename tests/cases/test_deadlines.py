@@ -6,24 +6,18 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role, User
-from applications.services import approve
 from cases import services
 from cases.models import Case, TerminationGround
 from cases.selectors import deadline_items
 from deadlines import calendar
 from deadlines.models import HolidayOverride
-from tests.cases.factories import make_application, make_handler, pdf
+from tests.cases.factories import make_application, make_handler, open_approved, pdf
 
 pytestmark = pytest.mark.django_db
 
 
 def open_case_on(personas, day, *, office="luoding") -> Case:
-    reviewer = personas[(Role.REVIEWER, office)]
-    application = make_application(office=office)
-    approve(application, by=reviewer, today=day)
-    return Case.objects.filter(application=application).first() or services.open_case(
-        type(application).objects.get(pk=application.pk), by=reviewer
-    )
+    return open_approved(make_application(office=office), by=personas[(Role.REVIEWER, office)], today=day)
 
 
 def assigned_on(personas, day, *, office="luoding") -> Case:
@@ -123,3 +117,19 @@ def test_the_selector_costs_the_same_queries_for_one_case_or_many(personas, djan
     reviewer = fresh(reviewer)
     with django_assert_num_queries(6):
         assert len(deadline_items(reviewer, today=today)) > 5
+
+
+def test_an_objection_is_due_on_the_date_stored_when_it_was_received(personas):
+    """第四十九条: the 5 days were fixed, and told to the applicant, when the objection came in; a
+    holiday override entered later does not move them."""
+    reviewer = personas[(Role.REVIEWER, "luoding")]
+    received = timezone.localdate() - timedelta(days=20)
+    case = open_case_on(personas, received)
+    services.terminate(
+        case, ground=TerminationGround.objects.get(item=6), reason="自行委托", by=reviewer, today=received
+    )
+    objection = services.register_objection(case, reasons="并未委托", received_on=received, by=reviewer, today=received)
+    HolidayOverride.objects.create(day=objection.due_on, is_working_day=False, note="事后补录的调休")
+    assert calendar.add_days(received, 5) != objection.due_on
+    items = [item for item in deadline_items(fresh(reviewer), today=timezone.localdate()) if item.kind == "异议审查"]
+    assert [(item.number, item.due_on) for item in items] == [(case.number, objection.due_on)]

@@ -1,6 +1,6 @@
 """The case lifecycle (SPEC §4): every move, its audit row, its actor and every illegal move."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -240,3 +240,53 @@ def test_an_objection_corrected_by_the_justice_bureau_reopens_the_case(personas,
     assert (case.termination_ground is None) == (after != CaseState.TERMINATED)
     if after != CaseState.TERMINATED:
         assert audit_rows(case)[-1] == ("已终止", CaseState(after).label)
+
+
+@pytest.mark.parametrize("before", [CaseState.AWAITING_ASSIGNMENT, CaseState.IN_PROGRESS, CaseState.CLOSURE_REVIEW])
+def test_a_corrected_termination_restores_the_state_it_ended(personas, before):
+    """责令改正 puts the case back exactly where it stood, with what it held (a submitted closure)."""
+    reviewer = personas[(Role.REVIEWER, "luoding")]
+    case = make_case(personas, state=before)
+    submitted_on = case.closure_submitted_on
+    services.terminate(case, ground=TerminationGround.objects.get(item=4), reason="经济状况好转", by=reviewer)
+    case.refresh_from_db()
+    assert case.state_before_termination == before
+    today = timezone.localdate()
+    services.register_objection(case, reasons="并未好转", received_on=today, by=reviewer)
+    services.decide_objection(case, outcome="corrected", note="", decided_on=today, by=reviewer)
+    case.refresh_from_db()
+    assert case.state == before
+    assert case.closure_submitted_on == submitted_on
+    assert case.state_before_termination == ""
+    assert audit_rows(case)[-2:] == [(CaseState(before).label, "已终止"), ("已终止", CaseState(before).label)]
+    if before == CaseState.CLOSURE_REVIEW:
+        # The office can go on with the closure review it had started.
+        services.accept_closure(case, by=reviewer)
+        case.refresh_from_db()
+        assert case.state == CaseState.CLOSED
+
+
+def test_a_case_reopened_to_awaiting_assignment_gets_a_new_assignment_clock(personas):
+    """The 3 days of 第四十三条 run again from the correction; 立案日期 stays the decision date."""
+    from cases.selectors import case_deadlines, deadline_items
+    from deadlines import calendar
+    from tests.cases.factories import make_application, open_approved
+
+    reviewer = personas[(Role.REVIEWER, "luoding")]
+    today = timezone.localdate()
+    decided = today - timedelta(days=20)
+    case = open_approved(make_application(), by=reviewer, today=decided)
+    services.terminate(
+        case, ground=TerminationGround.objects.get(item=7), reason="受援人要求终止", by=reviewer, today=decided
+    )
+    corrected = today - timedelta(days=1)
+    services.register_objection(case, reasons="并未要求终止", received_on=corrected, by=reviewer)
+    services.decide_objection(case, outcome="corrected", note="", decided_on=corrected, by=reviewer)
+    case = Case.objects.get(pk=case.pk)
+    assert case.state == CaseState.AWAITING_ASSIGNMENT
+    assert case.opened_on == decided
+    assert case.assignment_clock_from == corrected
+    due = calendar.add_days(corrected, 3)
+    assert [(d.label, d.due_on) for d in case_deadlines(case, today=today)] == [("指派", due)]
+    items = [item for item in deadline_items(reviewer, today=today) if item.number == case.number]
+    assert all(item.due_on == due and item.state != "已逾期" for item in items)

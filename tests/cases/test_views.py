@@ -187,3 +187,23 @@ def test_an_objection_is_registered_and_decided_from_the_page(client, personas):
     )
     assert response.status_code == 302
     assert reload(case).state == CaseState.AWAITING_ASSIGNMENT
+
+
+def test_the_termination_letter_extends_the_shared_letter_layout(client, personas):
+    case = make_case(personas, state=CaseState.TERMINATED)
+    client.force_login(personas[(Role.CLERK, "luoding")])
+    response = client.get(f"/staff/cases/{case.pk}/termination-letter/")
+    assert "applications/letters/base_letter.html" in [template.name for template in response.templates]
+    page = response.content.decode()
+    assert page.count('<article class="letter">') == 1
+    assert page.count('data-testid="objection-route"') == 1
+    assert f'href="/staff/cases/{case.pk}/"' in page
+
+
+def test_the_objection_forms_are_the_intakes():
+    from applications import forms as intake_forms
+    from cases import forms, views
+
+    assert views.FORMS["register_objection"][0] is intake_forms.ObjectionForm
+    assert views.FORMS["decide_objection"][0] is intake_forms.ObjectionDecisionForm
+    assert not hasattr(forms, "ObjectionForm") and forms.UPLOAD_HELP is intake_forms.UPLOAD_HELP

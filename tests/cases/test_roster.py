@@ -59,7 +59,8 @@ def test_a_reviewer_puts_an_account_of_their_office_on_the_roster(client, person
     response = client.post("/staff/cases/handlers/new/", data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "执业证号应为17位数字" in page and "律师须填写首次执业日期" not in page  # one error at a time by field
+    # The form checks the licence's format before the service checks what a lawyer needs.
+    assert "执业证号应为17位数字" in page and "律师须填写首次执业日期" not in page
     data.update(license_number=LICENCE, licensed_since="2018-07-01", is_active="on")
     assert client.post("/staff/cases/handlers/new/", data).status_code == 302
     handler = Handler.objects.get(user=newcomer)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import Office, Role
 from applications.models import Application, MatterCategory, Status
 from applications.services import TransitionError, file_objection, next_number, settle_objection
-from applications.uploads import save_upload
+from applications.uploads import removes_files_on_error, save_upload
 from audit.models import AuditAction
 from audit.services import record
 from cases.models import (
@@ -370,6 +370,7 @@ def attach_closure_material(case: Case, upload: UploadedFile, *, by) -> ClosureM
     return material
 
 
+@removes_files_on_error
 @transaction.atomic
 def submit_closure(
     case: Case,

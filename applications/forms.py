@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -24,13 +25,13 @@ from applications.models import (
     UrgentGround,
 )
 from applications.services import open_duplicates
-from applications.uploads import MultipleMaterialFileField
+from applications.uploads import MultipleMaterialFileField, size_label
 
 ADULT_AGE = 18
 # Near relatives in civil law (民法典 第一千零四十五条) who are not near relatives in criminal procedure.
 CIVIL_ONLY_RELATIVES = {AgentRelation.GRANDPARENT, AgentRelation.GRANDCHILD}
 
-UPLOAD_HELP = "PDF、JPG 或 PNG 文件，可多选，每个不超过 10 MB。"
+UPLOAD_HELP = f"PDF、JPG 或 PNG 文件，可多选，每个不超过 {size_label(settings.LEGALAID_UPLOAD_MAX_BYTES)}。"
 
 
 class ApplicationForm(forms.ModelForm):

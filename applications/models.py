@@ -319,11 +319,6 @@ class Application(models.Model):
         return mask_phone(self.phone)
 
     @property
-    def is_cross_county(self) -> bool:
-        """Received at one office for another (市域通办)."""
-        return self.receiving_office_id is not None and self.receiving_office_id != self.responsible_office_id
-
-    @property
     def is_urgent(self) -> bool:
         return bool(self.urgent_ground)
 

@@ -51,7 +51,7 @@ def sniff_kind(head: bytes) -> str | None:
     return None
 
 
-def _size_label(limit: int) -> str:
+def size_label(limit: int) -> str:
     for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
         if limit >= size:
             return f"{limit / size:.1f}".removesuffix(".0") + f" {unit}"
@@ -72,7 +72,7 @@ def validate_upload(file: UploadedFile) -> str:
         raise ValidationError(
             "文件“%(name)s”超过%(limit)s，请压缩后重新上传。",
             code="file_too_large",
-            params={"name": name, "limit": _size_label(limit)},
+            params={"name": name, "limit": size_label(limit)},
         )
     file.seek(0)
     try:

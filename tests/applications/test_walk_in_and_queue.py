@@ -16,7 +16,7 @@ def test_clerk_registers_a_walk_in_for_another_county(client, personas):
     assert application.receiving_office.slug == "yuncheng"
     assert application.responsible_office.slug == "luoding"
     assert application.received_by == personas[(Role.CLERK, "yuncheng")]
-    assert application.is_cross_county
+    assert application.routing_basis == "办案机关或争议处理机关所在地：罗定市"
 
 
 def test_the_responsible_office_sees_it_and_others_do_not(client, personas):

@@ -89,6 +89,7 @@ def seed(*, rng: random.Random, today: date, log: Callable[[str], None]) -> None
                     funding=rng.choice(FUNDING),
                     problems=rng.choice(PROBLEMS),
                     submitted_at=timezone.make_aware(submitted_at),
+                    first_submitted_at=timezone.make_aware(submitted_at),
                     submitted_by=clerks.get(office.pk),
                     return_reason="推进情况未写明本月宣传活动场次，请补充后重新报送。" if returned else "",
                     returned_at=timezone.make_aware(submitted_at.replace(hour=18)) if returned else None,

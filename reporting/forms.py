@@ -1,6 +1,7 @@
 from django import forms
 
 from accounts.models import Office
+from reporting.services import check_targets_add_up
 
 
 class SubmissionForm(forms.Form):
@@ -66,12 +67,9 @@ class BaseOfficeTargetFormSet(forms.BaseFormSet):
         offices = [form.cleaned_data["office"] for form in self.forms]
         if len(set(offices)) != len(offices):
             raise forms.ValidationError("每个机构只能填写一个目标。")
-        total = sum(form.cleaned_data["target"] for form in self.forms)
-        if total != self.city_target:
-            raise forms.ValidationError(
-                f"各机构年度目标之和（{total}件）必须等于全市年度目标（{self.city_target}件），"
-                f"目前{'多' if total > self.city_target else '少'}{abs(total - self.city_target)}件。"
-            )
+        check_targets_add_up(
+            city_target=self.city_target, office_total=sum(form.cleaned_data["target"] for form in self.forms)
+        )
 
 
 OfficeTargetFormSet = forms.formset_factory(

@@ -91,6 +91,9 @@ class MonthlySubmission(models.Model):
     funding = models.TextField("相关资金落实（使用）情况")
     problems = models.TextField("影响项目推进的存在问题")
     submitted_at = models.DateTimeField("报送时间")
+    # Set on the first submission and never again: whether a sheet was on time is judged from it, so
+    # a sheet sent in time, returned for correction and sent again after the 2nd is not late.
+    first_submitted_at = models.DateTimeField("首次报送时间", editable=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, null=True, related_name="+"
     )

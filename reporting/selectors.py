@@ -18,13 +18,14 @@ Counting rules (SPEC §7):
 from __future__ import annotations
 
 import calendar as month_calendar
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DateField, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.conf import settings
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import Window
 from django.db.models.functions import ExtractMonth, RowNumber, TruncDate
 from django.utils import timezone
@@ -33,6 +34,7 @@ from accounts.models import Office
 from applications.models import REVIEW_DAYS, Application, Status, SupplementRequest
 from cases.models import Case
 from deadlines import calendar
+from deadlines.calendar import MAX_ROLL_DAYS, WorkingCalendar
 from quality.selectors import follow_up_figures, peer_review_figures, publicity_figures, subsidy_figures
 from reporting.models import (
     DEFAULT_CITY_TARGET,
@@ -204,7 +206,8 @@ class SubmissionState:
     NOT_REQUIRED = "not_required"  # the city office compiles the sheet; it does not report to itself
     ON_TIME = "on_time"
     LATE = "late"
-    RETURNED = "returned"
+    RETURNED = "returned"  # returned for correction, not yet sent again; still within the deadline
+    RETURNED_OVERDUE = "returned_overdue"  # returned and not sent again by the deadline: flagged
     MISSING = "missing"  # past the deadline and nothing submitted: flagged to the city
     NOT_DUE = "not_due"
 
@@ -213,10 +216,11 @@ class SubmissionState:
         ON_TIME: "已报送",
         LATE: "已报送（逾期）",
         RETURNED: "已退回修改",
+        RETURNED_OVERDUE: "已退回未重报（已逾期）",
         MISSING: "未报送（已逾期）",
         NOT_DUE: "未报送",
     }
-    FLAGGED = {LATE, MISSING}
+    FLAGGED = {LATE, RETURNED_OVERDUE, MISSING}
 
 
 @dataclass
@@ -385,62 +389,132 @@ def _median_days(period: Period, office_ids: list[int], *, per_office: bool) -> 
     }
 
 
-def _overdue_at_month_end(period: Period, office_ids: list[int]) -> dict[int, int]:
-    """Applications whose 7-day review period (第四十三条) had run out at month end, undecided then.
+def _awaiting_decision_at(day: date, office_ids: list[int]) -> QuerySet[Application]:
+    """Applications of `office_ids` that were awaiting a decision at the end of `day` and could be
+    overdue then — from stored dates only, never the current status, so a past month reads the same
+    later: the clock had started; the application had not left the queue (`closed_on`: 准予, 不予,
+    视为撤回, 转出 — null or later); it was not waiting for 补正 (a notice given by then and answered
+    only later, or not yet).
 
-    The rule, in SQL: received by month end; not decided by month end (no decision, or decided
-    later); not withdrawn or transferred out; the clock not stopped for 补正 at month end; and
-    clock start + 7 days + the days spent waiting for 补正 (at most one notice, 一次性告知) earlier
-    than the last day of the month.
-
-    One approximation, documented for the city: the deadline's roll-forward past a holiday
-    (第二百零三条, which `Application.review_due_on` applies) is not made here, so an application
-    whose seventh day fell on a holiday just before month end may be counted although its deadline
-    moved to a working day after it. Counting in working days (LEGALAID_COUNT_WORKING_DAYS) is not
-    reproduced either: the count is in calendar days, the default setting.
-    """
-    end = period.end
-    latest_start = end - timedelta(days=REVIEW_DAYS)  # clock + 7 + paused < end ⟺ (latest_start - clock) > paused
-    supplement = SupplementRequest.objects.filter(
-        application=OuterRef("pk"), requested_on__gte=OuterRef("clock_started_on"), requested_on__lte=end
-    ).order_by("requested_on")
-    rows = (
-        Application.objects.filter(responsible_office_id__in=office_ids, clock_started_on__lte=end)
-        .filter(Q(decided_on__isnull=True) | Q(decided_on__gt=end))
-        .exclude(status__in=[Status.WITHDRAWN, Status.TRANSFERRED_OUT])
-        .annotate(
-            paused_from=Subquery(supplement.values("requested_on")[:1], output_field=DateField()),
-            paused_until=Subquery(supplement.values("resolved_on")[:1], output_field=DateField()),
-        )
-        .annotate(
-            slack=ExpressionWrapper(Value(latest_start, DateField()) - F("clock_started_on"), DurationField()),
-            paused=ExpressionWrapper(F("paused_until") - F("paused_from"), DurationField()),
-        )
-        .filter(
-            Q(paused_from__isnull=True, clock_started_on__lt=latest_start)
-            | Q(paused_until__lte=end, slack__gt=F("paused"))
-        )
+    A coarse bound keeps the set small: without 先行提供 the deadline is at least 7 days after the
+    clock starts (a pause and the roll-forward only push it later, and 7 working days span at least
+    7 days), so only clocks started more than 7 days before `day`, or applications marked urgent
+    before `day`, can be overdue at its end. `review_due_dates_as_of` decides the rest."""
+    start_of_day = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    waiting = SupplementRequest.objects.filter(
+        application=OuterRef("pk"), requested_on__gte=OuterRef("clock_started_on"), requested_on__lte=day
+    ).filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=day))
+    return (
+        Application.objects.filter(responsible_office_id__in=office_ids, clock_started_on__lte=day)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+        .filter(Q(clock_started_on__lt=day - timedelta(days=REVIEW_DAYS)) | Q(urgent_marked_at__lt=start_of_day))
+        .exclude(Exists(waiting))
         .order_by()
-        .values_list("responsible_office_id")
-        .annotate(n=Count("pk"))
     )
-    return dict(rows)
+
+
+def review_due_dates_as_of(
+    applications: Iterable[Application],
+    *,
+    as_of: date,
+    supplements: Mapping[int, Iterable[SupplementRequest]] | None = None,
+) -> dict[int, date | None]:
+    """The decision deadline of each application as it stood at the end of `as_of`; None for those
+    not awaiting a decision then (clock not started, left the queue by then, or waiting for 补正).
+
+    The rule of `applications.selectors.review_due_dates` (第四十三条: 7 days from the first receipt,
+    in the mode of LEGALAID_COUNT_WORKING_DAYS, a last day on a holiday rolled forward, days waiting
+    for 补正 not counted; 第四十四条 先行提供: due the day urgency was declared), read as of a past day:
+    a 补正 notice counts only if given by `as_of`, and its wait only up to `as_of`; urgency only if
+    declared by then. It is the `as_of` path that function should grow (see the reporting report);
+    until then it lives here, beside its only caller.
+
+    The 补正 requests come from `supplements` (application pk → requests) or else from prefetched
+    `supplement_requests`. ONE calendar query for all of them — built even when none is pending, so
+    that the report builder's query count does not depend on the data."""
+    applications = list(applications)
+    working = settings.LEGALAID_COUNT_WORKING_DAYS
+    counted = {
+        application.pk: [
+            request
+            for request in (
+                supplements.get(application.pk, ())
+                if supplements is not None
+                else application.supplement_requests.all()
+            )
+            if application.clock_started_on <= request.requested_on <= as_of
+        ]
+        for application in applications
+    }
+    pending = [
+        application
+        for application in applications
+        if application.clock_started_on <= as_of
+        and (application.closed_on is None or application.closed_on > as_of)
+        and all(r.resolved_on is not None and r.resolved_on <= as_of for r in counted[application.pk])
+    ]
+    first = min((application.clock_started_on for application in pending), default=as_of)
+    cal = WorkingCalendar(first, as_of + timedelta(days=2 * REVIEW_DAYS + MAX_ROLL_DAYS))
+    result: dict[int, date | None] = {application.pk: None for application in applications}
+    for application in pending:
+        paused = sum(
+            cal.count_days(r.requested_on, r.resolved_on, working_days=working) for r in counted[application.pk]
+        )
+        due = cal.add_days(application.clock_started_on, REVIEW_DAYS + paused, working_days=working)
+        if application.urgent_marked_at is not None:
+            marked = timezone.localdate(application.urgent_marked_at)
+            if marked <= as_of:
+                due = min(due, marked)
+        result[application.pk] = due
+    return result
+
+
+def _overdue_at_month_end(period: Period, office_ids: list[int]) -> dict[int, int]:
+    """Applications whose review deadline (第四十三条, `review_due_dates_as_of`) had passed at month end
+    with no decision, by responsible office.
+
+    Three queries whatever the data: the few candidates (`_awaiting_decision_at`), their 补正
+    requests, one calendar. The requests are read with the candidates' own filter as a subquery
+    rather than `prefetch_related`, which skips its query when there are no candidates and would
+    make the count depend on the data."""
+    end = period.end
+    candidates = _awaiting_decision_at(end, office_ids)
+    applications = list(
+        candidates.only("pk", "responsible_office_id", "clock_started_on", "closed_on", "urgent_marked_at")
+    )
+    supplements: dict[int, list[SupplementRequest]] = defaultdict(list)
+    for request in SupplementRequest.objects.filter(
+        application__in=candidates.values("pk"), requested_on__lte=end
+    ).order_by("requested_on", "pk"):
+        supplements[request.application_id].append(request)
+    due_dates = review_due_dates_as_of(applications, as_of=end, supplements=supplements)
+    return dict(
+        Counter(
+            application.responsible_office_id
+            for application in applications
+            if due_dates[application.pk] is not None and due_dates[application.pk] < end
+        )
+    )
 
 
 def _submission_state(office: Office, submission: MonthlySubmission | None, deadline: date, today: date) -> str:
+    """Lateness is judged from the FIRST submission: a sheet sent in time and returned for
+    correction was reported in time, whenever the corrected one comes. A returned sheet still not
+    sent again once the deadline has passed is flagged, like a missing one."""
     if office.is_city:
         return SubmissionState.NOT_REQUIRED
     if submission is None:
         return SubmissionState.MISSING if today > deadline else SubmissionState.NOT_DUE
     if submission.status == SubmissionStatus.RETURNED:
-        return SubmissionState.RETURNED
-    if timezone.localdate(submission.submitted_at) > deadline:
+        return SubmissionState.RETURNED_OVERDUE if today > deadline else SubmissionState.RETURNED
+    if timezone.localdate(submission.first_submitted_at) > deadline:
         return SubmissionState.LATE
     return SubmissionState.ON_TIME
 
 
 def flagged_sheets(*, offices: Iterable[Office], period: Period, today: date) -> list[tuple[Office, str]]:
-    """County sheets of `period` that are late or missing as of `today` (for the city's dashboard).
+    """County sheets of `period` that are late, missing or left returned as of `today` (for the city's
+    dashboard).
     Two queries: the submissions and the holiday overrides of the deadline."""
     deadline = submission_deadline(period)
     offices = list(offices)
@@ -462,8 +536,9 @@ def build_monthly_report(
 
     Queries (fixed, whatever the number of applications): offices 1, office count 1, targets 1
     (2 once set), matters by month 1, received 1, routed in 1, median per office 1, median overall 1,
-    overdue 1, cases closed 1, peer reviews 1, follow-ups 1, publicity 1, subsidies 1, submissions 1,
-    holiday overrides for the deadline 1 = 16.
+    overdue 3 (the candidates, their 补正 requests, one calendar for all their deadlines), cases
+    closed 1, peer reviews 1, follow-ups 1, publicity 1, subsidies 1, submissions 1, holiday
+    overrides for the submission deadline 1 = 18.
     """
     period = Period(year, month)
     today = today or timezone.localdate()

@@ -6,7 +6,10 @@ the audit row (STYLE practice 1).
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,7 +18,8 @@ from accounts.models import Office, Role
 from audit.models import AuditAction
 from audit.services import record
 from reporting.models import AnnualTarget, MonthlySubmission, OfficeTarget, SubmissionStatus
-from reporting.selectors import Period
+from reporting.selectors import MonthlyReport, Period, build_monthly_report
+from reporting.xlsx import CITY_UNIT, report_filename, write_monthly_report
 
 
 class TransitionError(Exception):
@@ -46,15 +50,25 @@ def is_open_for_submission(period: Period) -> bool:
 
 
 # --- targets -------------------------------------------------------------------------------------
+def check_targets_add_up(*, city_target: int, office_total: int) -> None:
+    """The offices' targets must add up to the city's: the form's rule and the service's, one text."""
+    if office_total != city_target:
+        raise ValidationError(
+            f"各机构年度目标之和（{office_total}件）必须等于全市年度目标（{city_target}件），"
+            f"目前{'多' if office_total > city_target else '少'}{abs(office_total - city_target)}件。",
+            code="targets_sum",
+        )
+
+
 @transaction.atomic
 def save_targets(
     *, year: int, city_target: int, office_targets: dict[Office, int], by, request: HttpRequest | None = None
 ) -> AnnualTarget:
-    """Set a year's targets. The forms check that the offices add up to the city; so does this."""
+    """Set a year's targets. The offices must add up to the city (ValidationError otherwise: the
+    form checks it first, this makes sure of it for every caller)."""
     if not can_set_targets(by):
         raise PermissionDenied("只有市局工作人员可以设定年度目标。")
-    if sum(office_targets.values()) != city_target:
-        raise TransitionError("各机构年度目标之和必须等于全市年度目标。")
+    check_targets_add_up(city_target=city_target, office_total=sum(office_targets.values()))
     annual, _ = AnnualTarget.objects.select_for_update().get_or_create(year=year)
     before = {target.office_id: target.target for target in annual.offices.all()}
     annual.city_target = city_target
@@ -108,6 +122,8 @@ def submit_monthly_sheet(
     submission.funding = funding.strip()
     submission.problems = problems.strip()
     submission.submitted_at = timezone.now()
+    if submission.first_submitted_at is None:  # lateness is judged from the first submission
+        submission.first_submitted_at = submission.submitted_at
     submission.submitted_by = by
     submission.full_clean(validate_unique=False)
     try:
@@ -156,3 +172,39 @@ def return_monthly_sheet(
         note=f"退回修改：{reason.strip()}",
     )
     return submission
+
+
+# --- 下载月报 ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MonthlyExport:
+    report: MonthlyReport
+    content: bytes
+    filename: str
+
+
+EXPORT_NOTE_DOWNLOAD = "下载月报"
+EXPORT_NOTE_COMMAND = "命令行导出"
+
+
+def export_monthly_report(
+    *,
+    offices: Iterable[Office],
+    year: int,
+    month: int,
+    by=None,
+    request: HttpRequest | None = None,
+    via: str = EXPORT_NOTE_DOWNLOAD,
+) -> MonthlyExport:
+    """The month's workbook for `offices` — the city's (填报单位 云浮市司法局) when they are all of
+    them, else that county's bureau — and its EXPORT audit row (SPEC §8: every export). The
+    download view and the `monthly_report` command both come here; `by` is None for a command run
+    without `--user`."""
+    office_list = list(offices)
+    if not office_list:
+        raise ValueError("export_monthly_report() needs at least one office")
+    report = build_monthly_report(offices=office_list, year=year, month=month)
+    unit = CITY_UNIT if report.covers_all_offices else report.rows[0].office.justice_bureau
+    content = write_monthly_report(report, unit=unit, generated_on=timezone.localdate())
+    filename = report_filename(report)
+    record(AuditAction.EXPORT, actor=by, request=request, note=f"{via}：{filename}")
+    return MonthlyExport(report=report, content=content, filename=filename)

@@ -19,14 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Office
 from accounts.permissions import REPORT_ROLES, role_required
-from audit.models import AuditAction
-from audit.services import record
 from reporting import services
 from reporting.charts import cumulative_chart, progress_bar
 from reporting.forms import CityTargetForm, OfficeTargetFormSet, ReturnForm, SubmissionForm
 from reporting.models import MonthlySubmission
 from reporting.selectors import MonthlyReport, Period, build_monthly_report, flagged_sheets, targets_for
-from reporting.xlsx import CITY_UNIT, progress_sentences, report_filename, write_monthly_report
+from reporting.xlsx import progress_sentences
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -113,6 +111,7 @@ def _month_context(
         "can_return": services.can_return(user),
         "return_error_office": office_id if return_form is not None else None,
         "return_error": return_form.errors["reason"][0] if return_form is not None and return_form.errors else "",
+        "return_text": return_form.data.get("reason", "") if return_form is not None else "",
         "own_sentences": progress_sentences(report, own, who=own.office.region_name) if own is not None else "",
         "sees_all": user.sees_all_offices,
         "previous": report.period.previous(),
@@ -195,13 +194,11 @@ def download(request: HttpRequest, year: int, month: int) -> HttpResponse:
     office_list = list(offices)
     if not office_list:
         raise Http404("没有可下载的月报。")
-    report = build_monthly_report(offices=office_list, year=period.year, month=period.month)
-    unit = CITY_UNIT if report.covers_all_offices else office_list[0].justice_bureau
-    content = write_monthly_report(report, unit=unit, generated_on=timezone.localdate())
-    filename = report_filename(report)
-    record(AuditAction.EXPORT, actor=request.user, request=request, note=f"下载月报：{filename}")
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    export = services.export_monthly_report(
+        offices=office_list, year=period.year, month=period.month, by=request.user, request=request
+    )
+    response = HttpResponse(export.content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(export.filename)}"
     return response
 
 
@@ -221,15 +218,20 @@ def targets(request: HttpRequest, year: int) -> HttpResponse:
         city_target = city_form.cleaned_data["city_target"] if city_form.is_valid() else None
         formset = OfficeTargetFormSet(request.POST, initial=initial, city_target=city_target)
         if city_form.is_valid() and formset.is_valid():
-            services.save_targets(
-                year=year,
-                city_target=city_target,
-                office_targets={form.cleaned_data["office"]: form.cleaned_data["target"] for form in formset.forms},
-                by=request.user,
-                request=request,
-            )
-            messages.success(request, f"{year}年度目标已保存。")
-            return redirect("reporting:targets", year=year)
+            try:
+                services.save_targets(
+                    year=year,
+                    city_target=city_target,
+                    office_targets={form.cleaned_data["office"]: form.cleaned_data["target"] for form in formset.forms},
+                    by=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                # The service re-checks the sum rule for every caller; shown where the form shows it.
+                city_form.add_error("city_target", error)
+            else:
+                messages.success(request, f"{year}年度目标已保存。")
+                return redirect("reporting:targets", year=year)
     else:
         city_form = CityTargetForm(initial={"city_target": current.city})
         formset = OfficeTargetFormSet(initial=initial)

@@ -236,7 +236,7 @@ def _offices_sheet(ws: Worksheet, report: MonthlyReport) -> None:
     ws.cell(row=notes_row, column=1, value="说明：")
     notes = [
         "法律援助事项按准予法律援助决定的日期计入当月，计入承办机构；合计行为各机构之和（用时中位数按全部决定计算）。",
-        "受理申请按收到申请的窗口统计（网上申请不计入窗口）；月末逾期未审查按自然日计算，未顺延节假日。",
+        "受理申请按收到申请的窗口统计（网上申请不计入窗口）；月末逾期未审查：截至月末尚未作出决定且已超过审查期限的申请，审查期限与工作台一致（7日，补正期间不计入，届满日遇节假日顺延；先行提供的以决定先行提供之日为限）。",
     ]
     for offset, note in enumerate(notes, start=1):
         ws.cell(row=notes_row + offset, column=1, value=note)

@@ -45,6 +45,7 @@ def test_demo_sheets_show_every_status(db):
         for row in report.county_rows:
             states.setdefault(row.submission_state, []).append((row.office.slug, month))
     assert states[SubmissionState.MISSING] == [("yunnan", 10)]
-    assert states[SubmissionState.RETURNED] == [("yuncheng", 10)]
+    # Returned for correction and not sent again by 2 November: flagged to the city.
+    assert states[SubmissionState.RETURNED_OVERDUE] == [("yuncheng", 10)]
     assert sorted(states[SubmissionState.LATE]) == [("xinxing", 7), ("yunan", 3)]
     assert len(states[SubmissionState.ON_TIME]) == 50 - 4

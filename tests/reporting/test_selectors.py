@@ -103,15 +103,22 @@ def test_reviews_overdue_at_month_end(personas):
     late = receive(local(date(2026, 5, 20)), responsible="luoding", at="luoding", personas=personas)
     # Received 26 May: due 2 June → not overdue at the end of May.
     receive(local(date(2026, 5, 26)), responsible="luoding", at="luoding", personas=personas)
-    # Received 18 May, 补正 18–23 May (5 days paused): due 30 May → overdue at 31 May.
-    paused = receive(local(date(2026, 5, 18)), responsible="yunnan", at="yunnan", personas=personas)
+    # Received 14 May, 补正 14–19 May (5 days paused): due 26 May → overdue at 31 May.
+    paused = receive(local(date(2026, 5, 14)), responsible="yunnan", at="yunnan", personas=personas)
     clerk = personas[(Role.CLERK, "yunnan")]
-    with time_machine.travel(local(date(2026, 5, 18), 16), tick=False):
-        application_services.request_supplement(paused, items=["病历"], note="", by=clerk, today=date(2026, 5, 18))
+    with time_machine.travel(local(date(2026, 5, 14), 16), tick=False):
+        application_services.request_supplement(paused, items=["病历"], note="", by=clerk, today=date(2026, 5, 14))
     from tests.applications.factories import pdf
 
+    with time_machine.travel(local(date(2026, 5, 19), 16), tick=False):
+        application_services.receive_supplement(paused, files=[pdf()], by=clerk, today=date(2026, 5, 19))
+    # Received 18 May, 补正 18–23 May: day 7 + 5 is Saturday 30 May, which rolls to Monday 1 June.
+    rolled = receive(local(date(2026, 5, 18)), responsible="yunnan", at="yunnan", personas=personas)
+    with time_machine.travel(local(date(2026, 5, 18), 16), tick=False):
+        application_services.request_supplement(rolled, items=["病历"], note="", by=clerk, today=date(2026, 5, 18))
     with time_machine.travel(local(date(2026, 5, 23), 16), tick=False):
-        application_services.receive_supplement(paused, files=[pdf()], by=clerk, today=date(2026, 5, 23))
+        application_services.receive_supplement(rolled, files=[pdf()], by=clerk, today=date(2026, 5, 23))
+    assert rolled.review_due_on(today=date(2026, 5, 31)) == date(2026, 6, 1)
     # Received 22 May, still waiting for 补正 at month end: the clock is stopped → not overdue.
     waiting = receive(local(date(2026, 5, 22)), responsible="yunnan", at="yunnan", personas=personas)
     with time_machine.travel(local(date(2026, 5, 23), 16), tick=False):
@@ -165,9 +172,10 @@ def test_submission_states(personas):
 
 
 # Queries: offices 1, office count 1, annual target 1, matters by month 1, received 1, routed in 1,
-# median per office 1, median overall 1, overdue 1, cases closed 1, peer reviews 1, follow-ups 1,
-# publicity 1, subsidies 1, submissions 1, holiday overrides 1.
-BUILDER_QUERIES = 16
+# median per office 1, median overall 1, overdue 3 (candidates, their 补正 requests, one calendar),
+# cases closed 1, peer reviews 1, follow-ups 1, publicity 1, subsidies 1, submissions 1, holiday
+# overrides for the submission deadline 1.
+BUILDER_QUERIES = 18
 
 
 @pytest.mark.parametrize("applications", [1, 12])
@@ -242,3 +250,75 @@ def test_quality_figures_reach_the_report(personas):
     assert (luoding["cases_closed"], luoding["follow_ups"], luoding["satisfaction"]) == (1, 1, Decimal("100.0"))
     assert (luoding["publicity_events"], luoding["people_reached"]) == (1, 120)
     assert rows["yunnan"].modules["satisfaction"] is None
+
+
+# --- overdue at month end follows the review deadline of the day-counting module -------------------
+def test_a_deadline_on_a_weekend_rolls_forward_past_month_end(personas):
+    # Received Saturday 23 May: day 7 is Saturday 30 May, the deadline Monday 1 June (第二百零三条).
+    application = receive(local(date(2026, 5, 23)), responsible="luoding", at="luoding", personas=personas)
+    assert application.review_due_on(today=date(2026, 5, 31)) == date(2026, 6, 1)
+    assert by_slug(report(5))["luoding"].overdue == 0
+    assert by_slug(report(6))["luoding"].overdue == 1  # still undecided at the end of June
+
+
+def test_overdue_counts_in_working_days_when_the_setting_says_so(personas, settings):
+    # Received Thursday 21 May: 7 calendar days end on 28 May (overdue at 31 May); 7 working days
+    # (22, 25, 26, 27, 28, 29 May, 1 June) end on 1 June (not yet).
+    application = receive(local(date(2026, 5, 21)), responsible="xinxing", at="xinxing", personas=personas)
+    assert by_slug(report(5))["xinxing"].overdue == 1
+    settings.LEGALAID_COUNT_WORKING_DAYS = True
+    assert application.review_due_on(today=date(2026, 5, 31)) == date(2026, 6, 1)
+    assert by_slug(report(5))["xinxing"].overdue == 0
+
+
+def test_urgent_aid_is_due_the_day_it_was_marked(personas):
+    # 先行提供 on 28 May: the decision was due that day, so it is overdue at 31 May although the
+    # seven days run to 4 June. Marked in June, it does not change May.
+    urgent = receive(local(date(2026, 5, 27)), responsible="yunan", at="yunan", personas=personas)
+    later = receive(local(date(2026, 5, 27)), responsible="yunan", at="yunan", personas=personas)
+    reviewer = personas[(Role.REVIEWER, "yunan")]
+    with time_machine.travel(local(date(2026, 5, 28), 9), tick=False):
+        application_services.mark_urgent(urgent, ground="deadline", by=reviewer)
+    with time_machine.travel(local(date(2026, 6, 2), 9), tick=False):
+        application_services.mark_urgent(later, ground="deadline", by=reviewer)
+    assert by_slug(report(5))["yunan"].overdue == 1
+
+
+def test_a_past_month_keeps_an_application_that_left_the_queue_later(personas):
+    # Overdue at the end of May, transferred out of the city in June: May still counts it (closed_on
+    # is after May), June does not.
+    application = receive(local(date(2026, 5, 4)), responsible="luoding", at="luoding", personas=personas)
+    assert by_slug(report(5))["luoding"].overdue == 1
+    with time_machine.travel(local(date(2026, 6, 5), 9), tick=False):
+        application_services.transfer_out(
+            application, destination="广州市法律援助处", by=personas[(Role.REVIEWER, "luoding")]
+        )
+    assert by_slug(report(5))["luoding"].overdue == 1
+    assert by_slug(report(6))["luoding"].overdue == 0
+
+
+@pytest.mark.parametrize("working_days", [False, True])
+def test_the_as_of_deadline_equals_the_workbench_deadline_on_the_day(personas, settings, working_days):
+    """As of today, `review_due_dates_as_of` gives what the workbench (`review_due_dates`) gives."""
+    from applications.models import Application
+    from applications.selectors import review_due_dates
+    from reporting.selectors import review_due_dates_as_of
+    from tests.applications.factories import pdf
+
+    settings.LEGALAID_COUNT_WORKING_DAYS = working_days
+    clerk = personas[(Role.CLERK, "luoding")]
+    for day in (1, 8, 15, 22, 23, 24, 27, 29):
+        receive(local(date(2026, 9, day)), responsible="luoding", at="luoding", personas=personas)
+    first, second, third = Application.objects.order_by("received_at")[:3]
+    with time_machine.travel(local(date(2026, 9, 3), 16), tick=False):
+        application_services.request_supplement(first, items=["病历"], note="", by=clerk, today=date(2026, 9, 3))
+    with time_machine.travel(local(date(2026, 9, 9), 16), tick=False):
+        application_services.receive_supplement(first, files=[pdf()], by=clerk, today=date(2026, 9, 9))
+        application_services.mark_urgent(second, ground="deadline", by=personas[(Role.REVIEWER, "luoding")])
+    approve(third, date(2026, 9, 20), personas)
+    today = date(2026, 9, 30)  # 国庆 follows: in calendar days, deadlines on 1–7 October roll to the 8th
+    applications = list(Application.objects.prefetch_related("supplement_requests"))
+    expected = review_due_dates(applications, today=today)
+    assert review_due_dates_as_of(applications, as_of=today) == expected
+    assert expected[third.pk] is None
+    assert working_days or date(2026, 10, 8) in expected.values()

@@ -78,12 +78,12 @@ def test_county_dashboard_shows_its_office_and_the_city_total(client, personas, 
     assert 'data-testid="office-row-yuncheng"' not in body
 
 
-# Queries: session 1, user 1, groups 1, visible offices 1, builder 16 (offices, office count,
-# targets, matters, received, routed in, two medians, overdue, cases closed, the four quality
-# figures, submissions, holidays),
+# Queries: session 1, user 1, groups 1, visible offices 1, builder 18 (offices, office count,
+# targets, matters, received, routed in, two medians, overdue 3 (candidates, their 补正 requests,
+# one calendar), cases closed, the four quality figures, submissions, holidays),
 # last month's sheets flagged to the city 2 (submissions, holidays), the user's office for the
 # navbar 1, the idle-timeout session save 3 (savepoint, update, release).
-DASHBOARD_QUERIES = 26
+DASHBOARD_QUERIES = 28
 
 
 @pytest.mark.parametrize("many", [False, True])
@@ -238,9 +238,9 @@ def test_county_staff_cannot_set_targets(client, personas):
     assert client.get("/reports/targets/2026/").status_code == 403
 
 
-# Queries: session 1, user 1, groups 1, builder 16, visible offices 1, the navbar's office 1,
+# Queries: session 1, user 1, groups 1, builder 18, visible offices 1, the navbar's office 1,
 # the session save 3. Submissions come with the builder's one query, however many there are.
-MONTH_PAGE_QUERIES = 24
+MONTH_PAGE_QUERIES = 26
 
 
 @pytest.mark.parametrize("counties", [["luoding"], ["yuncheng", "yunan", "luoding", "xinxing", "yunnan"]])
@@ -250,3 +250,109 @@ def test_month_page_query_count_does_not_grow_with_submissions(client, personas,
     client.force_login(personas["city"])
     with django_assert_num_queries(MONTH_PAGE_QUERIES):
         assert client.get("/reports/2026/5/").status_code == 200
+
+
+# --- lateness from the first submission; a sheet left returned is flagged --------------------------
+def return_as_city(personas, submission, reason="请补充宣传场次。"):
+    from reporting.services import return_monthly_sheet
+
+    return return_monthly_sheet(submission, reason=reason, by=personas["city"])
+
+
+def test_a_sheet_sent_in_time_returned_and_sent_again_late_is_on_time(client, personas):
+    from reporting.selectors import SubmissionState
+
+    first = submit_as(personas)  # 1 June, before the 2 June deadline
+    return_as_city(personas, first)
+    with time_machine.travel(local(date(2026, 6, 5), 9), tick=False):
+        again = submit_as(personas)
+        client.force_login(personas["city"])
+        body = client.get("/reports/2026/5/").content.decode()
+    assert again.first_submitted_at == NOW and again.submitted_at > NOW
+    assert 'data-testid="status-luoding">已报送<' in body and "首次报送：2026年6月1日 10:00" in body
+    assert "罗定市（" not in body.split('data-testid="flagged"')[1].split("</div>")[0]
+    rows = {row.office.slug: row for row in build_monthly_report_for_may(date(2026, 6, 5)).rows}
+    assert rows["luoding"].submission_state == SubmissionState.ON_TIME
+
+
+def test_a_sheet_left_returned_past_the_deadline_is_flagged_to_the_city(client, personas):
+    return_as_city(personas, submit_as(personas))
+    client.force_login(personas["city"])
+    body = client.get("/reports/2026/5/").content.decode()
+    assert 'data-testid="status-luoding">已退回修改<' in body  # 1 June: there is still time
+    with time_machine.travel(local(date(2026, 6, 3), 9), tick=False):
+        client.force_login(personas["city"])
+        month_page = client.get("/reports/2026/5/").content.decode()
+        dashboard = client.get("/reports/").content.decode()
+    assert 'data-testid="status-luoding">已退回未重报（已逾期）<' in month_page
+    assert "罗定市（已退回未重报（已逾期））" in month_page
+    assert "罗定市（已退回未重报（已逾期））" in dashboard
+
+
+def build_monthly_report_for_may(today: date):
+    from accounts.models import Office
+    from reporting.selectors import build_monthly_report
+
+    return build_monthly_report(offices=Office.objects.all(), year=2026, month=5, today=today)
+
+
+# --- the return form keeps what was typed ----------------------------------------------------------
+def test_a_refused_return_keeps_the_reason_typed(client, personas):
+    submit_as(personas)
+    client.force_login(personas["city"])
+    too_long = "请补充" * 200  # over the 500 characters allowed
+    response = client.post("/reports/2026/5/445381/return/", {"reason": too_long})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'name="reason" rows="2">{too_long}</textarea>' in body
+
+
+# --- targets: the sum rule is a form error whoever calls the service ---------------------------------
+def test_save_targets_refuses_a_bad_total_with_a_validation_error(personas):
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import Office
+    from reporting.services import save_targets
+
+    shares = dict(zip(Office.objects.all(), [300, 450, 300, 1000, 500, 450], strict=True))
+    with pytest.raises(ValidationError) as refused:
+        save_targets(year=2026, city_target=3200, office_targets=shares, by=personas["city"])
+    assert refused.value.messages == ["各机构年度目标之和（3000件）必须等于全市年度目标（3200件），目前少200件。"]
+    assert not AnnualTarget.objects.exists()
+
+
+def test_a_bad_total_reaching_the_service_is_shown_on_the_form(client, personas, monkeypatch):
+    from reporting.forms import BaseOfficeTargetFormSet
+
+    # Only the service's own check stands between the request and the rows (e.g. a form changed
+    # without its rule): the page shows the rule's message instead of failing.
+    monkeypatch.setattr(BaseOfficeTargetFormSet, "clean", lambda self: None)
+    client.force_login(personas["city"])
+    response = client.post("/reports/targets/2026/", targets_post(3200, [300, 450, 300, 1000, 500, 450]))
+    assert response.status_code == 200
+    assert "各机构年度目标之和（3000件）必须等于全市年度目标（3200件），目前少200件。" in response.content.decode()
+    assert not AnnualTarget.objects.exists()
+
+
+# --- the admin shows targets and sheets but cannot change them ----------------------------------------
+def test_the_admin_cannot_change_targets(client, personas):
+    from accounts.models import Office
+    from reporting.services import save_targets
+
+    annual = save_targets(
+        year=2026,
+        city_target=3000,
+        office_targets=dict(zip(Office.objects.all(), [300, 450, 300, 1000, 500, 450], strict=True)),
+        by=personas["city"],
+    )
+    client.force_login(personas["admin"])
+    assert client.get("/admin/reporting/annualtarget/").status_code == 200
+    page = client.get(f"/admin/reporting/annualtarget/{annual.pk}/change/")
+    assert page.status_code == 200 and 'name="city_target"' not in page.content.decode()
+    assert 'name="offices-0-target"' not in page.content.decode()
+    refused = client.post(f"/admin/reporting/annualtarget/{annual.pk}/change/", {"year": 2026, "city_target": 1})
+    assert refused.status_code == 403
+    assert client.get("/admin/reporting/annualtarget/add/").status_code == 403
+    assert client.get(f"/admin/reporting/annualtarget/{annual.pk}/delete/").status_code == 403
+    annual.refresh_from_db()
+    assert annual.city_target == 3000

@@ -201,3 +201,26 @@ def test_the_chart_plots_cumulative_matters_against_the_pace(year_of_rows, tmp_p
     categories = series[0].cat.strRef or series[0].cat.numRef
     assert categories.f == "'累计进度'!$A$2:$A$6"
     assert (sheet["C1"].value, sheet["D1"].value) == ("累计办理（件）", "时序进度（件）")
+
+
+# --- the command's export is audited like the download --------------------------------------------
+def test_the_command_writes_an_export_audit_row(personas, tmp_path):
+    from audit.models import AuditAction, AuditEntry
+
+    generate(tmp_path)
+    entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
+    assert entry.actor is None and entry.note == "命令行导出：云浮市2026年5月民生实事办理情况表.xlsx"
+    generate(tmp_path, office="445381", user="admin")
+    entry = AuditEntry.objects.filter(action=AuditAction.EXPORT).latest("pk")
+    assert entry.actor == personas["admin"] and entry.note == "命令行导出：罗定市2026年5月民生实事办理情况表.xlsx"
+
+
+def test_the_command_refuses_an_unknown_or_non_admin_user(personas, tmp_path):
+    from django.core.management.base import CommandError
+
+    from audit.models import AuditAction, AuditEntry
+
+    for username in ("nobody", "city"):
+        with pytest.raises(CommandError, match="有效管理员"):
+            generate(tmp_path, user=username)
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()

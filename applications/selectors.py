@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,28 +19,57 @@ from deadlines.items import DeadlineItem, urgency
 ID_TAIL_LENGTH = 6
 
 
-def review_due_dates(applications: list[Application], *, today: date) -> dict[int, date | None]:
-    """Decision deadlines for many applications with one calendar query (第四十三条: 7 days from the
-    first receipt, days waiting for 补正 not counted). Needs `supplement_requests` prefetched for
-    lists; None for applications not awaiting a decision."""
-    pending = [a for a in applications if a.status == Status.PENDING_REVIEW]
-    result: dict[int, date | None] = {a.pk: None for a in applications}
-    if not pending:
-        return result
+def review_due_dates(
+    applications: Iterable[Application],
+    *,
+    today: date,
+    supplements: Mapping[int, Iterable[SupplementRequest]] | None = None,
+) -> dict[int, date | None]:
+    """The decision deadline of each application as it stood at the end of `today` (this day for
+    the queue and the dashboard, a month end for the report); None for those not awaiting a decision
+    then (clock not started, left the queue by then, or waiting for 补正).
+
+    第四十三条: 7 days from the first receipt, in the mode of LEGALAID_COUNT_WORKING_DAYS, a last day on a
+    holiday rolled forward, days waiting for 补正 not counted; 第四十四条 先行提供: due the day urgency was
+    declared. Read as of `today`: a 补正 notice counts only if given by then, its wait only up to then,
+    urgency only if declared by then.
+
+    The 补正 requests come from `supplements` (application pk → requests) or else from prefetched
+    `supplement_requests`. ONE calendar query for all of them — built even when none is pending, so
+    that the report builder's query count does not depend on the data."""
+    applications = list(applications)
     working = settings.LEGALAID_COUNT_WORKING_DAYS
-    first = min(a.clock_started_on for a in pending)
-    last = max(today, *(a.clock_started_on for a in pending)) + timedelta(days=2 * REVIEW_DAYS + MAX_ROLL_DAYS)
-    cal = WorkingCalendar(first, last)
+    counted = {
+        application.pk: [
+            request
+            for request in (
+                supplements.get(application.pk, ())
+                if supplements is not None
+                else application.supplement_requests.all()
+            )
+            if application.clock_started_on <= request.requested_on <= today
+        ]
+        for application in applications
+    }
+    pending = [
+        application
+        for application in applications
+        if application.clock_started_on <= today
+        and (application.closed_on is None or application.closed_on > today)
+        and all(r.resolved_on is not None and r.resolved_on <= today for r in counted[application.pk])
+    ]
+    first = min((application.clock_started_on for application in pending), default=today)
+    cal = WorkingCalendar(first, today + timedelta(days=2 * REVIEW_DAYS + MAX_ROLL_DAYS))
+    result: dict[int, date | None] = {application.pk: None for application in applications}
     for application in pending:
         paused = sum(
-            cal.count_days(r.requested_on, min(r.resolved_on or today, last), working_days=working)
-            for r in application.supplement_requests.all()
-            if r.requested_on >= application.clock_started_on
+            cal.count_days(r.requested_on, r.resolved_on, working_days=working) for r in counted[application.pk]
         )
         due = cal.add_days(application.clock_started_on, REVIEW_DAYS + paused, working_days=working)
         if application.urgent_marked_at is not None:
-            # 先行提供 (第四十四条): the decision is due the day urgency is declared; paperwork follows.
-            due = min(due, timezone.localdate(application.urgent_marked_at))
+            marked = timezone.localdate(application.urgent_marked_at)
+            if marked <= today:
+                due = min(due, marked)
         result[application.pk] = due
     return result
 

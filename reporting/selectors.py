@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import calendar as month_calendar
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import Window
 from django.db.models.functions import ExtractMonth, RowNumber, TruncDate
@@ -32,9 +31,9 @@ from django.utils import timezone
 
 from accounts.models import Office
 from applications.models import REVIEW_DAYS, Application, Status, SupplementRequest
+from applications.selectors import review_due_dates
 from cases.models import Case
 from deadlines import calendar
-from deadlines.calendar import MAX_ROLL_DAYS, WorkingCalendar
 from quality.selectors import follow_up_figures, peer_review_figures, publicity_figures, subsidy_figures
 from reporting.models import (
     DEFAULT_CITY_TARGET,
@@ -399,7 +398,7 @@ def _awaiting_decision_at(day: date, office_ids: list[int]) -> QuerySet[Applicat
     A coarse bound keeps the set small: without 先行提供 the deadline is at least 7 days after the
     clock starts (a pause and the roll-forward only push it later, and 7 working days span at least
     7 days), so only clocks started more than 7 days before `day`, or applications marked urgent
-    before `day`, can be overdue at its end. `review_due_dates_as_of` decides the rest."""
+    before `day`, can be overdue at its end. `applications.selectors.review_due_dates` decides the rest."""
     start_of_day = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
     waiting = SupplementRequest.objects.filter(
         application=OuterRef("pk"), requested_on__gte=OuterRef("clock_started_on"), requested_on__lte=day
@@ -413,64 +412,8 @@ def _awaiting_decision_at(day: date, office_ids: list[int]) -> QuerySet[Applicat
     )
 
 
-def review_due_dates_as_of(
-    applications: Iterable[Application],
-    *,
-    as_of: date,
-    supplements: Mapping[int, Iterable[SupplementRequest]] | None = None,
-) -> dict[int, date | None]:
-    """The decision deadline of each application as it stood at the end of `as_of`; None for those
-    not awaiting a decision then (clock not started, left the queue by then, or waiting for 补正).
-
-    The rule of `applications.selectors.review_due_dates` (第四十三条: 7 days from the first receipt,
-    in the mode of LEGALAID_COUNT_WORKING_DAYS, a last day on a holiday rolled forward, days waiting
-    for 补正 not counted; 第四十四条 先行提供: due the day urgency was declared), read as of a past day:
-    a 补正 notice counts only if given by `as_of`, and its wait only up to `as_of`; urgency only if
-    declared by then. It is the `as_of` path that function should grow (see the reporting report);
-    until then it lives here, beside its only caller.
-
-    The 补正 requests come from `supplements` (application pk → requests) or else from prefetched
-    `supplement_requests`. ONE calendar query for all of them — built even when none is pending, so
-    that the report builder's query count does not depend on the data."""
-    applications = list(applications)
-    working = settings.LEGALAID_COUNT_WORKING_DAYS
-    counted = {
-        application.pk: [
-            request
-            for request in (
-                supplements.get(application.pk, ())
-                if supplements is not None
-                else application.supplement_requests.all()
-            )
-            if application.clock_started_on <= request.requested_on <= as_of
-        ]
-        for application in applications
-    }
-    pending = [
-        application
-        for application in applications
-        if application.clock_started_on <= as_of
-        and (application.closed_on is None or application.closed_on > as_of)
-        and all(r.resolved_on is not None and r.resolved_on <= as_of for r in counted[application.pk])
-    ]
-    first = min((application.clock_started_on for application in pending), default=as_of)
-    cal = WorkingCalendar(first, as_of + timedelta(days=2 * REVIEW_DAYS + MAX_ROLL_DAYS))
-    result: dict[int, date | None] = {application.pk: None for application in applications}
-    for application in pending:
-        paused = sum(
-            cal.count_days(r.requested_on, r.resolved_on, working_days=working) for r in counted[application.pk]
-        )
-        due = cal.add_days(application.clock_started_on, REVIEW_DAYS + paused, working_days=working)
-        if application.urgent_marked_at is not None:
-            marked = timezone.localdate(application.urgent_marked_at)
-            if marked <= as_of:
-                due = min(due, marked)
-        result[application.pk] = due
-    return result
-
-
 def _overdue_at_month_end(period: Period, office_ids: list[int]) -> dict[int, int]:
-    """Applications whose review deadline (第四十三条, `review_due_dates_as_of`) had passed at month end
+    """Applications whose review deadline (第四十三条, `applications.selectors.review_due_dates`) had passed at month end
     with no decision, by responsible office.
 
     Three queries whatever the data: the few candidates (`_awaiting_decision_at`), their 补正
@@ -487,7 +430,7 @@ def _overdue_at_month_end(period: Period, office_ids: list[int]) -> dict[int, in
         application__in=candidates.values("pk"), requested_on__lte=end
     ).order_by("requested_on", "pk"):
         supplements[request.application_id].append(request)
-    due_dates = review_due_dates_as_of(applications, as_of=end, supplements=supplements)
+    due_dates = review_due_dates(applications, today=end, supplements=supplements)
     return dict(
         Counter(
             application.responsible_office_id

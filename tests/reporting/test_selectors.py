@@ -8,6 +8,7 @@ import time_machine
 
 from accounts.models import Office, Role
 from applications import services as application_services
+from deadlines import calendar
 from reporting.models import AnnualTarget, OfficeTarget
 from reporting.selectors import Period, SubmissionState, build_monthly_report, pace, submission_deadline
 from tests.reporting.factories import approve, approved, local, receive, refuse
@@ -298,11 +299,10 @@ def test_a_past_month_keeps_an_application_that_left_the_queue_later(personas):
 
 
 @pytest.mark.parametrize("working_days", [False, True])
-def test_the_as_of_deadline_equals_the_workbench_deadline_on_the_day(personas, settings, working_days):
-    """As of today, `review_due_dates_as_of` gives what the workbench (`review_due_dates`) gives."""
+def test_review_deadlines_follow_the_day_counting_rules(personas, settings, working_days):
+    """As of today, the deadline rule gives each application the deadline its own page shows."""
     from applications.models import Application
     from applications.selectors import review_due_dates
-    from reporting.selectors import review_due_dates_as_of
     from tests.applications.factories import pdf
 
     settings.LEGALAID_COUNT_WORKING_DAYS = working_days
@@ -318,7 +318,11 @@ def test_the_as_of_deadline_equals_the_workbench_deadline_on_the_day(personas, s
     approve(third, date(2026, 9, 20), personas)
     today = date(2026, 9, 30)  # 国庆 follows: in calendar days, deadlines on 1–7 October roll to the 8th
     applications = list(Application.objects.prefetch_related("supplement_requests"))
-    expected = review_due_dates(applications, today=today)
-    assert review_due_dates_as_of(applications, as_of=today) == expected
-    assert expected[third.pk] is None
-    assert working_days or date(2026, 10, 8) in expected.values()
+    due = review_due_dates(applications, today=today)
+    paused = calendar.count_days(date(2026, 9, 3), date(2026, 9, 9), working_days=working_days)
+    assert due[first.pk] == calendar.add_days(date(2026, 9, 1), 7 + paused, working_days=working_days)
+    assert due[second.pk] == date(2026, 9, 9)  # 先行提供: due the day it was declared
+    assert due[third.pk] is None  # decided
+    late = Application.objects.get(received_at__date=date(2026, 9, 29))
+    assert due[late.pk] == calendar.add_days(date(2026, 9, 29), 7, working_days=working_days)
+    assert working_days or due[late.pk] == date(2026, 10, 8)  # 国庆 rolls the last day to the 8th

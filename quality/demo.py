@@ -271,6 +271,8 @@ def _pay_old_subsidies(*, rng: random.Random, today: date, users: dict) -> None:
 
 
 def _follow_ups(*, rng: random.Random, today: date, users: dict) -> int:
+    if FollowUp.objects.exists():  # seeded before: a second run adds nothing
+        return 0
     cases = list(
         Case.objects.filter(state__in=CLOSED_STATES, follow_ups__isnull=True, closed_on__isnull=False)
         .select_related("office")

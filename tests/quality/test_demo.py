@@ -37,3 +37,17 @@ def test_seed_with_cases_reviews_pays_and_follows_up(personas):
         assert sum(score.points for score in review.scores.all()) == review.total
     assert Subsidy.objects.count() == 6
     assert Subsidy.objects.filter(status="paid").exists()
+
+
+def test_a_second_seed_adds_nothing(personas):
+    from tests.quality.factories import closed_case
+
+    create_demo_users(password="demo-pass-2026")
+    for index in range(6):
+        closed_case(personas, office="luoding", closed_on=date(2026, 2, 10 + index))
+    demo.seed(rng=random.Random(7), today=date(2026, 5, 2), log=lambda line: None)
+    counts = [model.objects.count() for model in (FollowUp, PeerReview, PublicityActivity, SampledCase, Subsidy)]
+    demo.seed(rng=random.Random(8), today=date(2026, 5, 2), log=lambda line: None)
+    assert [
+        model.objects.count() for model in (FollowUp, PeerReview, PublicityActivity, SampledCase, Subsidy)
+    ] == counts

@@ -294,12 +294,6 @@ def _detail_page(
     return render(request, "applications/detail.html", context, status=status)
 
 
-def _form_errors(request: HttpRequest, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
 def _run(request: HttpRequest, perform: Callable[[], object], *, success: str) -> bool:
     """Run one service call, turning its refusals into messages for the user."""
     try:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from deadlines.calendar import days_left
+
 if TYPE_CHECKING:
     from accounts.models import Office
 
@@ -18,7 +20,7 @@ URGENCY_ORDER = (OVERDUE, DUE_TODAY, DUE_SOON)
 
 def urgency(due_on: date, *, today: date) -> str | None:
     """Which dashboard section a deadline belongs in, or None when it is further away."""
-    left = (due_on - today).days
+    left = days_left(due_on, today=today)
     if left < 0:
         return OVERDUE
     if left == 0:
@@ -43,4 +45,4 @@ class DeadlineItem:
         state = urgency(due_on, today=today)
         if state is None:
             return None
-        return cls(kind, due_on, number, url, office, state, (due_on - today).days)
+        return cls(kind, due_on, number, url, office, state, days_left(due_on, today=today))

@@ -2,14 +2,26 @@
 
 import os
 import shutil
+from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 
 from tests.support import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="run the suite with the clock moved to this day (10:00 Asia/Shanghai): a test that passes only "
+        "on the day it was written fails here. CI runs the date-sensitive tests on several such days.",
+    )
 
 
 def pytest_report_header(config) -> list[str]:
@@ -18,6 +30,8 @@ def pytest_report_header(config) -> list[str]:
     db = settings.DATABASES["default"]
     where = f" at {db.get('HOST') or 'local socket'}" if db.get("HOST") is not None else ""
     lines = [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db['NAME']}{where})"]
+    if config.getoption("--today"):
+        lines.append(f"today: moved to {config.getoption('--today')}")
     if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
         lines.append(f"browser tests: Chromium at {CHROMIUM}")
     else:
@@ -36,6 +50,19 @@ def pytest_collection_modifyitems(config, items) -> None:
             item.add_marker(skip_browser)
         if "postgres" in item.keywords and connection.vendor != "postgresql":
             item.add_marker(skip_pg)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def moved_today(request):
+    """`--today`: the clock ticks on from that morning, for the whole session (tests that pin their own
+    day with time-machine nest inside it)."""
+    day = request.config.getoption("--today")
+    if not day:
+        yield None
+        return
+    start = datetime.combine(date.fromisoformat(day), time(10, 0), tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(start, tick=True):
+        yield start.date()
 
 
 @pytest.fixture(autouse=True)

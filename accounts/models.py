@@ -66,6 +66,12 @@ class Role(models.TextChoices):
     CITY_STAFF = "city_staff", "市局工作人员"
 
 
+# Role sets, named once (SPEC §1).
+OFFICE_STAFF = (Role.CLERK, Role.REVIEWER)  # an office's own staff: intake, decisions, its registers
+RECORD_READERS = (*OFFICE_STAFF, Role.CITY_STAFF)  # who read an office's records (city staff: every office's)
+CASE_READERS = (*RECORD_READERS, Role.HANDLER)  # and handlers, who read the cases assigned to them
+
+
 class User(AbstractUser):
     office = models.ForeignKey(
         Office,
@@ -101,3 +107,12 @@ class User(AbstractUser):
     @property
     def sees_all_offices(self) -> bool:
         return self.is_superuser or Role.CITY_STAFF in self.roles
+
+    def works_at(self, office_id: int | None, *roles: Role) -> bool:
+        """Staff of that office holding one of `roles`: the shape of most "who may" rules."""
+        return office_id is not None and self.office_id == office_id and self.has_role(*roles)
+
+    @property
+    def reads_records(self) -> bool:
+        """May open office records at all (which offices' is `Office.objects.visible_to`)."""
+        return self.is_superuser or self.has_role(*RECORD_READERS)

@@ -10,8 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from accounts.models import Role
 
 STAFF_ROLES = tuple(Role)
-# County and city office staff who read the monthly report (SPEC §7): not handlers or peer reviewers.
-REPORT_ROLES = (Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)
 
 
 def role_required(*roles: Role) -> Callable:
@@ -33,4 +31,5 @@ def role_required(*roles: Role) -> Callable:
 
 
 def can_read_reports(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.has_role(*REPORT_ROLES))
+    """County and city office staff read the monthly report (SPEC §7): not handlers or peer reviewers."""
+    return user.is_authenticated and user.reads_records

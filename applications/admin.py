@@ -4,6 +4,7 @@ change only through the services, so the admin shows them read-only."""
 from django.contrib import admin
 
 from applications.models import Application, ChecklistItem, ExemptionGround, KnownAuthority, SpecialGroup
+from audit.admin import ReadOnlyAdmin
 
 
 @admin.register(ExemptionGround)
@@ -33,18 +34,9 @@ class KnownAuthorityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     list_display = ["number", "applicant_name", "category", "responsible_office", "status", "received_at"]
     list_filter = ["status", "category", "responsible_office"]
     list_select_related = ["responsible_office"]
     search_fields = ["number", "applicant_name"]
     exclude = ["id_number", "phone", "agent_id_number"]  # personal data: seen, and audited, on the staff page
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -34,13 +34,13 @@ from applications.models import (
     KnownAuthority,
     Location,
     MatterCategory,
-    NumberSequence,
     Objection,
     ObjectionOutcome,
     SpecialGroup,
     Status,
     SupplementRequest,
 )
+from core.models import NumberSequence
 from deadlines import calendar
 
 ANNUAL_APPROVED = 3000

@@ -25,7 +25,7 @@ from applications.models import (
     UrgentGround,
 )
 from applications.services import open_duplicates
-from applications.uploads import MultipleMaterialFileField, size_label
+from core.uploads import MultipleMaterialFileField, size_label
 
 ADULT_AGE = 18
 # Near relatives in civil law (民法典 第一千零四十五条) who are not near relatives in criminal procedure.

@@ -6,7 +6,8 @@ the derived facts (deadlines, what is missing) that views and reports read.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Office, Role
 from applications.identity import IdNumber, mask_phone
+from deadlines.calendar import MAX_ROLL_DAYS, WorkingCalendar
 
 REVIEW_DAYS = 7  # 法律援助法 第四十三条
 OBJECTION_DAYS = 5  # 法律援助法 第四十九条
@@ -160,21 +162,6 @@ class KnownAuthority(models.Model):
         return self.name
 
 
-class NumberSequence(models.Model):
-    """A locked counter row: gap-free numbers per kind, scope and year (STYLE practice 7)."""
-
-    kind = models.CharField(max_length=20)
-    scope = models.CharField(max_length=20, blank=True, help_text="空 = 全市统一编号；否则为机构代码等。")
-    year = models.PositiveSmallIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "scope", "year"], name="number_sequence_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.kind}/{self.scope or '-'}/{self.year}: {self.last_value}"
-
-
 class ApplicationQuerySet(models.QuerySet["Application"]):
     def visible_to(self, user) -> ApplicationQuerySet:
         """Applications the user may open: city staff all; office staff those their office is
@@ -194,6 +181,17 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
 
     def open(self) -> ApplicationQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
+
+    def with_outcome(self) -> ApplicationQuerySet:
+        """With what the status panel shows of the case opened on it (handler, termination, office)."""
+        return self.select_related(
+            "responsible_office",
+            "receiving_office",
+            "case__office",
+            "case__handler__user",
+            "case__handler__law_firm",
+            "case__termination_ground",
+        ).prefetch_related("case__objections")
 
 
 class Application(models.Model):
@@ -329,8 +327,6 @@ class Application(models.Model):
     # --- the review clock ------------------------------------------------------------------------
     def review_due_on(self, *, today: date | None = None) -> date | None:
         """The decision deadline, or None once decided or while the clock is stopped for 补正."""
-        from applications.selectors import review_due_dates
-
         return review_due_dates([self], today=today or timezone.localdate())[self.pk]
 
     def missing_kinds(self) -> list[str]:
@@ -347,7 +343,7 @@ class Application(models.Model):
 
 
 def material_upload_to(instance: Material, filename: str) -> str:
-    # The caller passes a random stored name (applications.uploads.stored_upload_name).
+    # The caller passes a random stored name (core.uploads.stored_upload_name).
     return filename
 
 
@@ -466,3 +462,59 @@ class TrackingLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ip_address} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+
+
+# --- the review clock (第四十三条) ------------------------------------------------------------------
+def review_due_dates(
+    applications: Iterable[Application],
+    *,
+    today: date,
+    supplements: Mapping[int, Iterable[SupplementRequest]] | None = None,
+) -> dict[int, date | None]:
+    """The decision deadline of each application as it stood at the end of `today` (this day for
+    the queue and the dashboard, a month end for the report); None for those not awaiting a decision
+    then (clock not started, left the queue by then, or waiting for 补正).
+
+    第四十三条: 7 days from the first receipt, in the mode of LEGALAID_COUNT_WORKING_DAYS, a last day on a
+    holiday rolled forward, days waiting for 补正 not counted; 第四十四条 先行提供: due the day urgency was
+    declared. Read as of `today`: a 补正 notice counts only if given by then, its wait only up to then,
+    urgency only if declared by then.
+
+    The 补正 requests come from `supplements` (application pk → requests) or else from prefetched
+    `supplement_requests`. ONE calendar query for all of them — built even when none is pending, so
+    that the report builder's query count does not depend on the data."""
+    applications = list(applications)
+    working = settings.LEGALAID_COUNT_WORKING_DAYS
+    counted = {
+        application.pk: [
+            request
+            for request in (
+                supplements.get(application.pk, ())
+                if supplements is not None
+                else application.supplement_requests.all()
+            )
+            if application.clock_started_on <= request.requested_on <= today
+        ]
+        for application in applications
+    }
+    pending = [
+        application
+        for application in applications
+        if application.clock_started_on <= today
+        and (application.closed_on is None or application.closed_on > today)
+        and all(r.resolved_on is not None and r.resolved_on <= today for r in counted[application.pk])
+    ]
+    first = min((application.clock_started_on for application in pending), default=today)
+    cal = WorkingCalendar(first, today + timedelta(days=2 * REVIEW_DAYS + MAX_ROLL_DAYS))
+    result: dict[int, date | None] = {application.pk: None for application in applications}
+    for application in pending:
+        paused = sum(
+            cal.count_days(r.requested_on, r.resolved_on, working_days=working) for r in counted[application.pk]
+        )
+        due = cal.add_days(application.clock_started_on, REVIEW_DAYS + paused, working_days=working)
+        if application.urgent_marked_at is not None:
+            marked = timezone.localdate(application.urgent_marked_at)
+            if marked <= today:
+                due = min(due, marked)
+        result[application.pk] = due
+    return result

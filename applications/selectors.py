@@ -2,76 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Office
-from applications.models import REVIEW_DAYS, Application, ObjectionOutcome, Status, SupplementRequest
-from deadlines.calendar import MAX_ROLL_DAYS, WorkingCalendar
+from applications.models import Application, ObjectionOutcome, Status, SupplementRequest, review_due_dates
 from deadlines.items import DeadlineItem, urgency
 
 ID_TAIL_LENGTH = 6
 
 
-def review_due_dates(
-    applications: Iterable[Application],
-    *,
-    today: date,
-    supplements: Mapping[int, Iterable[SupplementRequest]] | None = None,
-) -> dict[int, date | None]:
-    """The decision deadline of each application as it stood at the end of `today` (this day for
-    the queue and the dashboard, a month end for the report); None for those not awaiting a decision
-    then (clock not started, left the queue by then, or waiting for 补正).
-
-    第四十三条: 7 days from the first receipt, in the mode of LEGALAID_COUNT_WORKING_DAYS, a last day on a
-    holiday rolled forward, days waiting for 补正 not counted; 第四十四条 先行提供: due the day urgency was
-    declared. Read as of `today`: a 补正 notice counts only if given by then, its wait only up to then,
-    urgency only if declared by then.
-
-    The 补正 requests come from `supplements` (application pk → requests) or else from prefetched
-    `supplement_requests`. ONE calendar query for all of them — built even when none is pending, so
-    that the report builder's query count does not depend on the data."""
-    applications = list(applications)
-    working = settings.LEGALAID_COUNT_WORKING_DAYS
-    counted = {
-        application.pk: [
-            request
-            for request in (
-                supplements.get(application.pk, ())
-                if supplements is not None
-                else application.supplement_requests.all()
-            )
-            if application.clock_started_on <= request.requested_on <= today
-        ]
-        for application in applications
-    }
-    pending = [
-        application
-        for application in applications
-        if application.clock_started_on <= today
-        and (application.closed_on is None or application.closed_on > today)
-        and all(r.resolved_on is not None and r.resolved_on <= today for r in counted[application.pk])
-    ]
-    first = min((application.clock_started_on for application in pending), default=today)
-    cal = WorkingCalendar(first, today + timedelta(days=2 * REVIEW_DAYS + MAX_ROLL_DAYS))
-    result: dict[int, date | None] = {application.pk: None for application in applications}
-    for application in pending:
-        paused = sum(
-            cal.count_days(r.requested_on, r.resolved_on, working_days=working) for r in counted[application.pk]
-        )
-        due = cal.add_days(application.clock_started_on, REVIEW_DAYS + paused, working_days=working)
-        if application.urgent_marked_at is not None:
-            marked = timezone.localdate(application.urgent_marked_at)
-            if marked <= today:
-                due = min(due, marked)
-        result[application.pk] = due
-    return result
+def case_for(application: Application, *, user=None):
+    """The case opened on `application`, or None; with `user`, only a case that user may open (the
+    receiving office reads the application, not the other county's case). The cases app sits above
+    this one, so its scope is reached through the case's own class, not imported."""
+    case = getattr(application, "case", None)  # the reverse side of Case.application
+    if case is None or user is None:
+        return case
+    return case if type(case).objects.visible_to(user).filter(pk=case.pk).exists() else None
 
 
 @dataclass(frozen=True)

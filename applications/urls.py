@@ -20,7 +20,6 @@ urlpatterns = [
     path("staff/applications/<int:pk>/supplement/", views.request_supplement, name="request_supplement"),
     path("staff/applications/<int:pk>/supplement/notice/", views.supplement_notice, name="supplement_notice"),
     path("staff/applications/<int:pk>/supplement/receive/", views.receive_supplement, name="receive_supplement"),
-    path("staff/applications/<int:pk>/approve/", views.approve, name="approve"),
     path("staff/applications/<int:pk>/refuse/", views.refuse, name="refuse"),
     path("staff/applications/<int:pk>/urgent/", views.mark_urgent, name="mark_urgent"),
     path("staff/applications/<int:pk>/reroute/", views.reroute, name="reroute"),

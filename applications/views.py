@@ -17,9 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
+from accounts.models import OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
-from applications import services
+from applications import rules, services
 from applications.forms import (
     ApplicationForm,
     ObjectionDecisionForm,
@@ -35,15 +35,17 @@ from applications.forms import (
     UrgentForm,
     WalkInApplicationForm,
 )
-from applications.models import Application, Material, Objection, Status, TrackingLookup
-from applications.selectors import due_flag, queue_for, review_due_dates
-from applications.uploads import serve_upload
+from applications.models import Application, Material, Objection, Status, TrackingLookup, review_due_dates
+from applications.selectors import case_for, due_flag, queue_for
+from applications.workflows import APPLICATION_FLOW, OBJECTION_FLOW
 from audit.models import AuditAction
 from audit.selectors import trail_for
 from audit.services import record
-from cases.models import Case, CaseState
+from core.forms import add_service_errors
+from core.transitions import TransitionError
+from core.uploads import serve_upload
+from core.views import post_move
 
-INTAKE_ROLES = (Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)
 TRACK_SESSION_KEY = "tracked_application"
 SUBMITTED_SESSION_KEY = "submitted_application"
 TRACK_FAILURES_PER_HOUR = 10
@@ -76,16 +78,8 @@ def _submit(request: HttpRequest, form: ApplicationForm, *, receiving_office) ->
             request=request,
         )
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def apply_submitted(request: HttpRequest) -> HttpResponse:
@@ -125,7 +119,7 @@ def _tracked(request: HttpRequest) -> Application:
     pk = request.session.get(TRACK_SESSION_KEY)
     if not pk:
         raise Http404
-    return get_object_or_404(Application.objects.select_related("responsible_office", "receiving_office"), pk=pk)
+    return get_object_or_404(Application.objects.with_outcome(), pk=pk)
 
 
 def track_status(request: HttpRequest) -> HttpResponse:
@@ -138,19 +132,14 @@ def track_status(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/track_status.html", context)
 
 
-def _status_context(application: Application) -> dict:
+def _status_context(application: Application, *, user=None) -> dict:
+    """What the applicant's page and the staff page both show. What happened after 准予 — the case,
+    its handler, a termination and its objections — is the applicant's business too (SPEC §3.1); on
+    the staff page only as far as `user` may see the case."""
     today = timezone.localdate()
     due_on = application.review_due_on(today=today)
-    # What happened after 准予 — the case, its handler, a termination and its objections — is the
-    # applicant's business too (SPEC §3.1: the objection outcome is shown on the tracking page).
-    case = (
-        Case.objects.filter(application=application)
-        .select_related("handler__user", "handler__law_firm", "termination_ground", "office")
-        .prefetch_related("objections")
-        .first()
-    )
     return {
-        "case": case,
+        "case": case_for(application, user=user),
         "application": application,
         "due_on": due_on,
         "due_flag": due_flag(due_on, today=today),
@@ -168,7 +157,7 @@ def track_supplement(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             services.receive_supplement(application, files=form.cleaned_data["files"], request=request)
-        except services.TransitionError as error:
+        except TransitionError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, "补正材料已提交，审查期限恢复计算。")
@@ -186,7 +175,9 @@ def track_material(request: HttpRequest, pk: int) -> FileResponse:
 def track_letter(request: HttpRequest, kind: str) -> HttpResponse:
     application = _tracked(request)
     if kind == "termination":
-        case = get_object_or_404(Case, application=application, state=CaseState.TERMINATED)
+        case = case_for(application)
+        if case is None or case.terminated_on is None:
+            raise Http404
         return render(request, "cases/termination_letter.html", {"case": case, "application": application})
     return _letter(request, application, kind)
 
@@ -208,10 +199,10 @@ def _serve(material: Material, request: HttpRequest) -> FileResponse:
 
 # --- staff ---------------------------------------------------------------------------------------
 def _visible(request: HttpRequest, pk: int) -> Application:
-    return get_object_or_404(Application.objects.visible_to(request.user), pk=pk)
+    return get_object_or_404(Application.objects.visible_to(request.user).with_outcome(), pk=pk)
 
 
-@role_required(*INTAKE_ROLES)
+@role_required(*RECORD_READERS)
 def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     form.fields["status"].choices = [("", "全部"), *Status.choices]
@@ -226,13 +217,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "applications/queue.html",
-        {"form": form, "page": page, "rows": rows, "can_walk_in": services.can_register_walk_in(request.user)},
+        {"form": form, "page": page, "rows": rows, "can_walk_in": rules.can_register_walk_in(request.user)},
     )
 
 
 @role_required(Role.CLERK)
 def walk_in(request: HttpRequest) -> HttpResponse:
-    services.require_permission(services.can_register_walk_in(request.user))
+    services.require_permission(rules.can_register_walk_in(request.user))
     office = request.user.office
     form = WalkInApplicationForm(request.POST or None, request.FILES or None, receiving_office=office)
     if request.method == "POST" and form.is_valid():
@@ -246,32 +237,78 @@ def walk_in(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/walk_in.html", {"form": form, "office": office})
 
 
-@role_required(*INTAKE_ROLES)
+@role_required(*RECORD_READERS)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _visible(request, pk))
 
 
-# The form each move posts, by the name the detail template knows it under.
-MOVE_FORMS = {
-    "refuse": ("refuse_form", RefuseForm),
-    "mark_urgent": ("urgent_form", UrgentForm),
-    "reroute": ("reroute_form", RerouteForm),
-    "transfer_out": ("transfer_form", TransferOutForm),
-    "register_objection": ("objection_form", ObjectionForm),
-    "decide_objection": ("objection_decision_form", ObjectionDecisionForm),
-    "receive_supplement": ("receive_form", SupplementUploadForm),
+@dataclass(frozen=True)
+class Button:
+    """A move posted from the application page: the form it binds (and the name the page renders it
+    under), the service it calls and what the user is told. Who may press it is the workflow's rule."""
+
+    form: type[forms.Form]
+    form_name: str
+    perform: Callable[..., object]  # (application, cleaned_data, *, by, request)
+    success: str
+
+
+BUTTONS = {
+    "refuse": Button(
+        RefuseForm,
+        "refuse_form",
+        lambda a, data, **who: services.refuse(a, reason=data["reason"], **who),
+        "已作出不予法律援助决定，可打印决定书。",
+    ),
+    "receive_supplement": Button(
+        SupplementUploadForm,
+        "receive_form",
+        lambda a, data, **who: services.receive_supplement(a, files=data["files"], **who),
+        "已收到补正材料，审查期限恢复计算。",
+    ),
+    "mark_urgent": Button(
+        UrgentForm,
+        "urgent_form",
+        lambda a, data, **who: services.mark_urgent(a, ground=data["ground"], **who),
+        "已标记先行提供法律援助：审查决定今日到期，准予后即可指派承办人，手续后补。",
+    ),
+    "reroute": Button(
+        RerouteForm,
+        "reroute_form",
+        lambda a, data, **who: services.reroute(a, to_office=data["to_office"], reason=data["reason"], **who),
+        "承办机构已变更。",
+    ),
+    "transfer_out": Button(
+        TransferOutForm,
+        "transfer_form",
+        lambda a, data, **who: services.transfer_out(a, destination=data["destination"], **who),
+        "已记录转交市外法律援助机构。",
+    ),
+    "register_objection": Button(
+        ObjectionForm,
+        "objection_form",
+        lambda a, data, **who: services.register_objection(
+            a, reasons=data["reasons"], received_on=data["received_on"], **who
+        ),
+        "已登记异议，请转司法局审查（5日内作出决定）。",
+    ),
+}
+PAGE_FORMS = {
+    **{button.form_name: button.form for button in BUTTONS.values()},
+    "objection_decision_form": ObjectionDecisionForm,
 }
 
 
 def _detail_page(
-    request: HttpRequest, application: Application, *, bound: tuple[str, forms.Form] | None = None, status: int = 200
+    request: HttpRequest, application: Application, *, bound: forms.Form | None = None, bound_as: str = ""
 ) -> HttpResponse:
-    """The application page; after a refused form, that form comes back bound, errors by its fields."""
+    """The application page; after a refused form, that form comes back bound (status 400), its
+    errors by its fields."""
     user = request.user
     # Full ID numbers are shown only here, and every showing is on the record (SPEC §8).
     record(AuditAction.VIEW_ID_NUMBER, actor=user, request=request, obj=application)
     today = timezone.localdate()
-    context = _status_context(application)
+    context = _status_context(application, user=user)
     context.update(
         {
             "duplicates": [
@@ -280,155 +317,71 @@ def _detail_page(
                 if a.pk != application.pk
             ],
             "missing": application.missing_kinds(),
-            # The receiving office may read the application but not the other county's case.
-            "case": context["case"] if Case.objects.visible_to(user).filter(application=application).exists() else None,
             "history": trail_for(application, *context["objections"]),
             "can": services.allowed_actions(user, application),
         }
     )
-    for key, form_class in MOVE_FORMS.values():
+    for name, form_class in PAGE_FORMS.items():
         initial = {"received_on": today, "decided_on": today}
-        context[key] = form_class(initial={k: v for k, v in initial.items() if k in form_class.base_fields})
+        context[name] = form_class(initial={k: v for k, v in initial.items() if k in form_class.base_fields})
     if bound is not None:
-        context[bound[0]] = bound[1]
-    return render(request, "applications/detail.html", context, status=status)
+        context[bound_as] = bound
+    return render(request, "applications/detail.html", context, status=400 if bound is not None else 200)
 
 
-def _run(request: HttpRequest, perform: Callable[[], object], *, success: str) -> bool:
-    """Run one service call, turning its refusals into messages for the user."""
-    try:
-        perform()
-    except services.TransitionError as error:
-        messages.error(request, str(error))
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, success)
-        return True
-    return False
+def _after_move(request: HttpRequest, pk: int) -> HttpResponse:
+    # After a re-route the user's office may no longer see the application.
+    if not Application.objects.visible_to(request.user).filter(pk=pk).exists():
+        return redirect("applications:queue")
+    return redirect("applications:detail", pk=pk)
 
 
-@dataclass(frozen=True)
-class Move:
-    """A button on the application page: who may press it, the form it posts, the service it calls."""
-
-    roles: tuple[Role, ...]
-    allowed: Callable[..., bool]
-    form: type[forms.Form]
-    perform: Callable[..., object]  # (application, cleaned_data, *, by, request)
-    success: str
-
-
-MOVES = {
-    "refuse": Move(
-        (Role.REVIEWER,),
-        services.can_decide,
-        RefuseForm,
-        lambda a, data, **who: services.refuse(a, reason=data["reason"], **who),
-        "已作出不予法律援助决定，可打印决定书。",
-    ),
-    "receive_supplement": Move(
-        (Role.CLERK, Role.REVIEWER),
-        services.can_handle_materials,
-        SupplementUploadForm,
-        lambda a, data, **who: services.receive_supplement(a, files=data["files"], **who),
-        "已收到补正材料，审查期限恢复计算。",
-    ),
-    "mark_urgent": Move(
-        (Role.CLERK, Role.REVIEWER),
-        services.can_mark_urgent,
-        UrgentForm,
-        lambda a, data, **who: services.mark_urgent(a, ground=data["ground"], **who),
-        "已标记先行提供法律援助：审查决定今日到期，准予后即可指派承办人，手续后补。",
-    ),
-    "reroute": Move(
-        (Role.CLERK, Role.REVIEWER),
-        services.can_reroute,
-        RerouteForm,
-        lambda a, data, **who: services.reroute(a, to_office=data["to_office"], reason=data["reason"], **who),
-        "承办机构已变更。",
-    ),
-    "transfer_out": Move(
-        (Role.REVIEWER,),
-        services.can_decide,
-        TransferOutForm,
-        lambda a, data, **who: services.transfer_out(a, destination=data["destination"], **who),
-        "已记录转交市外法律援助机构。",
-    ),
-    "register_objection": Move(
-        (Role.CLERK, Role.REVIEWER),
-        services.can_record_objection,
-        ObjectionForm,
-        lambda a, data, **who: services.register_objection(
-            a, reasons=data["reasons"], received_on=data["received_on"], **who
-        ),
-        "已登记异议，请转司法局审查（5日内作出决定）。",
-    ),
-}
-
-
-def _move_view(name: str) -> Callable[[HttpRequest, int], HttpResponse]:
-    move = MOVES[name]
+def _button_view(name: str, *, roles: tuple[Role, ...] = OFFICE_STAFF) -> Callable[[HttpRequest, int], HttpResponse]:
+    """`roles` are refused (403) before anything is looked up; then the workflow's rule decides."""
+    button = BUTTONS[name]
 
     @require_POST
-    @role_required(*move.roles)
+    @role_required(*roles)
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         application = _visible(request, pk)
-        services.require_permission(move.allowed(request.user, application))
-        form = move.form(request.POST, request.FILES)
-        if not form.is_valid():
-            return _detail_page(request, application, bound=(MOVE_FORMS[name][0], form), status=400)
-        else:
-            _run(
-                request,
-                lambda: move.perform(application, form.cleaned_data, by=request.user, request=request),
-                success=move.success,
-            )
-        # After a re-route the user's office may no longer see the application.
-        if not Application.objects.visible_to(request.user).filter(pk=pk).exists():
-            return redirect("applications:queue")
-        return redirect("applications:detail", pk=pk)
+        return post_move(
+            request,
+            application,
+            workflow=APPLICATION_FLOW,
+            move=name,
+            form=lambda: button.form(request.POST, request.FILES),
+            perform=lambda data: button.perform(application, data, by=request.user, request=request),
+            success=button.success,
+            page=lambda form: _detail_page(request, application, bound=form, bound_as=button.form_name),
+            then=lambda: _after_move(request, pk),
+        )
 
     view.__name__ = name
     return view
 
 
-refuse = _move_view("refuse")
-receive_supplement = _move_view("receive_supplement")
-mark_urgent = _move_view("mark_urgent")
-reroute = _move_view("reroute")
-transfer_out = _move_view("transfer_out")
-register_objection = _move_view("register_objection")
+receive_supplement = _button_view("receive_supplement")
+mark_urgent = _button_view("mark_urgent")
+reroute = _button_view("reroute")
+register_objection = _button_view("register_objection")
+refuse = _button_view("refuse", roles=(Role.REVIEWER,))
+transfer_out = _button_view("transfer_out", roles=(Role.REVIEWER,))
 
 
-@require_POST
-@role_required(Role.REVIEWER)
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible(request, pk)
-    services.require_permission(services.can_decide(request.user, application))
-    if not _run(
-        request, lambda: services.approve(application, by=request.user, request=request), success="已准予法律援助。"
-    ):
-        return redirect("applications:detail", pk=pk)
-    case = Case.objects.get(application=application)
-    messages.info(request, f"案件编号 {case.number}，请在3日内指派承办人。")
-    return redirect("cases:detail", pk=case.pk)
-
-
-@role_required(Role.CLERK, Role.REVIEWER)
+@role_required(*OFFICE_STAFF)
 def request_supplement(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible(request, pk)
-    services.require_permission(services.can_handle_materials(request.user, application))
+    services.require_permission(rules.can_handle_materials(request.user, application))
     form = SupplementRequestForm(request.POST or None, suggested=application.missing_kinds())
     if request.method == "POST" and form.is_valid():
         try:
             services.request_supplement(
                 application, items=form.all_items(), note=form.cleaned_data["note"], by=request.user, request=request
             )
-        except services.TransitionError as error:
+        except TransitionError as error:
             messages.error(request, str(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return render(request, "applications/supplement_form.html", {"form": form, "application": application})
         else:
             messages.success(request, "已一次性告知补正，审查期限暂停计算。")
@@ -436,7 +389,7 @@ def request_supplement(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/supplement_form.html", {"form": form, "application": application})
 
 
-@role_required(*INTAKE_ROLES)
+@role_required(*RECORD_READERS)
 def supplement_notice(request: HttpRequest, pk: int) -> HttpResponse:
     return _letter(request, _visible(request, pk), "supplement")
 
@@ -455,44 +408,49 @@ def supplement_drop(request: HttpRequest) -> HttpResponse:
         if application is None:
             form.add_error(None, "未找到待补正的申请，请核对申请编号和身份证号后六位。")
         else:
-            received = _run(
-                request,
-                lambda: services.receive_supplement(
+            try:
+                services.receive_supplement(
                     application, files=form.cleaned_data["files"], by=request.user, request=request
-                ),
-                success=f"已代收 {application.number} 的补正材料，已转{application.responsible_office.name}，"
-                "审查期限恢复计算。",
-            )
-            if received:
+                )
+            except TransitionError as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"已代收 {application.number} 的补正材料，已转{application.responsible_office.name}，"
+                    "审查期限恢复计算。",
+                )
                 return redirect("applications:supplement_drop")
     return render(request, "applications/supplement_drop.html", {"form": form})
 
 
 @require_POST
-@role_required(Role.CLERK, Role.REVIEWER)
+@role_required(*OFFICE_STAFF)
 def decide_objection(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_object_or_404(
         Objection.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
     )
-    services.require_permission(services.can_record_objection(request.user, objection.application))
-    form = ObjectionDecisionForm(request.POST)
-    if not form.is_valid():
-        return _detail_page(request, objection.application, bound=("objection_decision_form", form), status=400)
-    else:
-        _run(
-            request,
-            lambda: services.decide_objection(objection, **form.cleaned_data, by=request.user, request=request),
-            success="已记录司法局对异议的审查结果。",
-        )
-    return redirect("applications:detail", pk=objection.application_id)
+    return post_move(
+        request,
+        objection,
+        workflow=OBJECTION_FLOW,
+        move="uphold",  # 维持 and 责令改正 share one rule; the service picks the move from the outcome
+        form=lambda: ObjectionDecisionForm(request.POST),
+        perform=lambda data: services.decide_objection(objection, **data, by=request.user, request=request),
+        success="已记录司法局对异议的审查结果。",
+        page=lambda form: _detail_page(request, objection.application, bound=form, bound_as="objection_decision_form"),
+        then=lambda: redirect("applications:detail", pk=objection.application_id),
+    )
 
 
-@role_required(*INTAKE_ROLES)
+@role_required(*RECORD_READERS)
 def letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return _letter(request, _visible(request, pk), kind)
 
 
-@role_required(*INTAKE_ROLES)
+@role_required(*RECORD_READERS)
 def material(request: HttpRequest, pk: int) -> FileResponse:
     material = get_object_or_404(
         Material.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk

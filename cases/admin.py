@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audit.admin import ReadOnlyAdmin
 from cases.models import Assignment, Case, CaseType, Handler, LawFirm, ProgressEntry, TerminationGround
 
 
@@ -54,7 +55,7 @@ class ProgressInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Read-only: every change of a case goes through `cases.services` (with its audit row)."""
 
     list_display = ["number", "office", "state", "opened_on", "handler", "is_sealed"]
@@ -62,12 +63,3 @@ class CaseAdmin(admin.ModelAdmin):
     list_select_related = ["office", "handler__user", "handler__law_firm"]
     search_fields = ["number", "application__number"]
     inlines = [AssignmentInline, ProgressInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts.models import Office
-from applications.models import Application, MatterCategory, NumberSequence, Status
+from applications.models import Application, MatterCategory, Status
 from cases.models import (
     Assignment,
     Case,
@@ -38,6 +38,7 @@ from cases.models import (
     TerminationGround,
 )
 from cases.services import case_number_scope, format_case_number, is_sealed_matter
+from core.models import NumberSequence
 
 # At least one firm per county (SPEC §9); the names are made up.
 LAW_FIRMS = {

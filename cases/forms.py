@@ -7,7 +7,6 @@ from django import forms
 from accounts.models import Office
 from applications.forms import UPLOAD_HELP
 from applications.models import MatterCategory
-from applications.uploads import MultipleMaterialFileField
 from cases.models import (
     LICENSE_NUMBER_LENGTH,
     Case,
@@ -19,7 +18,8 @@ from cases.models import (
     ProgressKind,
     TerminationGround,
 )
-from cases.services import handler_accounts_without_profile
+from cases.roster import handler_accounts_without_profile
+from core.uploads import MultipleMaterialFileField
 
 
 class DateInput(forms.DateInput):

@@ -356,7 +356,7 @@ class ProgressEntry(models.Model):
 
 
 def closure_material_upload_to(instance: ClosureMaterial, filename: str) -> str:
-    # The caller passes a random stored name (applications.uploads.stored_upload_name).
+    # The caller passes a random stored name (core.uploads.stored_upload_name).
     return filename
 
 

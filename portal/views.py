@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Office, Role
+from accounts.models import Office
 from accounts.permissions import STAFF_ROLES, role_required
 from applications import selectors as application_selectors
 from cases import selectors as case_selectors
@@ -34,7 +34,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     items = []
-    if user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF):
+    if user.reads_records:
         items += application_selectors.deadline_items(user, today=today)
     items += case_selectors.deadline_items(user, today=today)
     items.sort(key=lambda item: (URGENCY_ORDER.index(item.state), item.due_on, item.number))

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from audit.admin import ReadOnlyAdmin
 from quality.models import (
     SHEET_TOTAL,
     FollowUp,
@@ -60,19 +61,6 @@ class SubsidyStageAdmin(admin.ModelAdmin):
 @admin.register(QualityCoefficient)
 class QualityCoefficientAdmin(admin.ModelAdmin):
     list_display = ["grade", "coefficient"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records made through the services (with audit rows) are read here, not edited."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(SampleDraw)

@@ -37,15 +37,9 @@ from quality.models import (
     SubsidyStatus,
     grade_for_total,
 )
-from quality.services import (
-    CLOSED_STATES,
-    DEFAULT_RATIO,
-    UNGRADED_COEFFICIENT,
-    Candidate,
-    choose_sample,
-    final_grade,
-    money,
-)
+from quality.services.money import money
+from quality.services.peer_review import DEFAULT_RATIO, Candidate, choose_sample, final_grade
+from quality.services.subsidy import CLOSED_STATES, UNGRADED_COEFFICIENT
 
 PLACES = ["镇政府广场", "村委会文化室", "工业园区", "社区服务中心", "中学礼堂", "集市", "县电视台", "老年活动中心"]
 NOTES = {

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from applications.models import SpecialGroup
-from applications.uploads import MultipleMaterialFileField
 from cases.models import Case
+from core.uploads import MultipleMaterialFileField
 from quality.models import (
     SHEET_TOTAL,
     FollowUpChannel,
@@ -20,7 +20,9 @@ from quality.models import (
     ScoreItem,
     SubsidyStage,
 )
-from quality.services import CLOSED_STATES, DEFAULT_RATIO, validate_photo
+from quality.services.peer_review import DEFAULT_RATIO
+from quality.services.publicity import validate_photo
+from quality.services.subsidy import CLOSED_STATES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

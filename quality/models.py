@@ -118,19 +118,19 @@ class SampleStatus(models.TextChoices):
 
 class SampledCaseQuerySet(models.QuerySet["SampledCase"]):
     def visible_to(self, user) -> SampledCaseQuerySet:
-        """City staff see every sampled case; an office's clerks and reviewers their office's; peer
-        reviewers only the cases given to them (what their review page shows)."""
+        """A sampled case is visible exactly when its case is (`Case.objects.visible_to`: the seal of a
+        minor's record included), and to the peer reviewers it was given to — a sealed one only to a
+        reviewer holding `cases.view_sealed_case`."""
         base = self.select_related(
             "case__office", "case__case_type", "case__handler__user", "case__handler__law_firm", "draw"
         )
         if not user.is_authenticated or not user.is_active:
             return base.none()
-        scope = Q(pk__in=[])
-        if user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF):
-            scope |= Q(case__office__in=Office.objects.visible_to(user))
+        scope = Q(case__in=Case.objects.visible_to(user))
         if user.has_role(Role.PEER_REVIEWER):
             # By id, so the join to the reviews cannot repeat a row.
-            scope |= Q(pk__in=PeerReview.objects.filter(reviewer=user).values("sample_id"))
+            given = Q(pk__in=PeerReview.objects.filter(reviewer=user).values("sample_id"))
+            scope |= given if user.has_perm("cases.view_sealed_case") else given & Q(case__is_sealed=False)
         return base.filter(scope)
 
 
@@ -170,13 +170,15 @@ class SampledCase(models.Model):
 
 class PeerReviewQuerySet(models.QuerySet["PeerReview"]):
     def visible_to(self, user) -> PeerReviewQuerySet:
-        """A peer reviewer sees only the reviews given to them; city staff see all (read-only)."""
+        """A peer reviewer sees the reviews given to them; city staff those of the sampled cases they
+        may see (read-only). Both through `SampledCase.objects.visible_to`, so the seal holds here too."""
         base = self.select_related("sample__case__office", "sample__case__case_type", "reviewer", "sheet")
         if not user.is_authenticated or not user.is_active:
             return base.none()
+        samples = SampledCase.objects.visible_to(user).values("pk")
         if user.is_superuser or user.has_role(Role.CITY_STAFF):
-            return base
-        return base.filter(reviewer=user)
+            return base.filter(sample__in=samples)
+        return base.filter(reviewer=user, sample__in=samples)
 
 
 class PeerReview(models.Model):
@@ -257,12 +259,11 @@ SATISFIED_LEVELS = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)  # 满意率
 
 class FollowUpQuerySet(models.QuerySet["FollowUp"]):
     def visible_to(self, user) -> FollowUpQuerySet:
+        """Visible exactly when the case is (`Case.objects.visible_to`, the seal included)."""
         base = self.select_related("case__office", "recorded_by")
         if not user.is_authenticated or not user.is_active:
             return base.none()
-        if not (user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)):
-            return base.none()
-        return base.filter(case__office__in=Office.objects.visible_to(user))
+        return base.filter(case__in=Case.objects.visible_to(user))
 
 
 class FollowUp(models.Model):
@@ -392,12 +393,11 @@ class SubsidyStatus(models.TextChoices):
 
 class SubsidyQuerySet(models.QuerySet["Subsidy"]):
     def visible_to(self, user) -> SubsidyQuerySet:
+        """Visible exactly when the case is (`Case.objects.visible_to`, the seal included)."""
         base = self.select_related("case__office", "case__case_type", "handler__user", "stage", "paid_by")
         if not user.is_authenticated or not user.is_active:
             return base.none()
-        if not (user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)):
-            return base.none()
-        return base.filter(case__office__in=Office.objects.visible_to(user))
+        return base.filter(case__in=Case.objects.visible_to(user))
 
 
 class Subsidy(models.Model):
@@ -462,7 +462,7 @@ class PublicityActivityQuerySet(models.QuerySet["PublicityActivity"]):
         base = self.select_related("office", "recorded_by")
         if not user.is_authenticated or not user.is_active:
             return base.none()
-        if not (user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)):
+        if not user.reads_records:
             return base.none()
         return base.filter(office__in=Office.objects.visible_to(user))
 
@@ -499,7 +499,7 @@ class PublicityActivity(models.Model):
 
 
 def publicity_photo_upload_to(instance: PublicityPhoto, filename: str) -> str:
-    # The caller passes a random stored name (applications.uploads.stored_upload_name).
+    # The caller passes a random stored name (core.uploads.stored_upload_name).
     return filename
 
 

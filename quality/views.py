@@ -18,13 +18,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Office, Role
+from accounts.models import CASE_READERS, OFFICE_STAFF, RECORD_READERS, Office, Role
 from accounts.permissions import role_required
-from applications.services import TransitionError
-from applications.uploads import serve_upload
 from audit.models import AuditAction
 from audit.services import record
-from quality import rules, selectors, services
+from cases.models import Case
+from cases.workflows import CASE_FLOW
+from core.forms import add_service_errors
+from core.transitions import TransitionError
+from core.uploads import serve_upload
+from core.views import post_move
+from quality import rules, selectors
 from quality.forms import (
     AssignReviewerForm,
     CoefficientForm,
@@ -54,18 +58,10 @@ from quality.models import (
     SubsidyStage,
     SubsidyStatus,
 )
+from quality.services import follow_up, peer_review, publicity, reference
+from quality.services import subsidy as subsidies
 
-READERS = (Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)
-OFFICE_STAFF = (Role.CLERK, Role.REVIEWER)
 PAGE_SIZE = 50
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _year(request: HttpRequest) -> int:
@@ -77,7 +73,24 @@ def _year(request: HttpRequest) -> int:
 
 
 # --- overview -------------------------------------------------------------------------------------
-@role_required(*READERS)
+# --- 结案审查通过: the case closes and its subsidy is computed -------------------------------------
+@role_required(*CASE_READERS)
+def accept_closure(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 结案审查通过 button of the case page (the case app renders it; the step spans both apps)."""
+    case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+    return post_move(
+        request,
+        case,
+        workflow=CASE_FLOW,
+        move="accept_closure",
+        perform=lambda data: subsidies.accept_closure(case, by=request.user, request=request),
+        success="结案审查通过，案件已结案。",
+        page=lambda form: redirect("cases:detail", pk=pk),
+        then=lambda: redirect("cases:detail", pk=pk),
+    )
+
+
+@role_required(*RECORD_READERS)
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     """Per office (and the city, for city staff): reviews settled this year, grade distribution and
@@ -111,7 +124,7 @@ def draws(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            draw = services.draw_sample(
+            draw = peer_review.draw_sample(
                 period_start=data["period_start"],
                 period_end=data["period_end"],
                 ratio=(data["ratio_percent"] / 100).quantize(Decimal("0.001")),
@@ -120,7 +133,7 @@ def draws(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"已抽取评估案件{draw.samples.count()}件。")
             return redirect("quality:draw", pk=draw.pk)
@@ -143,7 +156,7 @@ def _sample_page(request: HttpRequest, sample: SampledCase, *, assign_form: Form
         SampleStatus.AWAITING_RE_REVIEW,
     )
     if can_assign and assign_form is None:
-        assign_form = AssignReviewerForm(reviewers=services.eligible_reviewers(sample))
+        assign_form = AssignReviewerForm(reviewers=peer_review.eligible_reviewers(sample))
     reviews = sample.reviews.select_related("reviewer__office").prefetch_related(
         Prefetch("scores", queryset=ItemScore.objects.select_related("item"))
     )
@@ -162,14 +175,14 @@ def _sample_page(request: HttpRequest, sample: SampledCase, *, assign_form: Form
     )
 
 
-@role_required(*READERS)
+@role_required(*RECORD_READERS)
 @require_GET
 def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case's peer-review page: its reviews, settled grade and subsidy."""
     return _sample_page(request, get_object_or_404(SampledCase.objects.visible_to(request.user), pk=pk))
 
 
-@role_required(*READERS)
+@role_required(*RECORD_READERS)
 @require_POST
 def assign_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
     sample = get_object_or_404(SampledCase.objects.visible_to(request.user), pk=pk)
@@ -182,12 +195,12 @@ def assign_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _sample_page(request, sample, assign_form=form)
     try:
-        services.assign_reviewer(sample, reviewer=form.cleaned_data["reviewer"], by=request.user, request=request)
+        peer_review.assign_reviewer(sample, reviewer=form.cleaned_data["reviewer"], by=request.user, request=request)
     except ValidationError as error:
-        form = AssignReviewerForm(request.POST, reviewers=services.eligible_reviewers(sample))
+        form = AssignReviewerForm(request.POST, reviewers=peer_review.eligible_reviewers(sample))
         form.is_valid()
         form.errors.clear()
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return _sample_page(request, sample, assign_form=form)
     except TransitionError as error:
         messages.error(request, str(error))
@@ -223,11 +236,11 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("只能提交分配给您且尚未提交的评估。")
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            services.submit_review(
+            peer_review.submit_review(
                 review, scores=form.scores(), summary=form.cleaned_data["summary"], by=request.user, request=request
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except TransitionError as error:
             messages.error(request, str(error))
             return redirect("quality:review", pk=review.pk)
@@ -240,7 +253,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- follow-ups -----------------------------------------------------------------------------------
-@role_required(*READERS)
+@role_required(*RECORD_READERS)
 @require_GET
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     """Follow-ups the user may see, with each office's 满意率 this year.
@@ -270,9 +283,9 @@ def follow_up_new(request: HttpRequest) -> HttpResponse:
     form = FollowUpForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_follow_up(**form.cleaned_data, by=request.user, request=request)
+            follow_up.record_follow_up(**form.cleaned_data, by=request.user, request=request)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已登记回访。")
             return redirect("quality:follow_ups")
@@ -280,7 +293,7 @@ def follow_up_new(request: HttpRequest) -> HttpResponse:
 
 
 # --- subsidies ------------------------------------------------------------------------------------
-@role_required(*READERS)
+@role_required(*RECORD_READERS)
 @require_GET
 def subsidy_list(request: HttpRequest) -> HttpResponse:
     """Subsidies the user may see and the per office and month totals of the year.
@@ -327,7 +340,7 @@ def subsidy_pay(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请填写正确的发放日期。")
     else:
         try:
-            services.mark_subsidy_paid(subsidy, paid_on=form.cleaned_data["paid_on"], by=request.user, request=request)
+            subsidies.mark_subsidy_paid(subsidy, paid_on=form.cleaned_data["paid_on"], by=request.user, request=request)
         except (ValidationError, TransitionError) as error:
             messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
         else:
@@ -344,7 +357,7 @@ def subsidy_stage(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择办案阶段。")
     else:
         try:
-            services.change_subsidy_stage(subsidy, stage=form.cleaned_data["stage"], by=request.user, request=request)
+            subsidies.change_subsidy_stage(subsidy, stage=form.cleaned_data["stage"], by=request.user, request=request)
         except (ValidationError, TransitionError) as error:
             messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
         else:
@@ -353,7 +366,7 @@ def subsidy_stage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- reference data (city staff) ------------------------------------------------------------------
-@role_required(*READERS)
+@role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
 def rates(request: HttpRequest) -> HttpResponse:
     """The subsidy rate table and quality coefficients; city staff add rates and set coefficients."""
@@ -370,11 +383,11 @@ def rates(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 if form is rate_form:
-                    services.add_subsidy_rate(**form.cleaned_data, by=request.user, request=request)
+                    reference.add_subsidy_rate(**form.cleaned_data, by=request.user, request=request)
                 else:
-                    services.set_coefficients(coefficients=form.cleaned_data, by=request.user, request=request)
+                    reference.set_coefficients(coefficients=form.cleaned_data, by=request.user, request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "已保存。")
                 return redirect("quality:rates")
@@ -409,7 +422,7 @@ def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
     formset = ScoreItemFormSet(request.POST or None, initial=initial, prefix="items")
     if request.method == "POST" and formset.is_valid():
         try:
-            services.save_sheet_items(sheet, items=formset.items(), by=request.user, request=request)
+            reference.save_sheet_items(sheet, items=formset.items(), by=request.user, request=request)
         except ValidationError as error:
             formset._non_form_errors = formset.error_class(error.messages)
         else:
@@ -419,7 +432,7 @@ def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- publicity ------------------------------------------------------------------------------------
-@role_required(*READERS)
+@role_required(*RECORD_READERS)
 @require_GET
 def publicity_list(request: HttpRequest) -> HttpResponse:
     """Activities the user may see (county staff: their own office's). Queries: page + count + groups."""
@@ -438,16 +451,16 @@ def publicity_new(request: HttpRequest) -> HttpResponse:
     form = PublicityActivityForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.record_publicity(**form.cleaned_data, by=request.user, request=request)
+            activity = publicity.record_publicity(**form.cleaned_data, by=request.user, request=request)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已登记宣传活动。")
             return redirect("quality:publicity", pk=activity.pk)
     return render(request, "quality/publicity_form.html", {"form": form})
 
 
-@role_required(*READERS)
+@role_required(*RECORD_READERS)
 @require_GET
 def publicity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(PublicityActivity.objects.visible_to(request.user), pk=pk)
@@ -458,7 +471,7 @@ def publicity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*READERS)
+@role_required(*RECORD_READERS)
 @require_GET
 def publicity_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
     """A photo, served only to those who may see the activity (never from a public media URL)."""

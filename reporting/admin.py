@@ -1,21 +1,10 @@
 from django.contrib import admin
 
+from audit.admin import ReadOnlyAdminMixin
 from reporting.models import AnnualTarget, MonthlySubmission, OfficeTarget
 
-
-class ReadOnlyAdminMixin:
-    """Shown, never written: targets are set on the targets page (年度目标), which checks that the
-    offices add up to the city and writes the audit row; sheets are submitted and returned on the
-    reporting pages, where it is audited too. An admin edit would bypass both."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+# Targets are set on the targets page (年度目标), which checks that the offices add up to the city and
+# writes the audit row; sheets are submitted and returned on the reporting pages, audited too.
 
 
 class OfficeTargetInline(ReadOnlyAdminMixin, admin.TabularInline):

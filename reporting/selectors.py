@@ -30,8 +30,7 @@ from django.db.models.functions import ExtractMonth, RowNumber, TruncDate
 from django.utils import timezone
 
 from accounts.models import Office
-from applications.models import REVIEW_DAYS, Application, Status, SupplementRequest
-from applications.selectors import review_due_dates
+from applications.models import REVIEW_DAYS, Application, Status, SupplementRequest, review_due_dates
 from cases.models import Case
 from deadlines import calendar
 from quality.selectors import follow_up_figures, peer_review_figures, publicity_figures, subsidy_figures
@@ -398,7 +397,7 @@ def _awaiting_decision_at(day: date, office_ids: list[int]) -> QuerySet[Applicat
     A coarse bound keeps the set small: without 先行提供 the deadline is at least 7 days after the
     clock starts (a pause and the roll-forward only push it later, and 7 working days span at least
     7 days), so only clocks started more than 7 days before `day`, or applications marked urgent
-    before `day`, can be overdue at its end. `applications.selectors.review_due_dates` decides the rest."""
+    before `day`, can be overdue at its end. `applications.models.review_due_dates` decides the rest."""
     start_of_day = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
     waiting = SupplementRequest.objects.filter(
         application=OuterRef("pk"), requested_on__gte=OuterRef("clock_started_on"), requested_on__lte=day
@@ -413,7 +412,7 @@ def _awaiting_decision_at(day: date, office_ids: list[int]) -> QuerySet[Applicat
 
 
 def _overdue_at_month_end(period: Period, office_ids: list[int]) -> dict[int, int]:
-    """Applications whose review deadline (第四十三条, `applications.selectors.review_due_dates`) had passed at month end
+    """Applications whose review deadline (第四十三条, `applications.models.review_due_dates`) had passed at month end
     with no decision, by responsible office.
 
     Three queries whatever the data: the few candidates (`_awaiting_decision_at`), their 补正

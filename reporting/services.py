@@ -14,34 +14,15 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Office, Role
+from accounts.models import Office
 from audit.models import AuditAction
 from audit.services import record
+from core.transitions import TransitionError
+from reporting import rules
 from reporting.models import AnnualTarget, MonthlySubmission, OfficeTarget, SubmissionStatus
 from reporting.selectors import MonthlyReport, Period, build_monthly_report
+from reporting.workflows import SUBMISSION_FLOW
 from reporting.xlsx import CITY_UNIT, report_filename, write_monthly_report
-
-
-class TransitionError(Exception):
-    """An illegal move; the message is Chinese and shown to the user as it is."""
-
-
-# --- who may do what -----------------------------------------------------------------------------
-def can_submit(user) -> bool:
-    """Clerks and reviewers (the office head) of a county office report their county's sheet; the
-    city office compiles the city's sheet and does not report to itself."""
-    office = getattr(user, "office", None)
-    return (
-        user.is_authenticated and office is not None and not office.is_city and user.has_role(Role.CLERK, Role.REVIEWER)
-    )
-
-
-def can_return(user) -> bool:
-    return user.is_authenticated and user.sees_all_offices
-
-
-def can_set_targets(user) -> bool:
-    return user.is_authenticated and user.sees_all_offices
 
 
 def is_open_for_submission(period: Period) -> bool:
@@ -66,7 +47,7 @@ def save_targets(
 ) -> AnnualTarget:
     """Set a year's targets. The offices must add up to the city (ValidationError otherwise: the
     form checks it first, this makes sure of it for every caller)."""
-    if not can_set_targets(by):
+    if not rules.can_set_targets(by):
         raise PermissionDenied("只有市局工作人员可以设定年度目标。")
     check_targets_add_up(city_target=city_target, office_total=sum(office_targets.values()))
     annual, _ = AnnualTarget.objects.select_for_update().get_or_create(year=year)
@@ -100,31 +81,36 @@ def submit_monthly_sheet(
     by,
     request: HttpRequest | None = None,
 ) -> MonthlySubmission:
-    """提交月报: first submission, or again after the city returned it. Then read-only."""
-    if not can_submit(by) or by.office_id != office.pk:
+    """提交月报: the first submission creates the sheet; after the city returned it, the office sends
+    it again (`resubmit`). Then read-only."""
+    if not rules.can_submit(by) or by.office_id != office.pk:
         raise PermissionDenied("您无权报送该机构的月报。")
     if not is_open_for_submission(period):
         raise TransitionError(f"{period.label}尚未开始，不能报送月报。")
-    submission = (
-        MonthlySubmission.objects.select_for_update()
-        .filter(office=office, year=period.year, month=period.month)
-        .first()
+    texts = {"progress": progress.strip(), "funding": funding.strip(), "problems": problems.strip()}
+    existing = MonthlySubmission.objects.filter(office=office, year=period.year, month=period.month).first()
+    if existing is not None:
+        with SUBMISSION_FLOW.begin(existing, "resubmit", by=by, request=request) as move:
+            submission = move.obj
+            for name, value in texts.items():
+                setattr(submission, name, value)
+            submission.submitted_at = timezone.now()
+            submission.submitted_by = by
+            submission.full_clean(validate_unique=False)
+            move.done(fields=[*texts, "submitted_at", "submitted_by"], note="重新提交月报")
+        return submission
+    now = timezone.now()
+    # first_submitted_at is set here and never again: lateness is judged from the first submission.
+    submission = MonthlySubmission(
+        office=office,
+        year=period.year,
+        month=period.month,
+        status=SubmissionStatus.SUBMITTED,
+        submitted_at=now,
+        first_submitted_at=now,
+        submitted_by=by,
+        **texts,
     )
-    before = ""
-    if submission is None:
-        submission = MonthlySubmission(office=office, year=period.year, month=period.month)
-    elif submission.status == SubmissionStatus.SUBMITTED:
-        raise TransitionError("该月报已报送，不能修改；如需更正，请联系市局退回。")
-    else:
-        before = SubmissionStatus(submission.status).label
-    submission.status = SubmissionStatus.SUBMITTED
-    submission.progress = progress.strip()
-    submission.funding = funding.strip()
-    submission.problems = problems.strip()
-    submission.submitted_at = timezone.now()
-    if submission.first_submitted_at is None:  # lateness is judged from the first submission
-        submission.first_submitted_at = submission.submitted_at
-    submission.submitted_by = by
     submission.full_clean(validate_unique=False)
     try:
         # Two clerks of one office submitting the first sheet at the same instant: the unique
@@ -134,43 +120,28 @@ def submit_monthly_sheet(
     except IntegrityError as error:
         raise TransitionError("该月报已由本机构其他人员报送。") from error
     record(
-        AuditAction.STATE_CHANGE,
+        AuditAction.STATE_CHANGE,  # from no sheet to 已报送, as the trail of a resubmission reads
         actor=by,
         request=request,
         obj=submission,
-        from_state=before,
         to_state=SubmissionStatus.SUBMITTED.label,
         note="提交月报",
     )
     return submission
 
 
-@transaction.atomic
 def return_monthly_sheet(
     submission: MonthlySubmission, *, reason: str, by, request: HttpRequest | None = None
 ) -> MonthlySubmission:
     """The city returns a submitted sheet for correction, saying why; the county submits it again."""
-    if not can_return(by):
-        raise PermissionDenied("只有市局工作人员可以退回月报。")
-    submission = MonthlySubmission.objects.select_for_update().select_related("office").get(pk=submission.pk)
-    if submission.status != SubmissionStatus.SUBMITTED:
-        raise TransitionError("该月报尚未报送或已退回，不能退回。")
-    if not reason.strip():
-        raise TransitionError("请写明退回理由。")
-    submission.status = SubmissionStatus.RETURNED
-    submission.return_reason = reason.strip()
-    submission.returned_at = timezone.now()
-    submission.returned_by = by
-    submission.save(update_fields=["status", "return_reason", "returned_at", "returned_by"])
-    record(
-        AuditAction.STATE_CHANGE,
-        actor=by,
-        request=request,
-        obj=submission,
-        from_state=SubmissionStatus.SUBMITTED.label,
-        to_state=SubmissionStatus.RETURNED.label,
-        note=f"退回修改：{reason.strip()}",
-    )
+    with SUBMISSION_FLOW.begin(submission, "return_sheet", by=by, request=request) as move:
+        submission = move.obj
+        if not reason.strip():
+            raise ValidationError({"reason": "请写明退回理由。"})
+        submission.return_reason = reason.strip()
+        submission.returned_at = timezone.now()
+        submission.returned_by = by
+        move.done(fields=["return_reason", "returned_at", "returned_by"], note=f"退回修改：{reason.strip()}")
     return submission
 
 

@@ -17,9 +17,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Office
-from accounts.permissions import REPORT_ROLES, role_required
-from reporting import services
+from accounts.models import RECORD_READERS, Office
+from accounts.permissions import role_required
+from core.transitions import TransitionError
+from reporting import rules, services
 from reporting.charts import cumulative_chart, progress_bar
 from reporting.forms import CityTargetForm, OfficeTargetFormSet, ReturnForm, SubmissionForm
 from reporting.models import MonthlySubmission
@@ -50,7 +51,7 @@ def _month_choices(today: date) -> list[Period]:
 
 
 @require_GET
-@role_required(*REPORT_ROLES)
+@role_required(*RECORD_READERS)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Progress to the annual target: the city total for everyone, the office rows the user may see.
 
@@ -75,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "bar": progress_bar(report.total.matters_ytd, report.total.target, report.total.pace),
             "chart": cumulative_chart(report),
             "months": _month_choices(today),
-            "can_set_targets": services.can_set_targets(request.user),
+            "can_set_targets": rules.can_set_targets(request.user),
             "last_month": last_month,
             "flagged": flagged,
         },
@@ -89,7 +90,7 @@ def _month_context(
     visible = _visible_ids(user)
     rows = [row for row in report.rows if row.office.pk in visible]
     own = next((row for row in report.rows if row.office.pk == user.office_id), None)
-    can_submit = services.can_submit(user) and services.is_open_for_submission(report.period)
+    can_submit = rules.can_submit(user) and services.is_open_for_submission(report.period)
     own_submission = own.submission if own is not None else None
     if can_submit and form is None and (own_submission is None or not own_submission.is_submitted):
         initial = {}
@@ -108,7 +109,7 @@ def _month_context(
         "own": own,
         "own_submission": own_submission,
         "form": form if can_submit and (own_submission is None or not own_submission.is_submitted) else None,
-        "can_return": services.can_return(user),
+        "can_return": rules.can_return(user),
         "return_error_office": office_id if return_form is not None else None,
         "return_error": return_form.errors["reason"][0] if return_form is not None and return_form.errors else "",
         "return_text": return_form.data.get("reason", "") if return_form is not None else "",
@@ -124,7 +125,7 @@ def _month_report(period: Period) -> MonthlyReport:
 
 
 @require_GET
-@role_required(*REPORT_ROLES)
+@role_required(*RECORD_READERS)
 def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """Month M: the figures, each office's sheet and its status; the county's own form to submit."""
     report = _month_report(_period(year, month))
@@ -132,11 +133,11 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*REPORT_ROLES)
+@role_required(*RECORD_READERS)
 def submit(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """提交月报."""
     period = _period(year, month)
-    if not services.can_submit(request.user):
+    if not rules.can_submit(request.user):
         raise PermissionDenied("只有县（市、区）法律援助处的受理员或审查员可以报送月报。")
     form = SubmissionForm(request.POST)
     if form.is_valid():
@@ -144,8 +145,10 @@ def submit(request: HttpRequest, year: int, month: int) -> HttpResponse:
             services.submit_monthly_sheet(
                 office=request.user.office, period=period, by=request.user, request=request, **form.cleaned_data
             )
-        except (services.TransitionError, ValidationError) as error:
-            messages.error(request, error.messages[0] if isinstance(error, ValidationError) else str(error))
+        except TransitionError as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
         else:
             messages.success(request, f"{period.label}月报已报送。")
         return redirect("reporting:month", year=year, month=month)
@@ -154,11 +157,11 @@ def submit(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*REPORT_ROLES)
+@role_required(*RECORD_READERS)
 def return_sheet(request: HttpRequest, year: int, month: int, office_code: str) -> HttpResponse:
     """The city returns a county's submitted sheet for correction."""
     period = _period(year, month)
-    if not services.can_return(request.user):
+    if not rules.can_return(request.user):
         raise PermissionDenied("只有市局工作人员可以退回月报。")
     submission = get_object_or_404(
         MonthlySubmission.objects.filter(office__in=Office.objects.visible_to(request.user)).select_related("office"),
@@ -172,8 +175,10 @@ def return_sheet(request: HttpRequest, year: int, month: int, office_code: str) 
             services.return_monthly_sheet(
                 submission, reason=form.cleaned_data["reason"], by=request.user, request=request
             )
-        except services.TransitionError as error:
+        except TransitionError as error:
             messages.error(request, str(error))
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
         else:
             messages.success(request, f"已将{submission.office.name}{period.label}月报退回修改。")
         return redirect("reporting:month", year=year, month=month)
@@ -183,7 +188,7 @@ def return_sheet(request: HttpRequest, year: int, month: int, office_code: str) 
 
 
 @require_GET
-@role_required(*REPORT_ROLES)
+@role_required(*RECORD_READERS)
 def download(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """下载月报: the city's workbook for city staff; a county's own for county staff (or
     `?office=<code>` within what the user may see)."""
@@ -203,10 +208,10 @@ def download(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*REPORT_ROLES)
+@role_required(*RECORD_READERS)
 def targets(request: HttpRequest, year: int) -> HttpResponse:
     """年度目标: the city's target and each office's share, set by city staff."""
-    if not services.can_set_targets(request.user):
+    if not rules.can_set_targets(request.user):
         raise PermissionDenied("只有市局工作人员可以设定年度目标。")
     if not 2000 <= year <= 2100:
         raise Http404("没有这个年度。")

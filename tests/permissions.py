@@ -44,13 +44,17 @@ Expectation = Callable[[Persona], int]
 @dataclass(frozen=True)
 class StaffUrl:
     """`path` is a string, or a callable given the `personas` fixture that creates what the URL
-    needs (through the domain services) and returns the path."""
+    needs (through the domain services) and returns the path. `data` is what is posted; a callable
+    is called when the test runs (for dates relative to today)."""
 
     name: str
     path: str | Callable[[dict], str]
     expect: Expectation
     method: str = "get"
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict)
+
+    def payload(self) -> dict[str, Any]:
+        return self.data() if callable(self.data) else self.data
 
 
 def roles(*allowed: Role) -> Expectation:

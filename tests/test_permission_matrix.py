@@ -50,7 +50,7 @@ def test_staff_url_answers_as_expected(client, personas, staff_url: StaffUrl, pe
     persona = Persona(persona_key)
     path = staff_url.path(personas) if callable(staff_url.path) else staff_url.path
     sign_in_as(client, personas, persona)
-    response = getattr(client, staff_url.method)(path, staff_url.data)
+    response = getattr(client, staff_url.method)(path, staff_url.payload())
     expected = staff_url.expect(persona)
     assert response.status_code == expected, f"{persona_key} {staff_url.method.upper()} {path}"
     if expected == 302:

@@ -8,8 +8,8 @@ admin.site.index_title = "系统管理"
 urlpatterns = [
     path("", include("portal.urls")),
     path("", include("applications.urls")),
-    path("staff/cases/", include("cases.urls")),
-    path("staff/quality/", include("quality.urls")),
+    path("staff/", include("cases.urls")),
+    path("staff/", include("quality.urls")),
     path("accounts/", include("accounts.urls")),
     path("reports/", include("reporting.urls")),
     path("admin/", admin.site.urls),

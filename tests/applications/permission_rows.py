@@ -1,5 +1,7 @@
 """Intake URLs for the permission matrix. The object is a 罗定 matter received at 云城's window."""
 
+from django.utils import timezone
+
 from accounts.models import Office, Role
 from applications import services
 from applications.models import Material
@@ -139,14 +141,14 @@ ROWS = [
         _detail("/staff/applications/{pk}/objection/", refused_application),
         acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), success=302),
         method="post",
-        data={"reasons": "确属经济困难", "received_on": "2026-11-20"},
+        data=lambda: {"reasons": "确属经济困难", "received_on": timezone.localdate().isoformat()},
     ),
     StaffUrl(
         "applications-decide-objection",
         lambda personas: f"/staff/objections/{_objection(personas).pk}/decide/",
         acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), success=302),
         method="post",
-        data={"outcome": "upheld", "decided_on": "2026-11-20", "note": ""},
+        data=lambda: {"outcome": "upheld", "decided_on": timezone.localdate().isoformat(), "note": ""},
     ),
     StaffUrl(
         "applications-letter",

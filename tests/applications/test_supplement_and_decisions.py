@@ -10,6 +10,8 @@ from accounts.models import Role
 from applications import services
 from applications.models import Application, ObjectionOutcome, Status
 from audit.models import AuditAction, AuditEntry
+from cases import services as case_services
+from core.transitions import TransitionError
 from deadlines import calendar
 from tests.applications.factories import make_id_number, pdf, service_data, submit
 
@@ -54,7 +56,7 @@ def test_only_one_supplement_notice(application, personas):
     clerk = personas[(Role.CLERK, "luoding")]
     services.request_supplement(application, items=["身份证"], note="", by=clerk)
     services.receive_supplement(application, files=[pdf()], by=clerk)
-    with pytest.raises(services.TransitionError, match="一次性告知"):
+    with pytest.raises(TransitionError, match="一次性告知"):
         services.request_supplement(application, items=["户口簿"], note="", by=clerk)
 
 
@@ -110,8 +112,8 @@ def test_a_clerk_cannot_decide(client, application, personas):
 
 def test_decided_application_refuses_a_second_decision(application, personas):
     reviewer = personas[(Role.REVIEWER, "luoding")]
-    services.approve(application, by=reviewer)
-    with pytest.raises(services.TransitionError, match="准予法律援助"):
+    case_services.approve(application, by=reviewer)
+    with pytest.raises(TransitionError, match="准予法律援助"):
         services.refuse(application, reason="x", by=reviewer)
 
 
@@ -133,7 +135,7 @@ def test_objection_corrected_reopens_with_a_new_clock(client, application, perso
 
 
 def test_objection_only_against_a_refusal(application, personas):
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(TransitionError):
         services.register_objection(
             application, reasons="x", received_on=date(2026, 6, 2), by=personas[(Role.REVIEWER, "luoding")]
         )
@@ -209,7 +211,10 @@ def test_urgent_aid_is_due_for_decision_the_same_day(application, personas):
     assert application.review_due_on(today=date(2026, 6, 2)) == date(2026, 6, 2)
 
 
-def test_a_transferred_application_is_never_treated_as_withdrawn(application, personas):
+def test_a_transferred_application_is_never_treated_as_withdrawn(personas):
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 1, 10))):
+        application = submit(authority_name="广州市天河区人民法院", authority_location="outside", residence="445381")
+    assert application.transfer_out_required
     services.request_supplement(
         application, items=["身份证"], note="", by=personas[(Role.CLERK, "luoding")], today=date(2026, 6, 2)
     )
@@ -248,11 +253,10 @@ def test_the_bureau_decision_cannot_be_dated_in_the_future(application, personas
 
 
 def test_the_tracking_page_follows_the_case_to_its_termination(client, application, personas):
-    from cases import services as case_services
     from cases.models import Case, TerminationGround
 
     reviewer = personas[(Role.REVIEWER, "luoding")]
-    services.approve(application, by=reviewer)
+    case_services.approve(application, by=reviewer)
     case = Case.objects.get(application=application)
     case_services.terminate(
         case, ground=TerminationGround.objects.get(item=6), reason="受援人自行委托了律师。", by=reviewer

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from applications.uploads import (
+from core.uploads import (
     ALLOWED_TYPES,
     MaterialFileField,
     MultipleMaterialFileField,

@@ -7,8 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from quality import services  # noqa: E402
 from quality.models import SampledCase, Subsidy  # noqa: E402
+from quality.services import subsidy as subsidy_services  # noqa: E402
 from tests.cases.factories import make_handler  # noqa: E402
 from tests.quality.factories import closed_case  # noqa: E402
 from tests.support import sign_in
@@ -30,7 +30,7 @@ def test_city_draws_peer_scores_grade_and_subsidy_follow(page, make_user):
     people = {(Role.REVIEWER, "luoding"): reviewer, (Role.HANDLER, "luoding"): lawyer}
     case = closed_case(people, office="luoding")
     if not Subsidy.objects.filter(case=case).exists():  # until accept_closure computes it (lead's wiring)
-        services.compute_subsidy(case, by=reviewer)
+        subsidy_services.compute_subsidy(case, by=reviewer)
     assert Subsidy.objects.get(case=case).amount == 3000
     today = timezone.localdate().isoformat()
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Office, Role
 from applications.identity import id_check_character
 from applications.models import Application, EconomicBasis, MatterCategory
-from applications.services import approve, submit_application
+from applications.services import submit_application
 from cases import services
 from cases.models import Case, CaseState, Handler, HandlerKind, LawFirm, ProgressKind, TerminationGround
 
@@ -69,8 +69,7 @@ def reviewer_of(personas, office: str):
 
 def open_approved(application: Application, *, by, today: date | None = None) -> Case:
     """准予 and the case it opens (in the decision's transaction)."""
-    approve(application, by=by, today=today)
-    return Case.objects.get(application=application)
+    return services.approve(application, by=by, today=today)
 
 
 def make_handler(user, *, years: int = 5, kind: str = HandlerKind.LAWYER) -> Handler:

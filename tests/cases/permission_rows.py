@@ -2,8 +2,10 @@
 
 Case pages answer 404 to whoever cannot see the case (another county's office staff, any handler it
 is not assigned to) and 403 to roles that never see cases (peer reviewers) or may not make the move.
-Action rows POST nothing: whoever may act gets the case page back with the form's errors (200).
+Action rows POST nothing: whoever may act gets the case page back with the form's errors (400).
 """
+
+from datetime import date
 
 from django.utils import timezone
 
@@ -37,6 +39,27 @@ def reading(allowed: int = 200):
     return expect
 
 
+def sealed_reading(persona: Persona) -> int:
+    """A sealed juvenile record (刑事诉讼法 第二百八十六条): as `reading`, but city staff without
+    `cases.view_sealed_case` get 404 like any other office (the administrator holds every permission)."""
+    if persona.key == "city":
+        return 404
+    return reading()(persona)
+
+
+def sealed_case(personas) -> str:
+    today = timezone.localdate()
+    case = make_case(
+        personas,
+        office=OWNER,
+        state=CaseState.IN_PROGRESS,
+        category=MatterCategory.CRIMINAL,
+        birth_date=date(today.year - 16, 3, 1),
+    )
+    assert case.is_sealed
+    return f"/staff/cases/{case.pk}/"
+
+
 def acting(*actors: Role):
     """A move on the case: these roles of the owning office (a handler: the assigned one) may make it."""
 
@@ -47,7 +70,7 @@ def acting(*actors: Role):
             return 403
         if not _sees(persona):
             return 404
-        return 200 if persona.office == OWNER and persona.role in actors else 403
+        return 400 if persona.office == OWNER and persona.role in actors else 403
 
     return expect
 
@@ -130,6 +153,7 @@ ROWS = [
     StaffUrl("cases-law-firm-edit", law_firm_edit, roster_editor(owned=True)),
     StaffUrl("cases-law-firm-edit-post", law_firm_edit, roster_editor(owned=True), method="post"),
     StaffUrl("cases-detail", case_in(CaseState.IN_PROGRESS), reading()),
+    StaffUrl("cases-detail-sealed", sealed_case, sealed_reading),
     StaffUrl("cases-termination-letter", terminated, reading()),
     StaffUrl("cases-closure-material", closure_material, reading()),
     StaffUrl("cases-assign-get", case_in(CaseState.IN_PROGRESS, "assign/"), reading(405)),

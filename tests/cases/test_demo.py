@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from accounts.demo import create_demo_users
 from applications import demo as applications_demo
-from applications.models import Application, NumberSequence, Status
+from applications.models import Application, Status
 from cases import demo
 from cases.models import Case, CaseState, Handler, LawFirm
+from core.models import NumberSequence
 
 pytestmark = pytest.mark.django_db
 

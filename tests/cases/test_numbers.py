@@ -8,10 +8,11 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from accounts.models import Office, Role
-from applications.models import Application, MatterCategory, NumberSequence
-from applications.services import TransitionError
+from applications.models import Application, MatterCategory
 from cases import services
 from cases.models import Case, CaseType
+from core.models import NumberSequence
+from core.transitions import TransitionError
 from tests.cases.factories import make_application, make_case, open_approved
 
 

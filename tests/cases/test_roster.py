@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
 from audit.models import AuditAction, AuditEntry
-from cases import services
+from cases import roster
 from cases.forms import AssignForm
 from cases.models import Handler, HandlerKind, LawFirm
 from tests.cases.factories import make_case, make_handler
@@ -25,7 +25,7 @@ def audited(obj, action: AuditAction) -> bool:
 @pytest.fixture
 def luoding_firm(personas):
     reviewer = personas[(Role.REVIEWER, "luoding")]
-    return services.save_law_firm(office=reviewer.office, name="广东泷江律师事务所", phone="0766-1234567", by=reviewer)
+    return roster.save_law_firm(office=reviewer.office, name="广东泷江律师事务所", phone="0766-1234567", by=reviewer)
 
 
 def test_a_reviewer_adds_a_law_firm_of_their_county_from_the_page(client, personas):
@@ -81,12 +81,12 @@ def test_a_lawyer_needs_licence_date_and_a_firm_of_the_county(personas, make_use
     reviewer = personas[(Role.REVIEWER, "luoding")]
     user = make_user("lawyer-new", Role.HANDLER, office="luoding")
     yunan = personas[(Role.REVIEWER, "yunan")]
-    other_firm = services.save_law_firm(office=yunan.office, name="广东云安正平律师事务所", phone="", by=yunan)
+    other_firm = roster.save_law_firm(office=yunan.office, name="广东云安正平律师事务所", phone="", by=yunan)
     with pytest.raises(ValidationError) as error:
-        services.add_handler(office=reviewer.office, user=user, kind=HandlerKind.LAWYER, by=reviewer)
+        roster.add_handler(office=reviewer.office, user=user, kind=HandlerKind.LAWYER, by=reviewer)
     assert set(error.value.message_dict) == {"license_number", "licensed_since", "law_firm"}
     with pytest.raises(ValidationError, match="本县"):
-        services.add_handler(
+        roster.add_handler(
             office=reviewer.office,
             user=user,
             kind=HandlerKind.LAWYER,
@@ -96,13 +96,13 @@ def test_a_lawyer_needs_licence_date_and_a_firm_of_the_county(personas, make_use
             by=reviewer,
         )
     with pytest.raises(ValidationError, match="17位"):
-        services.add_handler(
+        roster.add_handler(
             office=reviewer.office,
             user=user,
             kind=HandlerKind.LAWYER,
             license_number="1234",
             licensed_since=date(2018, 7, 1),
-            law_firm=services.save_law_firm(office=reviewer.office, name="广东泷江律师事务所", phone="", by=reviewer),
+            law_firm=roster.save_law_firm(office=reviewer.office, name="广东泷江律师事务所", phone="", by=reviewer),
             by=reviewer,
         )
     assert not Handler.objects.filter(user=user).exists()
@@ -113,13 +113,13 @@ def test_only_the_offices_reviewer_keeps_the_roster(personas, make_user, luoding
     office = luoding_firm.office
     for outsider in (personas[(Role.CLERK, "luoding")], personas[(Role.REVIEWER, "yunan")], personas["city"]):
         with pytest.raises(PermissionDenied):
-            services.add_handler(office=office, user=user, kind=HandlerKind.STAFF, by=outsider)
+            roster.add_handler(office=office, user=user, kind=HandlerKind.STAFF, by=outsider)
         with pytest.raises(PermissionDenied):
-            services.save_law_firm(firm=luoding_firm, office=office, name="改名", phone="", by=outsider)
+            roster.save_law_firm(firm=luoding_firm, office=office, name="改名", phone="", by=outsider)
     # Another office's account cannot be taken onto this roster.
     stranger = make_user("lawyer-yunan", Role.HANDLER, office="yunan")
     with pytest.raises(ValidationError, match="本机构"):
-        services.add_handler(
+        roster.add_handler(
             office=office, user=stranger, kind=HandlerKind.STAFF, by=personas[(Role.REVIEWER, "luoding")]
         )
 
@@ -152,7 +152,7 @@ def test_the_roster_page_query_count_is_pinned(client, personas, make_user, djan
     for number in range(how_many):
         user = make_user(f"lawyer-{number}", Role.HANDLER, office="luoding")
         make_handler(user)
-        services.save_law_firm(office=reviewer.office, name=f"广东第{number}律师事务所", phone="", by=reviewer)
+        roster.save_law_firm(office=reviewer.office, name=f"广东第{number}律师事务所", phone="", by=reviewer)
     client.force_login(reviewer)
     # session · user · roles (groups) · handlers with user, firm and office · law firms with office ·
     # the user's office (navigation) · session refresh (savepoint, update, release: the idle timeout)

@@ -11,10 +11,10 @@ from django.utils import timezone
 from accounts.models import Role, User
 from applications.identity import IdNumber, id_check_character
 from applications.models import MatterCategory
-from applications.services import TransitionError
 from audit.models import AuditAction, AuditEntry
 from cases import services
 from cases.models import Case, CaseState
+from core.transitions import TransitionError
 from tests.cases.factories import make_case
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_the_case_page_offers_the_checkbox_and_saves_it(client, personas):
     assert "涉罪未成年人记录封存" in client.get(f"/staff/cases/{case.pk}/").content.decode()
     assert client.get(url).status_code == 405
     response = client.post(url, {"reason": ""})
-    assert response.status_code == 200 and "seal_form_reason" in response.content.decode()
+    assert response.status_code == 400 and "seal_form_reason" in response.content.decode()
     response = client.post(url, {"reason": "申请人系被害人"})  # the box unticked: not sealed
     assert response.status_code == 302
     case.refresh_from_db()

@@ -73,7 +73,7 @@ def test_an_invalid_form_shows_its_errors_next_to_the_field(client, personas):
     case = make_case(personas, state=CaseState.IN_PROGRESS)
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     response = client.post(f"/staff/cases/{case.pk}/assign/", {"reason": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "这个字段是必填项" in page or "此字段为必填项" in page or "必填" in page
 
@@ -114,7 +114,7 @@ def test_closure_without_materials_is_refused_next_to_the_field(client, personas
     response = client.post(
         f"/staff/cases/{case.pk}/closure/", {"method": "judgment", "matter_ended_on": today, "summary": "胜诉"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "请上传结案材料" in response.content.decode()
     assert reload(case).state == CaseState.IN_PROGRESS
 
@@ -204,6 +204,6 @@ def test_the_objection_forms_are_the_intakes():
     from applications import forms as intake_forms
     from cases import forms, views
 
-    assert views.FORMS["register_objection"][0] is intake_forms.ObjectionForm
-    assert views.FORMS["decide_objection"][0] is intake_forms.ObjectionDecisionForm
+    assert views.BUTTONS["register_objection"].form is intake_forms.ObjectionForm
+    assert views.BUTTONS["decide_objection"].form is intake_forms.ObjectionDecisionForm
     assert not hasattr(forms, "ObjectionForm") and forms.UPLOAD_HELP is intake_forms.UPLOAD_HELP

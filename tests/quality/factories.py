@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from applications.models import MatterCategory
-from cases import services as case_services
 from cases.models import Case, CaseState
-from quality import services
 from quality.models import PeerReview, SampledCase
+from quality.services import peer_review
+from quality.services import subsidy as subsidy_services
 from tests.cases.factories import make_case
 
 
@@ -27,14 +27,16 @@ def closed_case(
     case = make_case(
         personas, office=office, state=CaseState.CLOSURE_REVIEW, category=category, handler_user=handler_user
     )
-    return case_services.accept_closure(
+    return subsidy_services.accept_closure(
         case, by=personas[(Role.REVIEWER, office)], today=closed_on or timezone.localdate()
     )
 
 
 def sample_of(personas, case: Case, *, seed: int = 7) -> SampledCase:
     """Draw the period of the case's closure day; the case is the only candidate of its office."""
-    draw = services.draw_sample(period_start=case.closed_on, period_end=case.closed_on, seed=seed, by=personas["city"])
+    draw = peer_review.draw_sample(
+        period_start=case.closed_on, period_end=case.closed_on, seed=seed, by=personas["city"]
+    )
     return SampledCase.objects.get(draw=draw, case=case)
 
 
@@ -53,5 +55,5 @@ def scores_for(review: PeerReview, total: int) -> dict[int, tuple[int, str]]:
 def reviewed(personas, case: Case, *, total: int, reviewer_office: str = "yuncheng") -> PeerReview:
     sample = sample_of(personas, case)
     reviewer = personas[(Role.PEER_REVIEWER, reviewer_office)]
-    review = services.assign_reviewer(sample, reviewer=reviewer, by=personas["city"])
-    return services.submit_review(review, scores=scores_for(review, total), by=reviewer)
+    review = peer_review.assign_reviewer(sample, reviewer=reviewer, by=personas["city"])
+    return peer_review.submit_review(review, scores=scores_for(review, total), by=reviewer)

@@ -61,6 +61,24 @@ def _sample(personas):
     return sample_of(personas, _closed_case(personas))
 
 
+def sealed_sample(personas) -> str:
+    """A criminal case drawn, then found to be a minor's and sealed by its office's reviewer."""
+    from cases import services as case_services
+    from tests.quality.factories import closed_case, sample_of
+
+    case = closed_case(personas, office=OWNER, category="criminal")
+    sample = sample_of(personas, case)
+    case_services.set_seal(case, sealed=True, reason="作案时未满18周岁", by=personas[(Role.REVIEWER, OWNER)])
+    return f"/staff/quality/samples/{sample.pk}/"
+
+
+def sealed_office_object(persona: Persona) -> int:
+    """The sealed sample: its office reads it; city staff without the permission get 404."""
+    if persona.key == "city":
+        return 404
+    return office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER))(persona)
+
+
 def draw(personas) -> str:
     return f"/staff/quality/draws/{_sample(personas).draw_id}/"
 
@@ -73,24 +91,24 @@ def sample(path: str = ""):
 
 
 def review(personas) -> str:
-    from quality import services
+    from quality.services import peer_review
 
-    review = services.assign_reviewer(
+    review = peer_review.assign_reviewer(
         _sample(personas), reviewer=personas[(Role.PEER_REVIEWER, PEER)], by=personas["city"]
     )
     return f"/staff/quality/reviews/{review.pk}/"
 
 
 def subsidy_pay(personas) -> str:
-    from quality import services
+    from quality.services import subsidy as subsidy_services
 
-    return f"/staff/quality/subsidies/{services.compute_subsidy(_closed_case(personas)).pk}/pay/"
+    return f"/staff/quality/subsidies/{subsidy_services.compute_subsidy(_closed_case(personas)).pk}/pay/"
 
 
 def subsidy_stage(personas) -> str:
-    from quality import services
+    from quality.services import subsidy as subsidy_services
 
-    return f"/staff/quality/subsidies/{services.compute_subsidy(_closed_case(personas)).pk}/stage/"
+    return f"/staff/quality/subsidies/{subsidy_services.compute_subsidy(_closed_case(personas)).pk}/stage/"
 
 
 def city_redirects(persona: Persona) -> int:
@@ -104,10 +122,10 @@ def _activity(personas):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from quality import services
+    from quality.services import publicity
 
     png = SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32, content_type="image/png")
-    return services.record_publicity(
+    return publicity.record_publicity(
         held_on=timezone.localdate(),
         place="罗城街道",
         form="lecture",
@@ -139,6 +157,7 @@ ROWS = [
     StaffUrl("quality-draws-post", "/staff/quality/draws/", city_only, method="post"),
     StaffUrl("quality-draw", draw, city_only),
     StaffUrl("quality-sample", sample(), office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER))),
+    StaffUrl("quality-sample-sealed", sealed_sample, sealed_office_object),
     StaffUrl("quality-sample-assign-get", sample("assign/"), post_only_for_readers),
     StaffUrl("quality-sample-assign", sample("assign/"), office_object(OWNER, acting=()), method="post"),
     StaffUrl("quality-reviews", "/staff/quality/reviews/", roles(Role.PEER_REVIEWER, Role.CITY_STAFF)),

@@ -12,11 +12,11 @@ from applications.models import MatterCategory
 from applications.services import TransitionError
 from audit.models import AuditEntry
 from cases.models import Handler, HandlerKind, LawFirm
-from quality import services
 from quality.forms import ScoreItemFormSet
 from quality.models import SHEET_TOTAL, Grade, SampledCase, SampleStatus, ScoreSheet, grade_for_total
 from quality.selectors import grade_for_case
-from quality.services import Candidate, choose_sample, final_grade, sample_size
+from quality.services import peer_review, reference
+from quality.services.peer_review import Candidate, choose_sample, final_grade, sample_size
 from tests.quality.factories import closed_case, sample_of, scores_for
 
 pytestmark = pytest.mark.django_db
@@ -79,8 +79,8 @@ def test_sheet_form_refuses_items_not_adding_to_100():
 def test_save_sheet_items_refuses_wrong_total_and_audits(personas):
     sheet = ScoreSheet.objects.get(category=MatterCategory.CIVIL)
     with pytest.raises(ValidationError):
-        services.save_sheet_items(sheet, items=[{"name": "甲", "max_points": 99}], by=personas["city"])
-    services.save_sheet_items(
+        reference.save_sheet_items(sheet, items=[{"name": "甲", "max_points": 99}], by=personas["city"])
+    reference.save_sheet_items(
         sheet, items=[{"name": "甲", "max_points": 60}, {"name": "乙", "max_points": 40}], by=personas["city"]
     )
     assert list(sheet.items.values_list("name", "max_points")) == [("甲", 60), ("乙", 40)]
@@ -116,7 +116,7 @@ def test_draw_is_the_same_for_the_same_seed_and_period(personas):
         )
     closed_case(personas, office="yunan", category=MatterCategory.CRIMINAL, closed_on=day)
     closed_case(personas, office="yunan", category=MatterCategory.CRIMINAL, closed_on=day - timedelta(days=30))
-    draw = services.draw_sample(period_start=day, period_end=day, ratio=Decimal("0.5"), seed=99, by=personas["city"])
+    draw = peer_review.draw_sample(period_start=day, period_end=day, ratio=Decimal("0.5"), seed=99, by=personas["city"])
     chosen = sorted(draw.samples.values_list("case_id", flat=True))
     assert len(chosen) == 3  # 罗定 ⌈4 × 50%⌉ = 2, 云安 1 (the other 云安 case closed outside the period)
     assert draw.seed == 99 and draw.ratio == Decimal("0.500")
@@ -124,27 +124,29 @@ def test_draw_is_the_same_for_the_same_seed_and_period(personas):
 
     # The same seed over the same period, with the cases free again, draws the same cases.
     SampledCase.objects.filter(draw=draw).delete()
-    again = services.draw_sample(period_start=day, period_end=day, ratio=Decimal("0.5"), seed=99, by=personas["city"])
+    again = peer_review.draw_sample(
+        period_start=day, period_end=day, ratio=Decimal("0.5"), seed=99, by=personas["city"]
+    )
     assert sorted(again.samples.values_list("case_id", flat=True)) == chosen
 
 
 def test_only_city_staff_draw(personas):
     with pytest.raises(PermissionDenied):
-        services.draw_sample(
+        peer_review.draw_sample(
             period_start=date(2026, 1, 1), period_end=date(2026, 3, 31), by=personas[(Role.REVIEWER, "luoding")]
         )
 
 
 def test_a_period_without_closed_cases_is_refused(personas):
     with pytest.raises(ValidationError, match="没有可抽取"):
-        services.draw_sample(period_start=date(2020, 1, 1), period_end=date(2020, 3, 31), by=personas["city"])
+        peer_review.draw_sample(period_start=date(2020, 1, 1), period_end=date(2020, 3, 31), by=personas["city"])
 
 
 # --- recusal --------------------------------------------------------------------------------------
 def test_reviewer_from_the_case_county_is_refused(personas):
     sample = sample_of(personas, closed_case(personas, office="luoding"))
     with pytest.raises(ValidationError) as refused:
-        services.assign_reviewer(sample, reviewer=personas[(Role.PEER_REVIEWER, "luoding")], by=personas["city"])
+        peer_review.assign_reviewer(sample, reviewer=personas[(Role.PEER_REVIEWER, "luoding")], by=personas["city"])
     assert "本县（市、区）" in str(refused.value)
 
 
@@ -160,9 +162,9 @@ def test_reviewer_from_the_handler_firm_is_refused(personas, make_user):
         office=peer.office,
     )
     sample = sample_of(personas, case)
-    assert peer not in services.eligible_reviewers(sample)
+    assert peer not in peer_review.eligible_reviewers(sample)
     with pytest.raises(ValidationError) as refused:
-        services.assign_reviewer(sample, reviewer=peer, by=personas["city"])
+        peer_review.assign_reviewer(sample, reviewer=peer, by=personas["city"])
     assert "本律师事务所" in str(refused.value)
     assert not sample.reviews.exists()
 
@@ -170,12 +172,12 @@ def test_reviewer_from_the_handler_firm_is_refused(personas, make_user):
 def test_the_handler_never_reviews_own_case(personas, make_user):
     lawyer = make_user("lawyer-peer", Role.HANDLER, Role.PEER_REVIEWER, office="luoding")
     case = closed_case(personas, office="luoding", handler_user=lawyer)
-    assert "自己承办" in services.reviewer_refusal(case, lawyer)
+    assert "自己承办" in peer_review.reviewer_refusal(case, lawyer)
 
 
 def test_eligible_reviewers_leave_out_the_case_county(personas):
     sample = sample_of(personas, closed_case(personas, office="luoding"))
-    offices = {user.office.slug for user in services.eligible_reviewers(sample)}
+    offices = {user.office.slug for user in peer_review.eligible_reviewers(sample)}
     assert offices == {"city", "yuncheng", "yunan", "xinxing", "yunnan"}
 
 
@@ -184,31 +186,31 @@ def test_submit_review_computes_total_and_grade_and_settles(personas):
     case = closed_case(personas, office="luoding")
     sample = sample_of(personas, case)
     peer = personas[(Role.PEER_REVIEWER, "yuncheng")]
-    review = services.assign_reviewer(sample, reviewer=peer, by=personas["city"])
+    review = peer_review.assign_reviewer(sample, reviewer=peer, by=personas["city"])
     sample.refresh_from_db()
     assert sample.status == SampleStatus.IN_REVIEW
     assert grade_for_case(case) is None
 
-    review = services.submit_review(review, scores=scores_for(review, 90), by=peer)
+    review = peer_review.submit_review(review, scores=scores_for(review, 90), by=peer)
     assert (review.total, review.grade) == (90, Grade.EXCELLENT)
     sample.refresh_from_db()
     assert (sample.status, sample.final_total, sample.final_grade) == (SampleStatus.SETTLED, 90, Grade.EXCELLENT)
     assert grade_for_case(case) == Grade.EXCELLENT
     with pytest.raises(TransitionError):
-        services.submit_review(review, scores=scores_for(review, 90), by=peer)
+        peer_review.submit_review(review, scores=scores_for(review, 90), by=peer)
 
 
 def test_scores_outside_the_item_range_are_refused(personas):
     sample = sample_of(personas, closed_case(personas))
     peer = personas[(Role.PEER_REVIEWER, "yuncheng")]
-    review = services.assign_reviewer(sample, reviewer=peer, by=personas["city"])
+    review = peer_review.assign_reviewer(sample, reviewer=peer, by=personas["city"])
     scores = scores_for(review, 80)
     first = next(iter(scores))
     scores[first] = (review.sheet.items.get(pk=first).max_points + 1, "")
     with pytest.raises(ValidationError):
-        services.submit_review(review, scores=scores, by=peer)
+        peer_review.submit_review(review, scores=scores, by=peer)
     with pytest.raises(PermissionDenied):
-        services.submit_review(review, scores=scores_for(review, 80), by=personas[(Role.PEER_REVIEWER, "xinxing")])
+        peer_review.submit_review(review, scores=scores_for(review, 80), by=personas[(Role.PEER_REVIEWER, "xinxing")])
 
 
 def test_a_failing_first_review_needs_two_more_reviewers(personas):
@@ -216,25 +218,25 @@ def test_a_failing_first_review_needs_two_more_reviewers(personas):
     sample = sample_of(personas, case)
     city = personas["city"]
     first_peer, second_peer, third_peer = (personas[(Role.PEER_REVIEWER, o)] for o in ("yuncheng", "xinxing", "yunnan"))
-    first = services.assign_reviewer(sample, reviewer=first_peer, by=city)
-    services.submit_review(first, scores=scores_for(first, 59), by=first_peer)
+    first = peer_review.assign_reviewer(sample, reviewer=first_peer, by=city)
+    peer_review.submit_review(first, scores=scores_for(first, 59), by=first_peer)
     sample.refresh_from_db()
     assert sample.status == SampleStatus.AWAITING_RE_REVIEW and grade_for_case(case) is None
 
     with pytest.raises(ValidationError):  # the first reviewer cannot re-review
-        services.assign_reviewer(sample, reviewer=first_peer, by=city)
-    second = services.assign_reviewer(sample, reviewer=second_peer, by=city)
+        peer_review.assign_reviewer(sample, reviewer=first_peer, by=city)
+    second = peer_review.assign_reviewer(sample, reviewer=second_peer, by=city)
     sample.refresh_from_db()
     assert sample.status == SampleStatus.AWAITING_RE_REVIEW  # one more to go
-    third = services.assign_reviewer(sample, reviewer=third_peer, by=city)
+    third = peer_review.assign_reviewer(sample, reviewer=third_peer, by=city)
     assert (second.round, third.round) == (2, 2)
     sample.refresh_from_db()
     assert sample.status == SampleStatus.IN_REVIEW
 
-    services.submit_review(second, scores=scores_for(second, 80), by=second_peer)
+    peer_review.submit_review(second, scores=scores_for(second, 80), by=second_peer)
     sample.refresh_from_db()
     assert sample.status == SampleStatus.IN_REVIEW
-    services.submit_review(third, scores=scores_for(third, 72), by=third_peer)
+    peer_review.submit_review(third, scores=scores_for(third, 72), by=third_peer)
     sample.refresh_from_db()
     assert (sample.status, sample.final_total, sample.final_grade) == (SampleStatus.SETTLED, 72, Grade.PASS)
 

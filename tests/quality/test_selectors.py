@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Office, Role
-from quality import selectors, services
+from quality import selectors
 from quality.models import Grade
+from quality.services import follow_up, publicity
 from tests.quality.factories import closed_case, reviewed
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_follow_up_figures_and_satisfaction_rate(personas, django_assert_num_que
     today = timezone.localdate()
     clerk = personas[(Role.CLERK, "luoding")]
     for satisfaction in ("satisfied", "basically", "dissatisfied", "satisfied"):
-        services.record_follow_up(
+        follow_up.record_follow_up(
             case=closed_case(personas), contacted_on=today, channel="sms", satisfaction=satisfaction, by=clerk
         )
     office = clerk.office
@@ -53,7 +54,7 @@ def test_publicity_figures(personas, django_assert_num_queries):
     today = timezone.localdate()
     clerk = personas[(Role.CLERK, "xinxing")]
     for people in (120, 80):
-        services.record_publicity(
+        publicity.record_publicity(
             held_on=today,
             place="新城",
             form="stall",

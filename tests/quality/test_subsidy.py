@@ -12,9 +12,10 @@ from accounts.models import Role
 from applications.models import MatterCategory
 from applications.services import TransitionError
 from audit.models import AuditEntry
-from quality import services
 from quality.models import Grade, Subsidy, SubsidyRate, SubsidyStage, SubsidyStatus
 from quality.selectors import subsidy_by_month, subsidy_figures
+from quality.services import reference
+from quality.services import subsidy as subsidy_services
 from tests.cases.factories import make_handler
 from tests.quality.factories import closed_case, reviewed
 
@@ -29,7 +30,7 @@ def civil_stage() -> SubsidyStage:
 
 def test_subsidy_uses_the_default_stage_and_stores_its_inputs(personas):
     case = closed_case(personas)
-    subsidy = services.compute_subsidy(case, by=personas[(Role.REVIEWER, "luoding")])
+    subsidy = subsidy_services.compute_subsidy(case, by=personas[(Role.REVIEWER, "luoding")])
     assert subsidy.stage == civil_stage()
     assert (subsidy.base_amount, subsidy.coefficient, subsidy.grade, subsidy.amount) == (
         CIVIL_FIRST_INSTANCE,
@@ -44,7 +45,7 @@ def test_subsidy_uses_the_default_stage_and_stores_its_inputs(personas):
 
 def test_a_rate_changing_mid_year_applies_by_closure_date(personas):
     year = timezone.localdate().year - 1
-    services.add_subsidy_rate(
+    reference.add_subsidy_rate(
         stage=civil_stage(), amount=Decimal("3600.00"), effective_from=date(year, 7, 1), by=personas["city"]
     )
     old = SubsidyRate.objects.get(stage=civil_stage(), effective_from=date(2022, 1, 1))
@@ -52,15 +53,15 @@ def test_a_rate_changing_mid_year_applies_by_closure_date(personas):
 
     before = closed_case(personas, closed_on=date(year, 6, 30))
     after = closed_case(personas, closed_on=date(year, 7, 1))
-    assert services.compute_subsidy(before).amount == Decimal("3000.00")
-    assert services.compute_subsidy(after).amount == Decimal("3600.00")
+    assert subsidy_services.compute_subsidy(before).amount == Decimal("3000.00")
+    assert subsidy_services.compute_subsidy(after).amount == Decimal("3600.00")
 
     with pytest.raises(ValidationError):  # history is not rewritten
-        services.add_subsidy_rate(
+        reference.add_subsidy_rate(
             stage=civil_stage(), amount=Decimal("1.00"), effective_from=date(year, 3, 1), by=personas["city"]
         )
     with pytest.raises(PermissionDenied):
-        services.add_subsidy_rate(
+        reference.add_subsidy_rate(
             stage=civil_stage(),
             amount=Decimal("1.00"),
             effective_from=date(year + 1, 3, 1),
@@ -74,7 +75,7 @@ def test_office_staff_handlers_get_no_subsidy(personas, make_user):
     worker = make_user("aid-worker", Role.HANDLER, office="luoding")
     make_handler(worker, kind=HandlerKind.STAFF)
     case = closed_case(personas, handler_user=worker)
-    assert services.compute_subsidy(case) is None
+    assert subsidy_services.compute_subsidy(case) is None
     assert not Subsidy.objects.exists()
 
 
@@ -84,15 +85,15 @@ def test_office_staff_handlers_get_no_subsidy(personas, make_user):
 )
 def test_the_grade_changes_the_amount_by_its_coefficient(personas, total, grade, amount):
     case = closed_case(personas)
-    assert services.compute_subsidy(case).amount == CIVIL_FIRST_INSTANCE
+    assert subsidy_services.compute_subsidy(case).amount == CIVIL_FIRST_INSTANCE
     reviewed(personas, case, total=total)  # settling the grade recomputes the subsidy
     subsidy = Subsidy.objects.get(case=case)
     assert (subsidy.grade, subsidy.amount) == (grade, Decimal(amount))
 
 
 def test_amount_is_rounded_half_up_to_the_fen(personas):
-    services.set_coefficients(coefficients={Grade.GOOD: Decimal("0.33")}, by=personas["city"])
-    services.add_subsidy_rate(
+    reference.set_coefficients(coefficients={Grade.GOOD: Decimal("0.33")}, by=personas["city"])
+    reference.add_subsidy_rate(
         stage=civil_stage(), amount=Decimal("1234.50"), effective_from=date(2023, 1, 1), by=personas["city"]
     )
     case = closed_case(personas)
@@ -102,29 +103,31 @@ def test_amount_is_rounded_half_up_to_the_fen(personas):
 
 def test_mark_paid_and_paid_is_final(personas):
     case = closed_case(personas)
-    subsidy = services.compute_subsidy(case)
+    subsidy = subsidy_services.compute_subsidy(case)
     with pytest.raises(PermissionDenied):
-        services.mark_subsidy_paid(subsidy, paid_on=timezone.localdate(), by=personas[(Role.CLERK, "luoding")])
+        subsidy_services.mark_subsidy_paid(subsidy, paid_on=timezone.localdate(), by=personas[(Role.CLERK, "luoding")])
     with pytest.raises(PermissionDenied):
-        services.mark_subsidy_paid(subsidy, paid_on=timezone.localdate(), by=personas[(Role.REVIEWER, "yunan")])
-    paid = services.mark_subsidy_paid(subsidy, paid_on=timezone.localdate(), by=personas[(Role.REVIEWER, "luoding")])
+        subsidy_services.mark_subsidy_paid(subsidy, paid_on=timezone.localdate(), by=personas[(Role.REVIEWER, "yunan")])
+    paid = subsidy_services.mark_subsidy_paid(
+        subsidy, paid_on=timezone.localdate(), by=personas[(Role.REVIEWER, "luoding")]
+    )
     assert (paid.status, paid.paid_by) == (SubsidyStatus.PAID, personas[(Role.REVIEWER, "luoding")])
     with pytest.raises(TransitionError):
-        services.mark_subsidy_paid(paid, paid_on=timezone.localdate(), by=personas["city"])
+        subsidy_services.mark_subsidy_paid(paid, paid_on=timezone.localdate(), by=personas["city"])
     # A grade arriving after payment leaves the paid amount alone.
     reviewed(personas, case, total=95)
     assert Subsidy.objects.get(case=case).amount == CIVIL_FIRST_INSTANCE
 
 
 def test_sums_are_exact_decimals_per_office_and_month(personas):
-    services.add_subsidy_rate(
+    reference.add_subsidy_rate(
         stage=civil_stage(), amount=Decimal("0.10"), effective_from=date(2023, 1, 1), by=personas["city"]
     )
     today = timezone.localdate()
     cases = [closed_case(personas, closed_on=today) for _ in range(3)]
     cases.append(closed_case(personas, office="yunan", closed_on=today))
-    subsidies = [services.compute_subsidy(case) for case in cases]
-    services.mark_subsidy_paid(subsidies[0], paid_on=today, by=personas["city"])
+    subsidies = [subsidy_services.compute_subsidy(case) for case in cases]
+    subsidy_services.mark_subsidy_paid(subsidies[0], paid_on=today, by=personas["city"])
 
     office_ids = [cases[0].office_id, cases[3].office_id]
     figures = subsidy_figures(office_ids=office_ids, start=today.replace(day=1), end=today)
@@ -144,7 +147,7 @@ def test_sums_are_exact_decimals_per_office_and_month(personas):
 
 def test_no_rate_in_force_stores_nothing(personas):
     case = closed_case(personas, closed_on=date(2021, 12, 31))  # before the seeded rates
-    assert services.compute_subsidy(case) is None
+    assert subsidy_services.compute_subsidy(case) is None
 
 
 def test_only_closed_cases_get_a_subsidy(personas):
@@ -152,25 +155,27 @@ def test_only_closed_cases_get_a_subsidy(personas):
     from tests.cases.factories import make_case
 
     with pytest.raises(TransitionError):
-        services.compute_subsidy(make_case(personas, state=CaseState.IN_PROGRESS))
+        subsidy_services.compute_subsidy(make_case(personas, state=CaseState.IN_PROGRESS))
 
 
 def test_payment_date_cannot_be_in_the_future(personas):
-    subsidy = services.compute_subsidy(closed_case(personas))
+    subsidy = subsidy_services.compute_subsidy(closed_case(personas))
     with pytest.raises(ValidationError):
-        services.mark_subsidy_paid(subsidy, paid_on=timezone.localdate() + timedelta(days=1), by=personas["city"])
+        subsidy_services.mark_subsidy_paid(
+            subsidy, paid_on=timezone.localdate() + timedelta(days=1), by=personas["city"]
+        )
 
 
 def test_city_changes_the_stage_and_the_amount_follows(personas):
-    subsidy = services.compute_subsidy(closed_case(personas))
+    subsidy = subsidy_services.compute_subsidy(closed_case(personas))
     second_instance = SubsidyStage.objects.get(category=MatterCategory.CIVIL, name="二审")
-    changed = services.change_subsidy_stage(subsidy, stage=second_instance, by=personas["city"])
+    changed = subsidy_services.change_subsidy_stage(subsidy, stage=second_instance, by=personas["city"])
     assert (changed.stage, changed.amount) == (second_instance, Decimal("2000.00"))
     # Recomputing (e.g. when the grade arrives) keeps the corrected stage.
-    assert services.compute_subsidy(changed.case).stage == second_instance
+    assert subsidy_services.compute_subsidy(changed.case).stage == second_instance
     with pytest.raises(ValidationError):
-        services.change_subsidy_stage(
+        subsidy_services.change_subsidy_stage(
             subsidy, stage=SubsidyStage.objects.get(category=MatterCategory.CRIMINAL, name="审判"), by=personas["city"]
         )
     with pytest.raises(PermissionDenied):
-        services.change_subsidy_stage(subsidy, stage=civil_stage(), by=personas[(Role.REVIEWER, "luoding")])
+        subsidy_services.change_subsidy_stage(subsidy, stage=civil_stage(), by=personas[(Role.REVIEWER, "luoding")])

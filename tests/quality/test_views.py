@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from audit.models import AuditEntry
-from quality import services
 from quality.models import FollowUp, Grade, PeerReview, PublicityActivity, SampledCase, SampleDraw
+from quality.services import follow_up, peer_review, publicity
+from quality.services import subsidy as subsidy_services
 from tests.quality.factories import closed_case, reviewed, sample_of, scores_for
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_reviewer_scores_through_the_page_and_others_get_404(client, personas):
     case = closed_case(personas)
     sample = sample_of(personas, case)
     peer = personas[(Role.PEER_REVIEWER, "yuncheng")]
-    review = services.assign_reviewer(sample, reviewer=peer, by=personas["city"])
+    review = peer_review.assign_reviewer(sample, reviewer=peer, by=personas["city"])
 
     client.force_login(personas[(Role.PEER_REVIEWER, "xinxing")])
     assert client.get(f"/staff/quality/reviews/{review.pk}/").status_code == 404
@@ -98,7 +99,7 @@ def test_reviewer_scores_through_the_page_and_others_get_404(client, personas):
 def test_score_above_the_item_maximum_is_shown_next_to_the_field(client, personas):
     sample = sample_of(personas, closed_case(personas))
     peer = personas[(Role.PEER_REVIEWER, "yuncheng")]
-    review = services.assign_reviewer(sample, reviewer=peer, by=personas["city"])
+    review = peer_review.assign_reviewer(sample, reviewer=peer, by=personas["city"])
     item = review.sheet.items.first()
     client.force_login(peer)
     data = {f"item_{pk}": points for pk, (points, _) in scores_for(review, 80).items()}
@@ -190,7 +191,7 @@ def test_publicity_refuses_a_pdf_as_photo(client, personas):
 
 def test_city_staff_see_all_publicity_and_counties_their_own(client, personas):
     for office in ("luoding", "yunan"):
-        services.record_publicity(
+        publicity.record_publicity(
             held_on=timezone.localdate(),
             place=f"{office}广场",
             form="lecture",
@@ -207,7 +208,7 @@ def test_city_staff_see_all_publicity_and_counties_their_own(client, personas):
 
 # --- subsidies ------------------------------------------------------------------------------------
 def test_reviewer_marks_a_subsidy_paid(client, personas):
-    subsidy = services.compute_subsidy(closed_case(personas))
+    subsidy = subsidy_services.compute_subsidy(closed_case(personas))
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     assert "登记发放" in client.get("/staff/quality/subsidies/").content.decode()
     response = client.post(f"/staff/quality/subsidies/{subsidy.pk}/pay/", {"paid_on": timezone.localdate().isoformat()})
@@ -259,12 +260,14 @@ LIST_PAGES = {
     "/staff/quality/": 10,
     # + the draws with their sample counts
     "/staff/quality/draws/": 8,
-    # + count, one page of reviews
-    "/staff/quality/reviews/": 9,
-    # + offices, follow-up figures, count, one page of follow-ups
-    "/staff/quality/follow-ups/": 11,
-    # + office ids, month totals, count, one page of subsidies, the stages (city staff may change one)
-    "/staff/quality/subsidies/": 12,
+    # + the user's permissions and group permissions (may they read sealed records? the case's scope
+    # decides what hangs off a case), count, one page of reviews
+    "/staff/quality/reviews/": 11,
+    # + offices, follow-up figures, the two permission reads, count, one page of follow-ups
+    "/staff/quality/follow-ups/": 13,
+    # + office ids, month totals, the two permission reads, count, one page of subsidies, the stages
+    # (city staff may change one)
+    "/staff/quality/subsidies/": 14,
     # + count, one page of activities, their target groups
     "/staff/quality/publicity/": 10,
 }
@@ -274,16 +277,16 @@ def _some_of_everything(personas, n: int) -> None:
     today = timezone.localdate()
     for index in range(n):
         case = closed_case(personas, office=["luoding", "yunan"][index % 2])
-        services.compute_subsidy(case)
+        subsidy_services.compute_subsidy(case)
         reviewed(personas, case, total=70 + index * 7 % 30)
-        services.record_follow_up(
+        follow_up.record_follow_up(
             case=case,
             contacted_on=today,
             channel="phone",
             satisfaction="satisfied",
             by=personas[(Role.CLERK, case.office.slug)],
         )
-        services.record_publicity(
+        publicity.record_publicity(
             held_on=today,
             place="广场",
             form="lecture",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import Office, Role
 from applications import services
 from applications.models import Application
+from cases import services as case_services
 from tests.applications.factories import make_id_number, submit
 
 _serial = iter(range(1, 1_000_000))
@@ -37,7 +38,9 @@ def receive(when: datetime, *, responsible: str, at: str | None, personas) -> Ap
 def approve(application: Application, day: date, personas) -> Application:
     reviewer = personas[(Role.REVIEWER, application.responsible_office.slug)]
     with time_machine.travel(local(day, 15), tick=False):
-        return services.approve(application, by=reviewer, today=day)
+        case_services.approve(application, by=reviewer, today=day)
+        application.refresh_from_db()
+        return application
 
 
 def refuse(application: Application, day: date, personas) -> Application:

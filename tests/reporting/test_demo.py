@@ -3,7 +3,8 @@ from datetime import date
 
 from accounts.demo import create_demo_users
 from applications import demo as applications_demo
-from applications.models import Application, NumberSequence, Status
+from applications.models import Application, Status
+from core.models import NumberSequence
 
 
 def test_demo_year_is_realistic_and_idempotent(db):

@@ -286,14 +286,12 @@ def test_urgent_aid_is_due_the_day_it_was_marked(personas):
 
 
 def test_a_past_month_keeps_an_application_that_left_the_queue_later(personas):
-    # Overdue at the end of May, transferred out of the city in June: May still counts it (closed_on
-    # is after May), June does not.
+    # Overdue at the end of May, decided (late) in June: May still counts it (closed_on is after
+    # May), June does not.
     application = receive(local(date(2026, 5, 4)), responsible="luoding", at="luoding", personas=personas)
     assert by_slug(report(5))["luoding"].overdue == 1
     with time_machine.travel(local(date(2026, 6, 5), 9), tick=False):
-        application_services.transfer_out(
-            application, destination="广州市法律援助处", by=personas[(Role.REVIEWER, "luoding")]
-        )
+        application_services.refuse(application, reason="不符合经济困难条件", by=personas[(Role.REVIEWER, "luoding")])
     assert by_slug(report(5))["luoding"].overdue == 1
     assert by_slug(report(6))["luoding"].overdue == 0
 
@@ -301,8 +299,7 @@ def test_a_past_month_keeps_an_application_that_left_the_queue_later(personas):
 @pytest.mark.parametrize("working_days", [False, True])
 def test_review_deadlines_follow_the_day_counting_rules(personas, settings, working_days):
     """As of today, the deadline rule gives each application the deadline its own page shows."""
-    from applications.models import Application
-    from applications.selectors import review_due_dates
+    from applications.models import Application, review_due_dates
     from tests.applications.factories import pdf
 
     settings.LEGALAID_COUNT_WORKING_DAYS = working_days

@@ -1,0 +1,58 @@
+"""Who may do what with an application: small named rules that the workflow table, the views and the
+permission matrix share. "Cannot see" is `Application.objects.visible_to` (404); these answer "cannot
+do" (403, or a refused move)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from accounts.models import OFFICE_STAFF, Role
+
+if TYPE_CHECKING:
+    from applications.models import Application
+
+
+def can_register_walk_in(user) -> bool:
+    """A clerk registers a walk-in application for any county; the 受理点 is their own office."""
+    return user.is_authenticated and user.office_id is not None and user.has_role(Role.CLERK)
+
+
+def can_handle_materials(user, application: Application) -> bool:
+    """The responsible office's staff, and the receiving office's clerk, check and take in materials."""
+    return user.is_authenticated and (
+        user.works_at(application.responsible_office_id, *OFFICE_STAFF)
+        or user.works_at(application.receiving_office_id, Role.CLERK)
+    )
+
+
+def can_take_in_supplement(user, application: Application) -> bool:
+    """The applicant (on /track/, not signed in) or any office's clerk (the applicant goes to one
+    office once, 市域通办), besides those who handle the application's materials."""
+    return not user.is_authenticated or can_register_walk_in(user) or can_handle_materials(user, application)
+
+
+def can_decide(user, application: Application) -> bool:
+    """The responsible office's reviewer decides (准予 / 不予, 第四十三条)."""
+    return user.is_authenticated and user.works_at(application.responsible_office_id, Role.REVIEWER)
+
+
+def can_reroute(user, application: Application) -> bool:
+    """Staff of the responsible or the receiving office correct where an application is handled."""
+    return user.is_authenticated and (
+        user.works_at(application.responsible_office_id, *OFFICE_STAFF)
+        or user.works_at(application.receiving_office_id, *OFFICE_STAFF)
+    )
+
+
+def can_mark_urgent(user, application: Application) -> bool:
+    return can_reroute(user, application)
+
+
+def can_record_objection(user, application: Application) -> bool:
+    """The deciding office takes the applicant's objection in and sends it to its 司法局."""
+    return user.is_authenticated and user.works_at(application.responsible_office_id, *OFFICE_STAFF)
+
+
+def can_decide_objection(user, application: Application) -> bool:
+    """Records the 司法局's decision on an objection."""
+    return can_record_objection(user, application)

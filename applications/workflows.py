@@ -1,0 +1,105 @@
+"""The moves of an application and of an objection to its refusal: one table each (issue 9 §3).
+
+Services make the moves (`applications.services`); pages offer what `allowed` returns; `python
+manage.py statecharts` draws them in docs/states.md.
+"""
+
+from __future__ import annotations
+
+from applications import rules
+from applications.models import Application, Objection, ObjectionOutcome, Status
+from core.transitions import Move, Workflow
+
+OPEN = (Status.PENDING_REVIEW, Status.AWAITING_SUPPLEMENT)
+
+
+def _no_earlier_notice(application: Application) -> str | None:
+    if application.supplement_requests.exists():
+        return "补正只能一次性告知；该申请已发出过补正通知。"
+    return None
+
+
+def _not_yet_urgent(application: Application) -> str | None:
+    return "该申请已标记先行提供。" if application.is_urgent else None
+
+
+def _authority_outside_city(application: Application) -> str | None:
+    return None if application.transfer_out_required else "办案机关不在云浮市外，无需转交。"
+
+
+def _no_pending_objection(application: Application) -> str | None:
+    if any(objection.outcome == ObjectionOutcome.PENDING for objection in application.objections.all()):
+        return "已有尚未审查完毕的异议。"
+    return None
+
+
+APPLICATION_FLOW = Workflow(
+    "application",
+    model=Application,
+    field="status",
+    states=Status,
+    initial=Status.PENDING_REVIEW,
+    subject="申请",
+    moves={
+        "request_supplement": Move(
+            "一次性告知补正",
+            sources=[Status.PENDING_REVIEW],
+            to=Status.AWAITING_SUPPLEMENT,
+            who=rules.can_handle_materials,
+            when=_no_earlier_notice,
+        ),
+        "receive_supplement": Move(
+            "收到补正材料",
+            sources=[Status.AWAITING_SUPPLEMENT],
+            to=Status.PENDING_REVIEW,
+            who=rules.can_take_in_supplement,
+        ),
+        "expire_supplement": Move("补正期限届满，视为撤回", sources=[Status.AWAITING_SUPPLEMENT], to=Status.WITHDRAWN),
+        "approve": Move("准予法律援助", sources=[Status.PENDING_REVIEW], to=Status.APPROVED, who=rules.can_decide),
+        "refuse": Move("不予法律援助", sources=[Status.PENDING_REVIEW], to=Status.REFUSED, who=rules.can_decide),
+        "transfer_out": Move(
+            "转交市外机构",
+            sources=OPEN,
+            to=Status.TRANSFERRED_OUT,
+            who=rules.can_decide,
+            when=_authority_outside_city,
+        ),
+        "mark_urgent": Move("先行提供", sources=OPEN, who=rules.can_mark_urgent, when=_not_yet_urgent),
+        "reroute": Move("变更承办机构", sources=OPEN, who=rules.can_reroute),
+        "register_objection": Move(
+            "登记异议",
+            sources=[Status.REFUSED],
+            who=rules.can_record_objection,
+            when=_no_pending_objection,
+        ),
+        "reopen": Move(
+            "司法局责令改正，重新审查",
+            sources=[Status.REFUSED],
+            to=Status.PENDING_REVIEW,
+            who=rules.can_decide_objection,
+        ),
+    },
+)
+
+
+def decides_the_objection(user, objection: Objection) -> bool:
+    return rules.can_decide_objection(user, objection.application)
+
+
+OBJECTION_FLOW = Workflow(
+    "objection",
+    model=Objection,
+    field="outcome",
+    states=ObjectionOutcome,
+    initial=ObjectionOutcome.PENDING,
+    subject="异议",
+    lock_related=("application",),
+    moves={
+        "uphold": Move(
+            "维持原决定", sources=[ObjectionOutcome.PENDING], to=ObjectionOutcome.UPHELD, who=decides_the_objection
+        ),
+        "correct": Move(
+            "责令改正", sources=[ObjectionOutcome.PENDING], to=ObjectionOutcome.CORRECTED, who=decides_the_objection
+        ),
+    },
+)

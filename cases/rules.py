@@ -1,0 +1,68 @@
+"""Who may do what with a case: small named rules that the workflow table, the views and the
+permission matrix share. "Cannot see" is `Case.objects.visible_to` (404); these answer "cannot do"."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from accounts.models import OFFICE_STAFF, Role
+
+if TYPE_CHECKING:
+    from cases.models import Case
+
+
+def _office_staff(user, case: Case, *roles: Role) -> bool:
+    return user.is_authenticated and user.works_at(case.office_id, *roles)
+
+
+def is_handler_of(user, case: Case) -> bool:
+    return user.is_authenticated and case.handler_id is not None and case.handler.user_id == user.pk
+
+
+def can_assign(user, case: Case) -> bool:
+    return _office_staff(user, case, Role.REVIEWER)
+
+
+def can_record_agreement(user, case: Case) -> bool:
+    return is_handler_of(user, case) or _office_staff(user, case, *OFFICE_STAFF)
+
+
+def can_log_progress(user, case: Case) -> bool:
+    return is_handler_of(user, case)
+
+
+def can_submit_closure(user, case: Case) -> bool:
+    return is_handler_of(user, case)
+
+
+def can_review_closure(user, case: Case) -> bool:
+    return _office_staff(user, case, Role.REVIEWER)
+
+
+def can_archive(user, case: Case) -> bool:
+    return _office_staff(user, case, *OFFICE_STAFF)
+
+
+def can_terminate(user, case: Case) -> bool:
+    return _office_staff(user, case, Role.REVIEWER)
+
+
+def can_record_objection(user, case: Case) -> bool:
+    """The office takes the recipient's objection to 终止 in and sends it to its 司法局."""
+    return _office_staff(user, case, *OFFICE_STAFF)
+
+
+def can_decide_objection(user, case: Case) -> bool:
+    """Records the 司法局's decision on an objection to 终止."""
+    return can_record_objection(user, case)
+
+
+def can_set_seal(user, case: Case) -> bool:
+    """The office's reviewer decides whether a record is sealed (刑事诉讼法 第二百八十六条)."""
+    return _office_staff(user, case, Role.REVIEWER)
+
+
+def can_manage_roster(user, office_id: int | None) -> bool:
+    """The reviewer of an office keeps its law firms and handlers; city staff only read them, and the
+    administrator uses the Django admin (they belong to no office)."""
+    return user.is_authenticated and user.works_at(office_id, Role.REVIEWER)

@@ -147,11 +147,24 @@ class ChecklistItem(models.Model):
         return f"{self.get_category_display()}：{self.get_kind_display()}"
 
 
+class AuthorityKind(models.TextChoices):
+    POLICE = "police", "公安机关"
+    PROCURATORATE = "procuratorate", "人民检察院"
+    COURT = "court", "人民法院"
+    ARBITRATION = "arbitration", "劳动人事争议仲裁委员会"
+    OTHER = "other", "其他机关"
+
+
+# The organs that notify the office of a suspect or defendant who must have a lawyer (第二十五、二十八条).
+NOTIFYING_KINDS = (AuthorityKind.POLICE, AuthorityKind.PROCURATORATE, AuthorityKind.COURT)
+
+
 class KnownAuthority(models.Model):
     """Courts, procuratorates, police and arbitration bodies, with the place they sit (for routing)."""
 
     name = models.CharField("机关名称", max_length=60, unique=True)
     location = models.CharField("所在地", max_length=10, choices=Location.choices)
+    kind = models.CharField("机关类别", max_length=20, choices=AuthorityKind.choices, default=AuthorityKind.OTHER)
 
     class Meta:
         ordering = ["location", "name"]

@@ -142,7 +142,7 @@ def _plan_state(age: int, rng: random.Random) -> str:
 def _create_cases(
     applications: list[Application], *, handlers: dict[int, list[Handler]], rng: random.Random, today: date
 ) -> dict[str, int]:
-    case_types = {case_type.category: case_type for case_type in CaseType.objects.all()}
+    case_types = {case_type.code: case_type for case_type in CaseType.objects.all()}
     grounds = list(TerminationGround.objects.filter(is_active=True))
     reviewers = {user.office_id: user for user in get_user_model().objects.filter(username__startswith="reviewer-")}
     counters = {(row.year, row.scope): row.last_value for row in NumberSequence.objects.filter(kind="case")}

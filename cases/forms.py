@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from accounts.models import Office
 from applications.forms import UPLOAD_HELP
-from applications.models import MatterCategory
+from applications.identity import parse_id_number
+from applications.models import NOTIFYING_KINDS, KnownAuthority, Location, MatterCategory
 from cases.models import (
     LICENSE_NUMBER_LENGTH,
     Case,
@@ -15,11 +17,14 @@ from cases.models import (
     Handler,
     HandlerKind,
     LawFirm,
+    NoticeGround,
+    NoticeStage,
     ProgressKind,
     TerminationGround,
 )
+from cases.notices import NoticeData
 from cases.roster import handler_accounts_without_profile
-from core.uploads import MultipleMaterialFileField
+from core.uploads import MaterialFileField, MultipleMaterialFileField
 
 
 class DateInput(forms.DateInput):
@@ -27,10 +32,20 @@ class DateInput(forms.DateInput):
 
 
 class HandlerChoiceField(forms.ModelChoiceField):
+    """Each handler with what the assignment rules look at: licence, years of practice, and — for a
+    minor's case — whether they know minors' cases (the service refuses the ineligible, saying why)."""
+
+    minor: bool = False
+
     def label_from_instance(self, handler: Handler) -> str:
         if handler.is_lawyer:
-            return f"{handler.user.display_name}（{handler.law_firm.name}，执业证号 {handler.license_number}）"
-        return f"{handler.user.display_name}（{handler.get_kind_display()}）"
+            years = handler.years_of_practice(on=timezone.localdate())
+            label = f"{handler.user.display_name}（{handler.law_firm.name}，执业{years}年，执业证号 {handler.license_number}）"
+        else:
+            label = f"{handler.user.display_name}（{handler.get_kind_display()}）"
+        if self.minor and handler.familiar_with_minors:
+            label += " ★熟悉未成年人案件"
+        return label
 
 
 class AssignForm(forms.Form):
@@ -43,8 +58,15 @@ class AssignForm(forms.Form):
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["handler"].queryset = Handler.objects.assignable_for(case)
-        if case.application.category != MatterCategory.CRIMINAL:
-            del self.fields["may_bring_life_or_death"]
+        # A minor's criminal record is sealed: the sealed flag is the office's word on whether the
+        # person is a minor (刑事诉讼法 第二百八十六条); lawyers who know minors' cases are marked.
+        self.fields["handler"].minor = case.is_sealed
+        if case.is_sealed:
+            self.fields["handler"].help_text = "受援人为未成年人：标★的律师熟悉未成年人身心特点，宜优先指派。"
+        if case.lawyer_only:
+            self.fields["handler"].help_text += "通知辩护（代理）案件须指派律师（法律援助法第三十六条）。"
+        if case.category != MatterCategory.CRIMINAL or case.life_or_death_by_notice:
+            del self.fields["may_bring_life_or_death"]  # not criminal, or the organ's notice already says so
         else:
             self.fields["may_bring_life_or_death"].initial = case.may_bring_life_or_death
         if case.state == CaseState.IN_PROGRESS:
@@ -52,6 +74,55 @@ class AssignForm(forms.Form):
             self.fields["handler"].label = "新的承办人"
         else:
             del self.fields["reason"]
+
+
+class NoticeForm(forms.Form):
+    """登记通知辩护: what the clerk reads off the 通知书 (SPEC §3.3)."""
+
+    organ = forms.ModelChoiceField(
+        label="通知机关",
+        queryset=KnownAuthority.objects.none(),
+        required=False,
+        empty_label="请选择（云浮市外的机关请在下一栏填写）",
+    )
+    other_organ_name = forms.CharField(
+        label="云浮市外的通知机关", max_length=100, required=False, help_text="例如：广州市中级人民法院。"
+    )
+    notice_number = forms.CharField(label="通知书编号", max_length=60, help_text="例如：罗法援通〔2026〕15号。")
+    notice_date = forms.DateField(label="通知书日期", widget=DateInput)
+    received_on = forms.DateField(label="收到通知日期", widget=DateInput)
+    person_name = forms.CharField(label="受援人姓名", max_length=40)
+    person_id_number = forms.CharField(
+        label="身份证号（可不填）", max_length=20, required=False, help_text="犯罪嫌疑人、被告人可能没有身份证件。"
+    )
+    person_birth_date = forms.DateField(label="出生日期（无身份证号时填写，可不填）", widget=DateInput, required=False)
+    charge = forms.CharField(label="涉嫌罪名", max_length=100)
+    stage = forms.ChoiceField(label="诉讼阶段", choices=[("", "请选择"), *NoticeStage.choices])
+    ground = forms.ModelChoiceField(
+        label="通知情形", queryset=NoticeGround.objects.filter(is_active=True), empty_label="请选择"
+    )
+    scan = MaterialFileField(label="通知书扫描件", help_text=UPLOAD_HELP)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organ"].queryset = KnownAuthority.objects.filter(kind__in=NOTIFYING_KINDS).exclude(
+            location=Location.OUTSIDE
+        )
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def clean_person_id_number(self) -> str:
+        raw = self.cleaned_data["person_id_number"]
+        return parse_id_number(raw, today=timezone.localdate()).value if raw.strip() else ""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("organ") is not None and data.get("other_organ_name", "").strip():
+            self.add_error("other_organ_name", "已选择本市通知机关的，不必再填写市外机关。")
+        return data
+
+    def notice_data(self) -> NoticeData:
+        data = {name: value for name, value in self.cleaned_data.items() if name != "scan"}
+        return NoticeData(**data)
 
 
 class AgreementForm(forms.Form):
@@ -145,6 +216,9 @@ class HandlerForm(forms.Form):
         label="律师事务所", queryset=None, required=False, empty_label="请选择", help_text="律师填写。"
     )
     is_active = forms.BooleanField(label="可接受指派", required=False, initial=True)
+    familiar_with_minors = forms.BooleanField(
+        label="熟悉未成年人身心特点", required=False, help_text="未成年人案件指派时在名单中以★标示。"
+    )
 
     def __init__(self, *args, office: Office, handler: Handler | None = None, **kwargs) -> None:
         if handler is not None:
@@ -156,6 +230,7 @@ class HandlerForm(forms.Form):
                     "licensed_since": handler.licensed_since,
                     "law_firm": handler.law_firm_id,
                     "is_active": handler.is_active,
+                    "familiar_with_minors": handler.familiar_with_minors,
                 },
             )
         super().__init__(*args, **kwargs)

@@ -14,7 +14,8 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Office, Role
-from applications.models import Application, BaseObjection, MatterCategory, ObjectionOutcome
+from applications.identity import IdNumber
+from applications.models import Application, BaseObjection, KnownAuthority, Location, MatterCategory, ObjectionOutcome
 
 ASSIGNMENT_DAYS = 3  # 法律援助法 第四十三条: 指派 within 3 days of the decision
 AGREEMENT_DAYS = 5  # 办理法律援助案件程序规定: 委托协议 within 5 days of assignment (confirm)
@@ -26,9 +27,15 @@ LICENSE_NUMBER_LENGTH = 17  # 律师执业证号: 17 digits
 
 
 class CaseType(models.Model):
-    """The type character of a case number (刑/民/行/劳/赔), one per 事项类别; editable reference data."""
+    """The type character of a case number (刑/民/行/劳/赔, 强制医疗 its own), editable reference data.
 
-    category = models.CharField("事项类别", max_length=20, choices=MatterCategory.choices, unique=True)
+    `code` is the 事项类别 for the types an application opens, or its own code (强制医疗, which a
+    court's notice opens under 第二十八条); `category` is the 事项类别 the case belongs to (score sheets,
+    subsidy stages, the seal of a minor's criminal record)."""
+
+    code = models.CharField("代码", max_length=20, unique=True)
+    category = models.CharField("事项类别", max_length=20, choices=MatterCategory.choices)
+    name = models.CharField("名称", max_length=20, blank=True, help_text="如“强制医疗”；空则为事项类别名称。")
     char = models.CharField("案号类型字", max_length=4, unique=True, help_text="用于案件编号，如“民”“刑”。")
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
@@ -41,7 +48,7 @@ class CaseType(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()}（{self.char}）"
+        return f"{self.name or self.get_category_display()}（{self.char}）"
 
 
 class TerminationGround(models.Model):
@@ -123,6 +130,11 @@ class Handler(models.Model):
     )
     office = models.ForeignKey(Office, verbose_name="所属法律援助机构", on_delete=models.PROTECT, related_name="+")
     is_active = models.BooleanField("可接受指派", default=True)
+    familiar_with_minors = models.BooleanField(
+        "熟悉未成年人身心特点",
+        default=False,
+        help_text="未成年人案件指派时优先考虑（法律援助法第二十六条、未成年人保护法）。",
+    )
 
     objects = HandlerQuerySet.as_manager()
 
@@ -160,6 +172,97 @@ class Handler(models.Model):
         return on.year - since.year - ((on.month, on.day) < (since.month, since.day))
 
 
+# --- notices: 通知辩护 / 通知代理 (法律援助法 第二十五、二十八、三十六条) -----------------------------------
+class NoticeStage(models.TextChoices):
+    INVESTIGATION = "investigation", "侦查"
+    PROSECUTION = "prosecution", "审查起诉"
+    TRIAL = "trial", "审判"
+    DEATH_REVIEW = "death_review", "死刑复核"
+    COMPULSORY_MEDICAL = "compulsory_medical", "强制医疗"
+
+
+class NoticeGround(models.Model):
+    """Why the organ must (or may) notify the office, worded as the statute: 第二十五条第一款 items 1–7,
+    第二十五条第二款 (the court's discretion), 第二十八条 (强制医疗). Reference data."""
+
+    article = models.CharField("条款", max_length=40, unique=True, help_text="如“第二十五条第一款第一项”。")
+    name = models.CharField("情形", max_length=200)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+    needs_senior_lawyer = models.BooleanField(
+        "须指派三年以上执业经历的律师", default=False, help_text="法律援助法第二十六条：无期徒刑、死刑及死刑复核。"
+    )
+    concerns_minor = models.BooleanField("受援人为未成年人", default=False)
+    compulsory_medical = models.BooleanField("强制医疗（第二十八条）", default=False)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = "通知辩护（代理）情形"
+        verbose_name_plural = "通知辩护（代理）情形"
+
+    def __str__(self) -> str:
+        return f"{self.article}：{self.name}"
+
+
+def notice_upload_to(instance: Notice, filename: str) -> str:
+    # The caller passes a random stored name (core.uploads.stored_upload_name).
+    return filename
+
+
+class Notice(models.Model):
+    """A 通知 from 公安机关, 人民检察院 or 人民法院 that a suspect, defendant or person subject to
+    强制医疗 must have a lawyer. No economic check, no 7-day review: the case opens on receipt
+    (`Case.notice`), and the office assigns a lawyer within 3 days (第三十六条)."""
+
+    organ = models.ForeignKey(
+        KnownAuthority,
+        verbose_name="通知机关",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="本市公安机关、人民检察院、人民法院；市外机关在下方填写名称。",
+    )
+    organ_name = models.CharField("通知机关名称", max_length=100)
+    organ_location = models.CharField("通知机关所在地", max_length=10, choices=Location.choices)
+    notice_number = models.CharField("通知书编号", max_length=60)
+    notice_date = models.DateField("通知书日期")
+    received_on = models.DateField("收到通知日期")
+    person_name = models.CharField("受援人姓名", max_length=40)
+    person_id_number = models.CharField("受援人身份证号", max_length=18, blank=True)
+    person_birth_date = models.DateField("受援人出生日期", null=True, blank=True)
+    charge = models.CharField("涉嫌罪名", max_length=100)
+    stage = models.CharField("诉讼阶段", max_length=20, choices=NoticeStage.choices)
+    ground = models.ForeignKey(NoticeGround, verbose_name="通知情形", on_delete=models.PROTECT, related_name="+")
+    receiving_office = models.ForeignKey(Office, verbose_name="登记机构", on_delete=models.PROTECT, related_name="+")
+    routing_basis = models.CharField("确定承办机构的依据", max_length=200)
+    file = models.FileField("通知书扫描件", upload_to=notice_upload_to, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=40)
+    size = models.PositiveIntegerField("大小（字节）")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name = "通知辩护（代理）"
+        verbose_name_plural = "通知辩护（代理）"
+        constraints = [
+            models.UniqueConstraint(fields=["organ_name", "notice_number"], name="notice_unique_per_organ"),
+            models.CheckConstraint(condition=Q(stage__in=NoticeStage.values), name="notice_stage_valid"),
+            models.CheckConstraint(condition=Q(notice_date__lte=models.F("received_on")), name="notice_received_after"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organ_name}（{self.notice_number}）"
+
+    @property
+    def masked_id_number(self) -> str:
+        return IdNumber(self.person_id_number).masked() if self.person_id_number else "—"
+
+
 class CaseState(models.TextChoices):
     AWAITING_ASSIGNMENT = "awaiting_assignment", "待指派"
     IN_PROGRESS = "in_progress", "承办中"
@@ -192,7 +295,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         assigned to them now. A sealed case (a suspect under 18, 刑事诉讼法 第二百八十六条) is left
         out for everyone but its own office's staff, its handler and holders of `cases.view_sealed_case`.
         """
-        base = self.select_related("office", "case_type", "application", "handler__user", "handler__law_firm")
+        base = self.select_related("office", "case_type", "application", "notice", "handler__user", "handler__law_firm")
         if not user.is_authenticated or not user.is_active:
             return base.none()
         scope = Q(pk__in=[])
@@ -210,8 +313,12 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 
 class Case(models.Model):
+    # A case comes from one of two doors: 准予 on an application, or a notice (通知辩护 / 通知代理).
     application = models.OneToOneField(
-        Application, verbose_name="法律援助申请", on_delete=models.PROTECT, related_name="case"
+        Application, verbose_name="法律援助申请", on_delete=models.PROTECT, null=True, blank=True, related_name="case"
+    )
+    notice = models.OneToOneField(
+        Notice, verbose_name="通知辩护（代理）", on_delete=models.PROTECT, null=True, blank=True, related_name="case"
     )
     office = models.ForeignKey(Office, verbose_name="承办机构", on_delete=models.PROTECT, related_name="cases")
     case_type = models.ForeignKey(CaseType, verbose_name="案件类型", on_delete=models.PROTECT, related_name="+")
@@ -274,6 +381,11 @@ class Case(models.Model):
             models.Index(fields=["state"], name="case_state_idx"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(application__isnull=False, notice__isnull=True)
+                | Q(application__isnull=True, notice__isnull=False),
+                name="case_opened_by_application_or_notice",
+            ),
             models.CheckConstraint(condition=Q(state__in=CaseState.values), name="case_state_valid"),
             models.CheckConstraint(
                 condition=Q(closure_method="") | Q(closure_method__in=ClosureMethod.values),
@@ -299,6 +411,32 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def category(self) -> str:
+        return self.case_type.category
+
+    @property
+    def origin(self) -> Application | Notice:
+        """What opened the case: the approved application, or the organ's notice."""
+        return self.application if self.application_id else self.notice
+
+    @property
+    def client_name(self) -> str:
+        """受援人."""
+        return self.application.applicant_name if self.application_id else self.notice.person_name
+
+    @property
+    def life_or_death_by_notice(self) -> bool:
+        """The organ's notice says it (第二十五条第一款第四、五项, or a 死刑复核): not the office's to undo."""
+        return self.notice_id is not None and (
+            self.notice.ground.needs_senior_lawyer or self.notice.stage == NoticeStage.DEATH_REVIEW
+        )
+
+    @property
+    def lawyer_only(self) -> bool:
+        """A notified case is handled by a practising lawyer (第三十六条: 指派律师)."""
+        return self.notice_id is not None
 
 
 class Assignment(models.Model):

@@ -111,6 +111,7 @@ def add_handler(
     licensed_since: date | None = None,
     law_firm: LawFirm | None = None,
     is_active: bool = True,
+    familiar_with_minors: bool = False,
     by,
     request=None,
     today: date | None = None,
@@ -127,7 +128,9 @@ def add_handler(
         law_firm=law_firm,
         today=today or timezone.localdate(),
     )
-    handler = Handler(user=user, office=office, is_active=is_active, **values)
+    handler = Handler(
+        user=user, office=office, is_active=is_active, familiar_with_minors=familiar_with_minors, **values
+    )
     _save_checked(handler, fields=None)
     record(AuditAction.CREATE, actor=by, request=request, obj=handler, note=f"新增承办人：{handler}")
     return handler
@@ -142,6 +145,7 @@ def edit_handler(
     licensed_since: date | None = None,
     law_firm: LawFirm | None = None,
     is_active: bool,
+    familiar_with_minors: bool = False,
     by,
     request=None,
     today: date | None = None,
@@ -157,7 +161,7 @@ def edit_handler(
         law_firm=law_firm,
         today=today or timezone.localdate(),
     )
-    changed = _changes(handler, {**values, "is_active": is_active})
+    changed = _changes(handler, {**values, "is_active": is_active, "familiar_with_minors": familiar_with_minors})
     if changed:
         _save_checked(handler, fields=changed)
         labels = "、".join(str(Handler._meta.get_field(name).verbose_name) for name in changed)

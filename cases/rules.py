@@ -19,6 +19,12 @@ def is_handler_of(user, case: Case) -> bool:
     return user.is_authenticated and case.handler_id is not None and case.handler.user_id == user.pk
 
 
+def can_register_notice(user) -> bool:
+    """Any office's clerk or reviewer registers a notice (登记通知辩护); it reaches the office where the
+    notifying organ sits, as an application does (市域通办)."""
+    return user.is_authenticated and user.office_id is not None and user.has_role(*OFFICE_STAFF)
+
+
 def can_assign(user, case: Case) -> bool:
     return _office_staff(user, case, Role.REVIEWER)
 

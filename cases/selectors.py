@@ -56,6 +56,13 @@ CLOCKS = [
 MAX_CLOCK_DAYS = max(clock.days for clock in CLOCKS)
 
 
+def _label(clock: Clock, case: Case) -> str:
+    # 第三十六条: a notified case's lawyer is due 3 days from the notice — the same clock, named for it.
+    return (
+        f"{clock.label}（通知辩护）" if clock.state == CaseState.AWAITING_ASSIGNMENT and case.notice_id else clock.label
+    )
+
+
 def deadline_items(user, *, today: date) -> list[DeadlineItem]:
     """What is overdue, due today or due within two days on the case clocks, in `user`'s scope.
 
@@ -81,13 +88,14 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
             "agreement_signed_on",
             "matter_ended_on",
             "closure_submitted_on",
+            "notice_id",
             "office__short_name",
             "office__sort_order",
         )
     )
     # (label, start, days, case) for every running clock
     periods = [
-        (clock.label, getattr(case, clock.starts_on), clock.days, case)
+        (_label(clock, case), getattr(case, clock.starts_on), clock.days, case)
         for case in cases
         for clock in CLOCKS
         if clock.runs_for(case)
@@ -150,13 +158,18 @@ def case_deadlines(case: Case, *, today: date | None = None) -> list[CaseDeadlin
 
 
 def case_list(user, *, state: str = "", q: str = ""):
-    """The case list of `user`: filter by state, search by case number, application number or name."""
+    """The case list of `user`: filter by state, search by case number, application or notice number,
+    or the aided person's name."""
     cases = Case.objects.visible_to(user)
     if state:
         cases = cases.filter(state=state)
     q = q.strip()
     if q:
         cases = cases.filter(
-            Q(number__icontains=q) | Q(application__number__icontains=q) | Q(application__applicant_name__icontains=q)
+            Q(number__icontains=q)
+            | Q(application__number__icontains=q)
+            | Q(application__applicant_name__icontains=q)
+            | Q(notice__notice_number__icontains=q)
+            | Q(notice__person_name__icontains=q)
         )
     return cases.order_by("-opened_on", "-pk")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import Office
 from applications import services as application_services
 from applications.models import Application, MatterCategory, Status
 from applications.services import file_objection, objection_move, settle_objection
@@ -88,21 +89,37 @@ def case_number_scope(office_code: str, type_char: str) -> str:
     return f"{office_code}-{type_char}"
 
 
-def new_case(application: Application, *, serial: int, case_type: CaseType) -> Case:
-    """The unsaved case of an approved application with serial number `serial` of its series."""
-    office = application.responsible_office
-    year = application.decided_on.year
+def numbered_case(*, office: Office, case_type: CaseType, opened_on: date, serial: int, **origin: object) -> Case:
+    """An unsaved case, number `serial` of its (office, year, type) series, opened — and counted
+    (SPEC §7) — on `opened_on`, when its 3-day assignment clock starts. `origin` says what opened it
+    (the application or the notice) and its defaults (seal, life or death)."""
     return Case(
-        application=application,
         office=office,
         case_type=case_type,
-        year=year,
+        year=opened_on.year,
         serial=serial,
         number=format_case_number(
-            year=year, office_short_name=office.short_name, type_char=case_type.char, serial=serial
+            year=opened_on.year, office_short_name=office.short_name, type_char=case_type.char, serial=serial
         ),
+        opened_on=opened_on,
+        assignment_clock_from=opened_on,
+        **origin,
+    )
+
+
+def next_serial(*, office: Office, case_type: CaseType, year: int) -> int:
+    """The next number of the office's series for the type and year, from the locked counter row."""
+    return next_number(kind="case", year=year, scope=case_number_scope(office.code, case_type.char))
+
+
+def new_case(application: Application, *, serial: int, case_type: CaseType) -> Case:
+    """The unsaved case of an approved application with serial number `serial` of its series."""
+    return numbered_case(
+        office=application.responsible_office,
+        case_type=case_type,
         opened_on=application.decided_on,
-        assignment_clock_from=application.decided_on,
+        serial=serial,
+        application=application,
         is_sealed=is_sealed_matter(application),
     )
 
@@ -118,13 +135,9 @@ def open_case(application: Application, *, by, request: HttpRequest | None = Non
         raise TransitionError("只有准予法律援助的申请才能立案。")
     if Case.objects.filter(application=application).exists():
         raise TransitionError("该申请已经立案。")
-    case_type = CaseType.objects.get(category=application.category)
-    scope = case_number_scope(application.responsible_office.code, case_type.char)
-    case = new_case(
-        application,
-        serial=next_number(kind="case", year=application.decided_on.year, scope=scope),
-        case_type=case_type,
-    )
+    case_type = CaseType.objects.get(code=application.category)
+    serial = next_serial(office=application.responsible_office, case_type=case_type, year=application.decided_on.year)
+    case = new_case(application, serial=serial, case_type=case_type)
     case.full_clean(exclude=["application"])
     case.save()
     record(AuditAction.CREATE, actor=by, request=request, obj=case, to_state=CaseState.AWAITING_ASSIGNMENT.label)
@@ -132,16 +145,25 @@ def open_case(application: Application, *, by, request: HttpRequest | None = Non
 
 
 # --- assignment --------------------------------------------------------------------------------------
-def check_handler(case: Case, handler: Handler, *, today: date) -> None:
-    """第二十六条: a case that may bring life imprisonment or death needs a lawyer of ≥ 3 years."""
+def handler_refusal(case: Case, handler: Handler, *, today: date) -> str | None:
+    """Why `handler` may not take `case`, or None. A notified case needs a practising lawyer (第三十六条:
+    指派律师); a case that may bring life imprisonment or death, or a death-penalty review, a lawyer of
+    ≥ 3 years' practice (第二十六条)."""
     if handler.office_id != case.office_id or not handler.is_active:
-        raise ValidationError({"handler": "只能指派本机构名册内可接受指派的承办人。"})
+        return "只能指派本机构名册内可接受指派的承办人。"
+    if case.lawyer_only and not handler.is_lawyer:
+        return "通知辩护（代理）案件须指派律师，法律援助机构工作人员不能承办（法律援助法第三十六条）。"
     if case.may_bring_life_or_death and (
         not handler.is_lawyer or handler.years_of_practice(on=today) < SENIOR_LAWYER_YEARS
     ):
-        raise ValidationError(
-            {"handler": "可能被判处无期徒刑、死刑的案件，须指派具有三年以上执业经历的律师（法律援助法第二十六条）。"}
-        )
+        return "可能被判处无期徒刑、死刑的案件，须指派具有三年以上执业经历的律师（法律援助法第二十六条）。"
+    return None
+
+
+def check_handler(case: Case, handler: Handler, *, today: date) -> None:
+    refusal = handler_refusal(case, handler, today=today)
+    if refusal:
+        raise ValidationError({"handler": refusal})
 
 
 def assign(
@@ -162,10 +184,8 @@ def assign(
     with CASE_FLOW.begin(case, name, by=by, request=request) as move:
         case = move.obj
         today = today or timezone.localdate()
-        if may_bring_life_or_death is not None:
-            case.may_bring_life_or_death = (
-                may_bring_life_or_death and case.application.category == MatterCategory.CRIMINAL
-            )
+        if may_bring_life_or_death is not None and not case.life_or_death_by_notice:
+            case.may_bring_life_or_death = may_bring_life_or_death and case.category == MatterCategory.CRIMINAL
         check_handler(case, handler, today=today)
         reason = reason.strip()
         if name == "reassign":

@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("applications/<int:pk>/approve/", views.approve_application, name="approve_application"),
     path("cases/", views.case_list_view, name="list"),
+    path("cases/notices/new/", views.notice_new, name="notice_new"),
     path("cases/handlers/", views.handler_list, name="handlers"),
     path("cases/handlers/new/", views.handler_new, name="handler_new"),
     path("cases/handlers/<int:pk>/edit/", views.handler_edit, name="handler_edit"),
@@ -25,5 +26,7 @@ urlpatterns = [
     path("cases/<int:pk>/objection/decide/", views.decide_objection, name="decide_objection"),
     path("cases/<int:pk>/seal/", views.set_seal, name="set_seal"),
     path("cases/<int:pk>/termination-letter/", views.termination_letter, name="termination_letter"),
+    path("cases/<int:pk>/notice/scan/", views.notice_scan, name="notice_scan"),
+    path("cases/<int:pk>/letters/organ/", views.organ_letter, name="organ_letter"),
     path("cases/<int:pk>/materials/<int:material_pk>/", views.closure_material, name="closure_material"),
 ]

@@ -16,14 +16,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import CASE_READERS, RECORD_READERS, Role
+from accounts.models import CASE_READERS, OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
 from applications.forms import ObjectionDecisionForm, ObjectionForm
 from applications.models import Application
 from applications.workflows import APPLICATION_FLOW
 from audit.models import AuditAction
 from audit.services import record
-from cases import roster, services
+from cases import notices, roster, services
 from cases.forms import (
     AgreementForm,
     AssignForm,
@@ -32,13 +32,14 @@ from cases.forms import (
     HandlerForm,
     LawFirmForm,
     MatterEndForm,
+    NoticeForm,
     ProgressForm,
     ReturnClosureForm,
     SealForm,
     TerminateForm,
 )
 from cases.models import Case, CaseState, ClosureMaterial, Handler, LawFirm
-from cases.rules import can_manage_roster
+from cases.rules import can_manage_roster, can_register_notice
 from cases.selectors import case_deadlines, case_list
 from cases.workflows import CASE_FLOW
 from core.forms import add_service_errors
@@ -54,7 +55,12 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     cases = case_list(request.user, state=filters.get("state", ""), q=filters.get("q", ""))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "show_handlers_link": request.user.has_role(*RECORD_READERS)}
+    context = {
+        "form": form,
+        "page": page,
+        "show_handlers_link": request.user.has_role(*RECORD_READERS),
+        "can_register_notice": can_register_notice(request.user),
+    }
     return render(request, "cases/list.html", context)
 
 
@@ -82,6 +88,55 @@ def _to_new_case(request: HttpRequest, opened: list[Case], application_pk: int) 
         return redirect("applications:detail", pk=application_pk)
     messages.info(request, f"案件编号 {opened[0].number}，请在3日内指派承办人。")
     return redirect("cases:detail", pk=opened[0].pk)
+
+
+# --- 通知辩护: a notice opens a case ----------------------------------------------------------------
+@role_required(*OFFICE_STAFF)
+@require_http_methods(["GET", "POST"])
+def notice_new(request: HttpRequest) -> HttpResponse:
+    """登记通知辩护 (SPEC §3.3): any office's clerk or reviewer; the case opens at the office where the
+    notifying organ sits."""
+    if not can_register_notice(request.user):
+        raise PermissionDenied("只有法律援助机构的受理员或审查员可以登记通知辩护。")
+    posted = request.method == "POST"
+    form = NoticeForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        try:
+            case = notices.register_notice(
+                form.notice_data(), scan=form.cleaned_data["scan"], by=request.user, request=request
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            due = case_deadlines(case)[0].due_on
+            messages.success(
+                request,
+                f"已登记通知辩护，案件编号 {case.number}（{case.office.name}承办）。"
+                f"请于{due.year}年{due.month}月{due.day}日（含当日）前指派律师，并向通知机关出具法律援助公函。",
+            )
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/notice_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@role_required(*CASE_READERS)
+def notice_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scanned 通知书, only for someone who may see the case (never via MEDIA_URL)."""
+    case = _visible(request, pk)
+    if case.notice_id is None:
+        raise Http404("该案件不是通知辩护案件。")
+    record(AuditAction.VIEW_FILE, actor=request.user, request=request, obj=case, note=case.notice.original_name)
+    return serve_upload(case.notice)
+
+
+@role_required(*CASE_READERS)
+def organ_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """法律援助公函: tells the notifying organ which lawyer was assigned (第三十六条)."""
+    case = _visible(request, pk)
+    if case.notice_id is None or case.handler_id is None:
+        raise Http404("该案件尚未指派律师，或不是通知辩护案件。")
+    person_role, lawyer_role = notices.defender_role(case.notice)
+    context = {"case": case, "notice": case.notice, "person_role": person_role, "lawyer_role": lawyer_role}
+    return render(request, "cases/letters/organ_letter.html", context)
 
 
 # --- the case page and its buttons ----------------------------------------------------------------

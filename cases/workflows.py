@@ -15,7 +15,7 @@ def _no_pending_objection(case: Case) -> str | None:
 
 
 def _criminal(case: Case) -> str | None:
-    if case.application.category != MatterCategory.CRIMINAL:
+    if case.category != MatterCategory.CRIMINAL:
         return "只有刑事案件才适用未成年人犯罪记录封存。"
     return None
 

@@ -111,7 +111,7 @@ class FollowUpForm(forms.Form):
             .filter(office_id=user.office_id, state__in=CLOSED_STATES)
             .order_by("-closed_on", "-pk")
         )
-        self.fields["case"].label_from_instance = lambda case: f"{case.number} {case.application.applicant_name}"
+        self.fields["case"].label_from_instance = lambda case: f"{case.number} {case.client_name}"
         self.fields["contacted_on"].initial = timezone.localdate()
 
     def clean_contacted_on(self):

@@ -146,7 +146,11 @@ def draws(request: HttpRequest) -> HttpResponse:
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The sampled cases of one draw. Queries: the draw, its samples with their cases."""
     draw = get_object_or_404(SampleDraw.objects.select_related("drawn_by"), pk=pk)
-    samples = SampledCase.objects.visible_to(request.user).filter(draw=draw).select_related("case__application")
+    samples = (
+        SampledCase.objects.visible_to(request.user)
+        .filter(draw=draw)
+        .select_related("case__application", "case__notice")
+    )
     return render(request, "quality/draw_detail.html", {"draw": draw, "samples": samples})
 
 
@@ -216,7 +220,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     """A peer reviewer's tasks (city staff: every review). Queries: one page of reviews + count."""
     reviews = (
         PeerReview.objects.visible_to(request.user)
-        .select_related("sample__case__application")
+        .select_related("sample__case__application", "sample__case__notice")
         .order_by("submitted_at", "-assigned_at", "-pk")
     )
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -263,7 +267,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     figures = selectors.follow_up_figures(
         office_ids=[o.pk for o in offices], start=date(year, 1, 1), end=date(year, 12, 31)
     )
-    follow_ups = FollowUp.objects.visible_to(request.user).select_related("case__application")
+    follow_ups = FollowUp.objects.visible_to(request.user).select_related("case__application", "case__notice")
     page = Paginator(follow_ups, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

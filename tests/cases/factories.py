@@ -129,3 +129,32 @@ def make_case(
     if state == CaseState.CLOSED:
         return case
     return services.archive(case, by=reviewer)
+
+
+def make_notified_case(personas, *, office: str = "luoding", state: str = CaseState.AWAITING_ASSIGNMENT) -> Case:
+    """A case opened by a notice from the office's county court (第二十五条第一款第二项), through the
+    notice service; with `state=in_progress` assigned to that office's handler persona."""
+    from applications.models import KnownAuthority
+    from cases import notices
+    from cases.models import NoticeGround
+
+    court = KnownAuthority.objects.filter(location=Office.objects.get(slug=office).code, kind="court").first()
+    today = timezone.localdate()
+    data = notices.NoticeData(
+        organ=court,
+        other_organ_name="",
+        notice_number=f"法援通〔{today.year}〕{next(_serial)}号",
+        notice_date=today,
+        received_on=today,
+        person_name="李四",
+        person_id_number="",
+        person_birth_date=date(1985, 6, 1),
+        charge="故意伤害罪",
+        stage="trial",
+        ground=NoticeGround.objects.get(article="第二十五条第一款第二项"),
+    )
+    case = notices.register_notice(data, scan=pdf("通知书.pdf"), by=personas[(Role.CLERK, office)])
+    if state == CaseState.AWAITING_ASSIGNMENT:
+        return case
+    handler = make_handler(personas[(Role.HANDLER, office)])
+    return services.assign(case, handler=handler, by=reviewer_of(personas, office))

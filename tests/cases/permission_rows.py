@@ -13,7 +13,7 @@ from accounts.models import Role
 from applications.models import MatterCategory
 from cases import services
 from cases.models import Case, CaseState, ClosureMaterial, TerminationGround
-from tests.cases.factories import make_case, make_handler
+from tests.cases.factories import make_case, make_handler, make_notified_case
 from tests.permissions import Persona, StaffUrl, roles
 
 OWNER = "luoding"
@@ -58,6 +58,27 @@ def sealed_case(personas) -> str:
     )
     assert case.is_sealed
     return f"/staff/cases/{case.pk}/"
+
+
+def notice_registrars(answer: int):
+    """登记通知辩护: any office's clerk or reviewer (the administrator belongs to no office)."""
+
+    def expect(persona: Persona) -> int:
+        if persona.is_anonymous:
+            return 302
+        if persona.key == "admin":
+            return 403
+        return answer if persona.role in (Role.CLERK, Role.REVIEWER) else 403
+
+    return expect
+
+
+def notified_case(path: str):
+    def make(personas) -> str:
+        case = make_notified_case(personas, office=OWNER, state=CaseState.IN_PROGRESS)
+        return f"/staff/cases/{case.pk}/{path}"
+
+    return make
 
 
 def acting(*actors: Role):
@@ -154,6 +175,11 @@ ROWS = [
     StaffUrl("cases-law-firm-edit-post", law_firm_edit, roster_editor(owned=True), method="post"),
     StaffUrl("cases-detail", case_in(CaseState.IN_PROGRESS), reading()),
     StaffUrl("cases-detail-sealed", sealed_case, sealed_reading),
+    StaffUrl("cases-notice-new", "/staff/cases/notices/new/", notice_registrars(200)),
+    # Nothing posted: whoever may register gets the form back with its errors.
+    StaffUrl("cases-notice-new-post", "/staff/cases/notices/new/", notice_registrars(400), method="post"),
+    StaffUrl("cases-notice-scan", notified_case("notice/scan/"), reading()),
+    StaffUrl("cases-organ-letter", notified_case("letters/organ/"), reading()),
     StaffUrl("cases-termination-letter", terminated, reading()),
     StaffUrl("cases-closure-material", closure_material, reading()),
     StaffUrl("cases-assign-get", case_in(CaseState.IN_PROGRESS, "assign/"), reading(405)),

@@ -34,7 +34,7 @@ def test_numbers_run_per_office_and_type(personas):
 
 @pytest.mark.django_db
 def test_the_type_character_is_reference_data(personas):
-    CaseType.objects.filter(category=MatterCategory.STATE_COMPENSATION).update(char="国赔")
+    CaseType.objects.filter(code=MatterCategory.STATE_COMPENSATION).update(char="国赔")
     case = make_case(personas, category=MatterCategory.STATE_COMPENSATION)
     assert "法援国赔字第0001号" in case.number
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from accounts.models import Office
+from reporting.models import AidForm
 from reporting.services import check_targets_add_up
 
 
@@ -75,3 +76,33 @@ class BaseOfficeTargetFormSet(forms.BaseFormSet):
 OfficeTargetFormSet = forms.formset_factory(
     OfficeTargetForm, formset=BaseOfficeTargetFormSet, extra=0, min_num=1, validate_min=True, max_num=20
 )
+
+
+class CountingRuleForm(forms.Form):
+    """Whether a form of legal aid counts toward the target (计入民生实事事项), from which month."""
+
+    form = forms.ModelChoiceField(label="法律援助形式", queryset=AidForm.objects.all(), empty_label="请选择")
+    counts = forms.TypedChoiceField(
+        label="是否计入民生实事事项",
+        choices=[("1", "计入"), ("0", "不计入（在报表中另行列示）")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    starting = forms.DateField(
+        label="适用起始月份",
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        help_text="默认为本月：以往月份的数字不变。选择以往月份即追溯调整，须写明理由。",
+    )
+    reason = forms.CharField(label="理由", max_length=200, required=False)
+
+    def __init__(self, *args, today, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starting"].initial = today.replace(day=1)
+        for name, message in (
+            ("form", "请选择法律援助形式。"),
+            ("counts", "请选择是否计入。"),
+            ("starting", "请选择适用起始月份。"),
+        ):
+            self.fields[name].error_messages["required"] = message
+        self.fields["starting"].error_messages["invalid"] = "请按“年-月”选择月份。"

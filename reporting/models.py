@@ -130,3 +130,56 @@ class MonthlySubmission(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == SubmissionStatus.SUBMITTED
+
+
+# --- what counts toward the target (SPEC §7) ------------------------------------------------------
+class AidForm(models.Model):
+    """A form of legal aid the monthly sheet reports (法律援助法 第二十二条). Whether it counts toward the
+    民生实事 target is a `CountingRule` in force for the month: reference data city staff edit."""
+
+    code = models.CharField("代码", max_length=30, unique=True)
+    name = models.CharField("形式", max_length=40)
+    unit = models.CharField("计量单位", max_length=4, help_text="件 或 人次。")
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = "法律援助形式"
+        verbose_name_plural = "法律援助形式"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CountingRule(models.Model):
+    """From the month of `effective_from` on, whether `form` counts as 民生实事 matters (计入民生实事事项).
+
+    A month reads the latest rule that had started by its first day. A change applies from the current
+    month, so past months' figures do not move; city staff may start it in a past month instead — a
+    recomputation, which needs a reason and is audited."""
+
+    form = models.ForeignKey(AidForm, verbose_name="法律援助形式", on_delete=models.PROTECT, related_name="rules")
+    counts = models.BooleanField("计入民生实事事项")
+    effective_from = models.DateField("适用起始月份", help_text="该月1日。")
+    reason = models.CharField("调整理由", max_length=200, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="设置人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    set_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["form__sort_order", "-effective_from"]
+        verbose_name = "计入规则"
+        verbose_name_plural = "计入规则"
+        constraints = [
+            models.UniqueConstraint(fields=["form", "effective_from"], name="counting_rule_one_per_month"),
+            models.CheckConstraint(condition=Q(effective_from__day=1), name="counting_rule_starts_on_a_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form.name}：{'计入' if self.counts else '不计入'}（{self.effective_from:%Y年%-m月}起）"

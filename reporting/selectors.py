@@ -6,10 +6,10 @@ applications (pinned in tests/reporting/test_selectors.py) and returns plain row
 writers in `reporting.xlsx` and the templates only draw them.
 
 Counting rules (SPEC §7):
-* A legal-aid matter (法律援助事项) counts in the month its application was approved (准予,
-  `decided_on`), credited to the responsible office (承办机构). Approval is final — an approved
-  application never leaves that state — so the figures of a past month are the same whenever they
-  are asked for.
+* What counts as a legal-aid matter (法律援助事项) is `reporting.counting`: every form of legal aid per
+  office and month, and the rule in force that month for each form. Every source counts from stored
+  dates of records that do not leave their counted state (an approved application stays approved), so
+  the figures of a past month are the same whenever they are asked for.
 * Applications received (受理) count at the receiving office in the month of `received_at` (local
   time, Asia/Shanghai); 通办 out = received here for another office, 通办 in = received elsewhere for
   this office. Online applications have no receiving office and count in neither.
@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import Window
-from django.db.models.functions import ExtractMonth, RowNumber, TruncDate
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from accounts.models import Office
@@ -34,6 +34,7 @@ from applications.models import REVIEW_DAYS, Application, Status, SupplementRequ
 from cases.models import Case
 from deadlines import calendar
 from quality.selectors import follow_up_figures, peer_review_figures, publicity_figures, subsidy_figures
+from reporting.counting import FormCount, counted_matters
 from reporting.models import (
     DEFAULT_CITY_TARGET,
     DEFAULT_OFFICE_SHARES,
@@ -228,7 +229,8 @@ class Row:
     name: str
     office: Office | None
     target: int
-    by_month: list[int]  # approved matters in months 1..M
+    by_month: list[int]  # matters that count toward the target (reporting.counting), months 1..M
+    form_values: list[int] = field(default_factory=list)  # this month's figure of each of report.forms
     received: int = 0
     cross_out: int = 0
     routed_in: int = 0
@@ -281,6 +283,7 @@ class MonthlyReport:
     period: Period
     rows: list[Row]
     total: Row
+    forms: list[FormCount]  # every form of legal aid, and whether it counts this month
     targets: Targets
     deadline: date
     today: date
@@ -304,26 +307,6 @@ class MonthlyReport:
 
 
 # --- the queries ---------------------------------------------------------------------------------
-def _matters_by_month(period: Period, office_ids: list[int]) -> dict[int, list[int]]:
-    """Approved matters per responsible office and month, January to the period's month."""
-    rows = (
-        Application.objects.filter(
-            status=Status.APPROVED,
-            responsible_office_id__in=office_ids,
-            decided_on__gte=date(period.year, 1, 1),
-            decided_on__lte=period.end,
-        )
-        .annotate(month=ExtractMonth("decided_on"))
-        .order_by()
-        .values_list("responsible_office_id", "month")
-        .annotate(n=Count("pk"))
-    )
-    result = {office_id: [0] * period.month for office_id in office_ids}
-    for office_id, month, n in rows:
-        result[office_id][month - 1] = n
-    return result
-
-
 def _received(period: Period, office_ids: list[int]) -> dict[int, tuple[int, int]]:
     """(received at the office, of which for another office) in the month."""
     start, after = period.local_bounds()
@@ -477,10 +460,10 @@ def build_monthly_report(
     """Every figure of month `year`-`month` for `offices` (in SPEC §2 order) and their total.
 
     Queries (fixed, whatever the number of applications): offices 1, office count 1, targets 1
-    (2 once set), matters by month 1, received 1, routed in 1, median per office 1, median overall 1,
+    (2 once set), what counts 2 + 1 per form of legal aid (`reporting.counting`), received 1, routed in 1, median per office 1, median overall 1,
     overdue 3 (the candidates, their 补正 requests, one calendar for all their deadlines), cases
     closed 1, peer reviews 1, follow-ups 1, publicity 1, subsidies 1, submissions 1, holiday
-    overrides for the submission deadline 1 = 18.
+    overrides for the submission deadline 1 = 19 + 1 per form.
     """
     period = Period(year, month)
     today = today or timezone.localdate()
@@ -489,7 +472,7 @@ def build_monthly_report(
     covers_all = len(office_ids) == Office.objects.count() if office_ids else False
 
     targets = targets_for(year, office_list)
-    matters = _matters_by_month(period, office_ids)
+    counting = counted_matters(office_ids=office_ids, year=year, through_month=month)
     received = _received(period, office_ids)
     routed_in = _routed_in(period, office_ids)
     medians = _median_days(period, office_ids, per_office=True)
@@ -511,7 +494,8 @@ def build_monthly_report(
                 name=office.name,
                 office=office,
                 target=target,
-                by_month=matters[office.pk],
+                by_month=counting.counted_by_month(office.pk),
+                form_values=[form.month(office.pk, month) for form in counting.forms],
                 received=received.get(office.pk, (0, 0))[0],
                 cross_out=received.get(office.pk, (0, 0))[1],
                 routed_in=routed_in.get(office.pk, 0),
@@ -530,6 +514,7 @@ def build_monthly_report(
         office=None,
         target=total_target,
         by_month=[sum(row.by_month[index] for row in rows) for index in range(month)],
+        form_values=[form.total(month) for form in counting.forms],
         received=sum(row.received for row in rows),
         cross_out=sum(row.cross_out for row in rows),
         routed_in=sum(row.routed_in for row in rows),
@@ -542,6 +527,7 @@ def build_monthly_report(
         period=period,
         rows=rows,
         total=total,
+        forms=counting.forms,
         targets=targets,
         deadline=deadline,
         today=today,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -19,7 +20,7 @@ from audit.models import AuditAction
 from audit.services import record
 from core.transitions import TransitionError
 from reporting import rules
-from reporting.models import AnnualTarget, MonthlySubmission, OfficeTarget, SubmissionStatus
+from reporting.models import AidForm, AnnualTarget, CountingRule, MonthlySubmission, OfficeTarget, SubmissionStatus
 from reporting.selectors import MonthlyReport, Period, build_monthly_report
 from reporting.workflows import SUBMISSION_FLOW
 from reporting.xlsx import CITY_UNIT, report_filename, write_monthly_report
@@ -67,6 +68,44 @@ def save_targets(
         note=f"{year}年全市目标 {city_target} 件",
     )
     return annual
+
+
+# --- what counts toward the target (计入民生实事事项) ----------------------------------------------------
+@transaction.atomic
+def set_counting_rule(
+    form: AidForm,
+    *,
+    counts: bool,
+    starting: Period | None = None,
+    reason: str = "",
+    by,
+    request: HttpRequest | None = None,
+    today: date | None = None,
+) -> CountingRule:
+    """Whether `form` counts toward the target, from month `starting` (default: the current month) on.
+
+    Past months' figures do not move unless city staff say so: starting before the current month
+    recomputes them, which needs a written reason (audited with it)."""
+    if not rules.can_set_targets(by):
+        raise PermissionDenied("只有市局工作人员可以设定计入民生实事的事项。")
+    current = Period.containing(today or timezone.localdate())
+    starting = starting or current
+    reason = reason.strip()
+    if starting.start < current.start and not reason:
+        raise ValidationError({"reason": "从以往月份起调整会改变已报送月份的数字，请写明理由。"})
+    rule, _ = CountingRule.objects.update_or_create(
+        form=form, effective_from=starting.start, defaults={"counts": counts, "reason": reason, "set_by": by}
+    )
+    record(
+        AuditAction.UPDATE,
+        actor=by,
+        request=request,
+        obj=form,
+        to_state="计入" if counts else "不计入",
+        note=f"{form.name}自{starting.label}起{'计入' if counts else '不计入'}民生实事事项"
+        + (f"（追溯调整：{reason}）" if starting.start < current.start else (f"：{reason}" if reason else "")),
+    )
+    return rule
 
 
 # --- the monthly sheet ---------------------------------------------------------------------------

@@ -19,11 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import RECORD_READERS, Office
 from accounts.permissions import role_required
+from core.forms import add_service_errors
 from core.transitions import TransitionError
 from reporting import rules, services
 from reporting.charts import cumulative_chart, progress_bar
-from reporting.forms import CityTargetForm, OfficeTargetFormSet, ReturnForm, SubmissionForm
-from reporting.models import MonthlySubmission
+from reporting.counting import rules_by_month
+from reporting.forms import CityTargetForm, CountingRuleForm, OfficeTargetFormSet, ReturnForm, SubmissionForm
+from reporting.models import AidForm, CountingRule, MonthlySubmission
 from reporting.selectors import MonthlyReport, Period, build_monthly_report, flagged_sheets, targets_for
 from reporting.xlsx import progress_sentences
 
@@ -247,3 +249,38 @@ def targets(request: HttpRequest, year: int) -> HttpResponse:
         "reporting/targets.html",
         {"year": year, "city_form": city_form, "formset": formset, "rows": rows, "is_default": current.is_default},
     )
+
+
+@role_required(*RECORD_READERS)
+@require_http_methods(["GET", "POST"])
+def counting(request: HttpRequest) -> HttpResponse:
+    """计入民生实事事项: which forms of legal aid count toward the target, and since when (SPEC §7).
+    Every reader sees the rules; city staff change them."""
+    today = timezone.localdate()
+    can_change = rules.can_set_targets(request.user)
+    form = CountingRuleForm(request.POST if request.method == "POST" else None, today=today)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied("只有市局工作人员可以设定计入民生实事的事项。")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.set_counting_rule(
+                    data["form"],
+                    counts=data["counts"],
+                    starting=Period.containing(data["starting"]),
+                    reason=data["reason"],
+                    by=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "已保存计入规则。")
+                return redirect("reporting:counting")
+    period = Period.containing(today)
+    current = rules_by_month(year=period.year, through_month=period.month)
+    forms = [(aid_form, current.get(aid_form.code, [False])[-1]) for aid_form in AidForm.objects.all()]
+    history = CountingRule.objects.select_related("form", "set_by").order_by("form__sort_order", "-effective_from")
+    context = {"forms": forms, "history": history, "form": form if can_change else None}
+    return render(request, "reporting/counting.html", context, status=400 if form.errors else 200)

@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reporting.counting import FormCount
 from reporting.selectors import MODULE_FIGURES, MonthlyReport, Row
 
 # The 附件's wording (seed/000_2509ad755f599d01.txt), the target taken from the year's setting.
@@ -41,11 +42,12 @@ SHEET_TABLE = "办理情况表"
 SHEET_OFFICES = "分县统计"
 SHEET_CUMULATIVE = "累计进度"
 
-OFFICE_COLUMNS = [
-    "机构",
-    "年度目标（件）",
-    "本月办理（件）",
-    "累计办理（件）",
+# Sheet 2's columns around the forms of legal aid (reporting.counting), which come between the target
+# and the year-to-date figures: those that count this month, their total, then those reported beside.
+LEADING_COLUMNS = ["机构", "年度目标（件）"]
+COUNTED_TOTAL_COLUMN = "本月合计计入（件）"
+TRAILING_COLUMNS = [
+    "累计计入（件）",
     "完成率（%）",
     "时序进度（件）",
     "受理申请（件）",
@@ -56,6 +58,28 @@ OFFICE_COLUMNS = [
     *[figure.label for figure in MODULE_FIGURES],
     "月报报送",
 ]
+
+
+def form_column(form: FormCount) -> str:
+    return f"本月{form.form.name}（{form.form.unit}）"
+
+
+def _forms_in_order(report: MonthlyReport) -> tuple[list[FormCount], list[FormCount]]:
+    counted = [form for form in report.forms if form.counts_now]
+    beside = [form for form in report.forms if not form.counts_now]
+    return counted, beside
+
+
+def office_columns(report: MonthlyReport) -> list[str]:
+    counted, beside = _forms_in_order(report)
+    return [
+        *LEADING_COLUMNS,
+        *[form_column(form) for form in counted],
+        COUNTED_TOTAL_COLUMN,
+        *[form_column(form) for form in beside],
+        *TRAILING_COLUMNS,
+    ]
+
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -78,13 +102,26 @@ def _percent(value: Decimal | None) -> str:
 
 
 # --- the sentences of the fifth column ------------------------------------------------------------
+def _breakdown(report: MonthlyReport, row: Row, *, counted: bool) -> str:
+    return "、".join(
+        f"{form.form.name}{value}{form.form.unit}"
+        for form, value in zip(report.forms, row.form_values, strict=True)
+        if form.counts_now == counted
+    )
+
+
 def progress_sentences(report: MonthlyReport, row: Row, *, who: str) -> str:
     """The figures of `row` written out, as the city writes them to the 市政府."""
     month = report.period.month
     completion = _number(row.completion)
     text = (
         f"截至{month}月底，{who}累计办理法律援助事项{row.matters_ytd}件，完成年度目标（{row.target}件）的{completion}%，"
-        f"按时序进度应完成{row.pace.quantize(Decimal(1))}件；{month}月办理{row.matters_month}件。"
+        f"按时序进度应完成{row.pace.quantize(Decimal(1))}件；{month}月办理{row.matters_month}件"
+        f"（{_breakdown(report, row, counted=True)}）"
+    )
+    beside = _breakdown(report, row, counted=False)
+    text += f"，另提供{beside}（不计入民生实事事项）。" if beside else "。"
+    text += (
         f"{month}月各受理窗口共受理法律援助申请{row.received}件，其中为其他县（市、区）受理（市域通办）{row.cross_out}件，"
         f"接收其他受理点转来的申请{row.routed_in}件；"
     )
@@ -190,11 +227,15 @@ def _table_sheet(ws: Worksheet, report: MonthlyReport, *, unit: str, generated_o
 
 
 # --- sheet 2 -------------------------------------------------------------------------------------
-def office_row_values(row: Row) -> list:
+def office_row_values(report: MonthlyReport, row: Row) -> list:
+    values = dict(zip((form.form.code for form in report.forms), row.form_values, strict=True))
+    counted, beside = _forms_in_order(report)
     return [
         row.name,
         row.target,
+        *[values[form.form.code] for form in counted],
         row.matters_month,
+        *[values[form.form.code] for form in beside],
         row.matters_ytd,
         _number(row.completion),
         row.pace,
@@ -209,14 +250,16 @@ def office_row_values(row: Row) -> list:
 
 
 OFFICES_FIRST_ROW = 3  # title on row 1, headers on row 2
-MONEY_COLUMNS = {OFFICE_COLUMNS.index(figure.label) + 1 for figure in MODULE_FIGURES if figure.is_money}
+MONEY_LABELS = {figure.label for figure in MODULE_FIGURES if figure.is_money}
 
 
 def _offices_sheet(ws: Worksheet, report: MonthlyReport) -> None:
+    columns = office_columns(report)
+    money_columns = {index for index, label in enumerate(columns, start=1) if label in MONEY_LABELS}
     ws["A1"] = f"{report.period.label}法律援助民生实事分县统计"
     ws["A1"].font = Font(name=FONT, size=14, bold=True)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(OFFICE_COLUMNS))
-    for index, header in enumerate(OFFICE_COLUMNS, start=1):
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+    for index, header in enumerate(columns, start=1):
         cell = ws.cell(row=2, column=index, value=header)
         cell.font = Font(name=FONT, bold=True)
         cell.alignment = WRAP_CENTER
@@ -225,17 +268,21 @@ def _offices_sheet(ws: Worksheet, report: MonthlyReport) -> None:
         ws.column_dimensions[get_column_letter(index)].width = 20 if index == 1 else 12
     ws.row_dimensions[2].height = 48
     for offset, row in enumerate([*report.rows, report.total]):
-        for index, value in enumerate(office_row_values(row), start=1):
+        for index, value in enumerate(office_row_values(report, row), start=1):
             cell = ws.cell(row=OFFICES_FIRST_ROW + offset, column=index, value=value)
             cell.border = BORDER
-            if index in MONEY_COLUMNS:
+            if index in money_columns:
                 cell.number_format = "#,##0.00"
             if row.office is None:
                 cell.font = Font(name=FONT, bold=True)
     notes_row = OFFICES_FIRST_ROW + len(report.rows) + 2
     ws.cell(row=notes_row, column=1, value="说明：")
     notes = [
-        "法律援助事项按准予法律援助决定的日期计入当月，计入承办机构；合计行为各机构之和（用时中位数按全部决定计算）。",
+        "计入民生实事的法律援助事项：申请准予的按准予决定日期、通知辩护的按收到通知日期计入当月，计入承办机构；"
+        "计入与否按市局设定的计入规则（"
+        + "、".join(f"{form.form.name}{'计入' if form.counts_now else '不计入'}" for form in report.forms)
+        + "）。"
+        "合计行为各机构之和（用时中位数按全部决定计算）。",
         "受理申请按收到申请的窗口统计（网上申请不计入窗口）；月末逾期未审查：截至月末尚未作出决定且已超过审查期限的申请，审查期限与工作台一致（7日，补正期间不计入，届满日遇节假日顺延；先行提供的以决定先行提供之日为限）。",
     ]
     for offset, note in enumerate(notes, start=1):
@@ -249,7 +296,7 @@ def _offices_sheet(ws: Worksheet, report: MonthlyReport) -> None:
 
 
 # --- sheet 3 and the chart -----------------------------------------------------------------------
-CUMULATIVE_HEADERS = ["月份", "本月办理（件）", "累计办理（件）", "时序进度（件）"]
+CUMULATIVE_HEADERS = ["月份", "本月计入（件）", "累计办理（件）", "时序进度（件）"]
 
 
 def _cumulative_sheet(ws: Worksheet, report: MonthlyReport) -> None:

@@ -51,3 +51,29 @@ def refuse(application: Application, day: date, personas) -> Application:
 
 def approved(*, received_on: date, decided_on: date, responsible: str, at: str | None, personas) -> Application:
     return approve(receive(local(received_on), responsible=responsible, at=at, personas=personas), decided_on, personas)
+
+
+def notified(*, received_on: date, organ_office: str, at: str, serial: int, personas):
+    """A case opened on `received_on` by a notice from the court of `organ_office`'s county (slug),
+    registered by a clerk of office `at` (slug)."""
+    from applications.models import KnownAuthority
+    from cases import notices
+    from cases.models import NoticeGround
+    from tests.cases.factories import pdf
+
+    court = KnownAuthority.objects.get(location=Office.objects.get(slug=organ_office).code, kind="court")
+    data = notices.NoticeData(
+        organ=court,
+        other_organ_name="",
+        notice_number=f"法援通〔{received_on.year}〕{serial + 1}号",
+        notice_date=received_on,
+        received_on=received_on,
+        person_name="王五",
+        person_id_number="",
+        person_birth_date=date(1980, 1, 1),
+        charge="诈骗罪",
+        stage="trial",
+        ground=NoticeGround.objects.get(article="第二十五条第一款第四项"),
+    )
+    with time_machine.travel(local(received_on, 16), tick=False):
+        return notices.register_notice(data, scan=pdf("通知书.pdf"), by=personas[(Role.CLERK, at)])

@@ -21,6 +21,13 @@ def county_reporters(persona: Persona) -> int:
     return 403
 
 
+def city_changes_the_rules(persona: Persona) -> int:
+    """计入民生实事事项, posted empty: city staff and the administrator get the form back with its errors."""
+    if persona.is_anonymous:
+        return 302
+    return 400 if persona.key in ("admin", "city") else 403
+
+
 def submitted_luoding_sheet(personas) -> str:
     from reporting.selectors import Period
     from reporting.services import submit_monthly_sheet
@@ -37,6 +44,8 @@ ROWS = [
     StaffUrl("reports-month", "/reports/2026/5/", REPORT_READERS),
     StaffUrl("reports-download", "/reports/2026/5/download/", REPORT_READERS),
     StaffUrl("reports-targets", "/reports/targets/2026/", city_only),
+    StaffUrl("reports-counting", "/reports/counting/", REPORT_READERS),
+    StaffUrl("reports-counting-post", "/reports/counting/", city_changes_the_rules, method="post"),
     StaffUrl("reports-submit", "/reports/2026/5/submit/", county_reporters, method="post"),
     # An empty reason: city staff get the form back with its error (200), nothing changes.
     StaffUrl("reports-return", submitted_luoding_sheet, city_only, method="post"),

@@ -12,9 +12,22 @@ from openpyxl import load_workbook
 
 from accounts.models import Office
 from applications.models import Application, Status
+from cases.models import Case
 from reporting.selectors import MODULE_FIGURES
-from reporting.xlsx import HEADERS, OFFICE_COLUMNS, SHEET_CUMULATIVE, SHEET_OFFICES, SHEET_TABLE, TASK
-from tests.reporting.factories import approved, local, receive, refuse
+from reporting.xlsx import (
+    COUNTED_TOTAL_COLUMN,
+    HEADERS,
+    LEADING_COLUMNS,
+    SHEET_CUMULATIVE,
+    SHEET_OFFICES,
+    SHEET_TABLE,
+    TASK,
+    TRAILING_COLUMNS,
+)
+from tests.reporting.factories import approved, local, notified, receive, refuse
+
+# Sheet 2's columns with the two forms of legal aid that count by default (SPEC §7).
+OFFICE_COLUMNS = [*LEADING_COLUMNS, "本月申请准予（件）", "本月通知辩护（件）", COUNTED_TOTAL_COLUMN, *TRAILING_COLUMNS]
 
 SLUGS = ["city", "yuncheng", "yunan", "luoding", "xinxing", "yunnan"]
 DEFAULT_TARGETS = {"city": 300, "yuncheng": 450, "yunan": 300, "luoding": 1000, "xinxing": 500, "yunnan": 450}
@@ -42,6 +55,16 @@ def year_of_rows(personas):
     )
     receive(local(date(2026, 5, 19)), responsible="yunnan", at="luoding", personas=personas)  # overdue at 31 May
     receive(local(date(2026, 5, 28)), responsible="yunnan", at="yunnan", personas=personas)  # due in June
+    # Notices (通知辩护) in April and May, some registered at another county's window.
+    for index, (organ_office, at, day) in enumerate(
+        [
+            ("luoding", "luoding", date(2026, 5, 6)),
+            ("luoding", "yunan", date(2026, 5, 20)),
+            ("xinxing", "xinxing", date(2026, 4, 9)),
+            ("yuncheng", "luoding", date(2026, 5, 31)),
+        ]
+    ):
+        notified(received_on=day, organ_office=organ_office, at=at, serial=index, personas=personas)
 
 
 def generate(tmp_path, **options):
@@ -59,9 +82,10 @@ def independent_rows(year: int, month: int, slugs: list[str]) -> list[list]:
     def in_month(day: date | None) -> bool:
         return day is not None and (day.year, day.month) == (year, month)
 
+    notices = list(Case.objects.filter(notice__isnull=False).select_related("office"))
     rows = []
     for slug in slugs:
-        by_month = [
+        approved_by_month = [
             sum(
                 1
                 for a in apps
@@ -69,6 +93,11 @@ def independent_rows(year: int, month: int, slugs: list[str]) -> list[list]:
             )
             for m in range(1, month + 1)
         ]
+        notices_by_month = [
+            sum(1 for case in notices if case.office.slug == slug and case.opened_on.month == m)
+            for m in range(1, month + 1)
+        ]
+        by_month = [a + n for a, n in zip(approved_by_month, notices_by_month, strict=True)]
         received = [
             a
             for a in apps
@@ -101,6 +130,8 @@ def independent_rows(year: int, month: int, slugs: list[str]) -> list[list]:
         rows.append(
             [
                 target,
+                approved_by_month[-1],
+                notices_by_month[-1],
                 by_month[-1],
                 ytd,
                 (Decimal(ytd) * 100 / target).quantize(Decimal("0.1")),
@@ -132,11 +163,12 @@ def test_sheet_two_equals_an_independent_count_of_the_rows(year_of_rows, tmp_pat
     numeric = len(expected[0])
     got = [_numbers([sheet.cell(row=3 + index, column=2 + col).value for col in range(numeric)]) for index in range(6)]
     assert got == expected
-    assert sum(row[1] for row in expected) > 0 and sum(row[6] for row in expected) > 0  # the data is not trivial
+    # The data is not trivial: approvals, notices and windows' receipts this month.
+    assert all(sum(row[col] for row in expected) > 0 for col in (1, 2, 7))
 
     total = _numbers([sheet.cell(row=9, column=2 + col).value for col in range(numeric)])
     assert sheet.cell(row=9, column=1).value == "合计"
-    for col in (0, 1, 2, 5, 6, 7, 9):  # targets and counts add up
+    for col in (0, 1, 2, 3, 4, 7, 8, 9, 11):  # targets and counts add up
         assert total[col] == sum(row[col] for row in got), OFFICE_COLUMNS[col + 1]
     assert total[0] == 3000
 
@@ -147,7 +179,7 @@ def test_sheet_two_equals_an_independent_count_of_the_rows(year_of_rows, tmp_pat
     # Year to date of May = the sum of months 1..5 on the cumulative sheet.
     cumulative = workbook[SHEET_CUMULATIVE]
     months = [cumulative.cell(row=r, column=2).value for r in range(2, 7)]
-    assert cumulative.cell(row=6, column=3).value == sum(months) == total[2]
+    assert cumulative.cell(row=6, column=3).value == sum(months) == total[4]
     assert [cumulative.cell(row=r, column=1).value for r in range(2, 7)] == ["1月", "2月", "3月", "4月", "5月"]
 
 

@@ -1,0 +1,127 @@
+"""What counts toward the 民生实事 target (SPEC §7): ONE selector, read by the dashboard, the month page,
+the xlsx and the `monthly_report` command alike.
+
+Every form of legal aid the sheet reports (`reporting.models.AidForm`) has a source here that counts it
+per office and month in one SQL aggregate, credited to the office responsible:
+* 申请准予: applications approved (准予), in the month of the decision;
+* 通知辩护: cases opened by a notice, in the month the notice was received.
+Whether a form counts in a month is the `CountingRule` in force on its first day; the others are
+reported beside the target (法律咨询 人次, 代拟法律文书 件).
+"""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth
+
+from applications.models import Application, Status
+from cases.models import Case
+from reporting.models import AidForm, CountingRule
+
+# (office ids, first day, last day) → {(office id, month): number}
+Source = Callable[[list[int], date, date], dict[tuple[int, int], int]]
+
+
+def _approved_applications(office_ids: list[int], start: date, end: date) -> dict[tuple[int, int], int]:
+    rows = (
+        Application.objects.filter(
+            status=Status.APPROVED, responsible_office_id__in=office_ids, decided_on__gte=start, decided_on__lte=end
+        )
+        .annotate(month=ExtractMonth("decided_on"))
+        .order_by()
+        .values_list("responsible_office_id", "month")
+        .annotate(n=Count("pk"))
+    )
+    return {(office_id, month): n for office_id, month, n in rows}
+
+
+def _notices(office_ids: list[int], start: date, end: date) -> dict[tuple[int, int], int]:
+    rows = (
+        Case.objects.filter(notice__isnull=False, office_id__in=office_ids, opened_on__gte=start, opened_on__lte=end)
+        .annotate(month=ExtractMonth("opened_on"))
+        .order_by()
+        .values_list("office_id", "month")
+        .annotate(n=Count("pk"))
+    )
+    return {(office_id, month): n for office_id, month, n in rows}
+
+
+SOURCES: dict[str, Source] = {
+    "approved_application": _approved_applications,
+    "notice": _notices,
+}
+
+
+@dataclass(frozen=True)
+class FormCount:
+    """One form of legal aid over months 1..M of a year."""
+
+    form: AidForm
+    counts: list[bool]  # whether it counts toward the target, month by month
+    by_office: dict[int, list[int]]  # its figures, office by office, month by month
+
+    def month(self, office_id: int, month: int) -> int:
+        return self.by_office[office_id][month - 1]
+
+    def total(self, month: int) -> int:
+        return sum(values[month - 1] for values in self.by_office.values())
+
+    @property
+    def counts_now(self) -> bool:
+        """Whether it counts in the last month read (the report's month)."""
+        return self.counts[-1]
+
+
+@dataclass(frozen=True)
+class Counting:
+    year: int
+    through_month: int
+    forms: list[FormCount]
+
+    def counted_by_month(self, office_id: int) -> list[int]:
+        """The office's matters that count toward the target, month by month."""
+        return [
+            sum(form.by_office[office_id][index] for form in self.forms if form.counts[index])
+            for index in range(self.through_month)
+        ]
+
+
+def rules_by_month(*, year: int, through_month: int) -> dict[str, list[bool]]:
+    """Per form code, whether it counts in each month 1..M (the rule in force on the month's first day).
+    One query."""
+    rules: dict[str, list[tuple[date, bool]]] = {}
+    for code, starts, counts in (
+        CountingRule.objects.filter(effective_from__lte=date(year, through_month, 1))
+        .order_by("effective_from")
+        .values_list("form__code", "effective_from", "counts")
+    ):
+        rules.setdefault(code, []).append((starts, counts))
+    result = {}
+    for code, history in rules.items():
+        result[code] = [
+            next((counts for starts, counts in reversed(history) if starts <= date(year, month, 1)), False)
+            for month in range(1, through_month + 1)
+        ]
+    return result
+
+
+def counted_matters(*, office_ids: list[int], year: int, through_month: int) -> Counting:
+    """Every form's figures per office and month, January to `through_month`, and what counts.
+    Queries: the forms, the rules, one aggregate per form."""
+    forms = list(AidForm.objects.all())
+    rules = rules_by_month(year=year, through_month=through_month)
+    start, end = date(year, 1, 1), date(year, through_month, month_calendar.monthrange(year, through_month)[1])
+    counted = []
+    for form in forms:
+        values = SOURCES[form.code](office_ids, start, end)
+        by_office = {
+            office_id: [values.get((office_id, month), 0) for month in range(1, through_month + 1)]
+            for office_id in office_ids
+        }
+        counted.append(FormCount(form, rules.get(form.code, [False] * through_month), by_office))
+    return Counting(year, through_month, counted)

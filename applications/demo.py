@@ -26,7 +26,6 @@ from django.utils import timezone
 from accounts.models import Office
 from applications.identity import id_check_character
 from applications.models import (
-    OBJECTION_DAYS,
     Application,
     Channel,
     EconomicBasis,
@@ -40,10 +39,13 @@ from applications.models import (
     Status,
     SupplementRequest,
 )
-from core.models import NumberSequence
-from deadlines import calendar
+from applications.routing import route
+from applications.services import APPLICATION_NUMBERS, application_number, objection_due, supplement_reply_due
+from core.numbering import reserve_numbers
 
-ANNUAL_APPROVED = 3000
+# The year's 3000 counted matters (SPEC §7) come from approvals and from notices (通知辩护, about a sixth
+# as many as approvals: cases.demo.NOTICES_PER_APPROVAL), so approvals make 3000 / 1.16 of them.
+ANNUAL_APPROVED = 2590
 # Share of approvals per responsible office (by office code), like the default targets.
 OFFICE_WEIGHTS = {"445300": 10, "445302": 15, "445303": 10, "445381": 33, "445321": 17, "445322": 15}
 # Relative volume per month: 春节 in February, 国庆 in October, the year-end push in December.
@@ -218,11 +220,18 @@ class _Builder:
         id_number, born, sex = _id_number(rng, home, today=self.today)
         exempt = rng.random() < 0.3 and self.exemptions
         authority_location = Location.OUTSIDE if status == Status.TRANSFERRED_OUT else responsible
-        where = Location(authority_location).label
+        authority_name = self._authority(authority_location, category)
+        receiving_office = self.offices[receiving] if receiving else None
+        routing = route(
+            authority_name=authority_name,
+            authority_location=authority_location,
+            residence=home,
+            fallback=receiving_office,
+        )
         application = Application(
             channel=Channel.ONLINE if online else Channel.WALK_IN,
-            receiving_office=self.offices[receiving] if receiving else None,
-            responsible_office=self.offices[responsible],
+            receiving_office=receiving_office,
+            responsible_office=routing.office,
             received_at=received,
             clock_started_on=timezone.localdate(received),
             received_by=self.clerks.get(receiving) if receiving else None,
@@ -236,20 +245,16 @@ class _Builder:
             category=category,
             summary=rng.choice(SUMMARIES[category]).format(o=rng.choice(OPPONENTS), n=rng.randint(1, 30)),
             opponent=rng.choice(OPPONENTS) if category != MatterCategory.CRIMINAL else "",
-            authority_name=self._authority(authority_location, category),
+            authority_name=authority_name,
             authority_location=authority_location,
-            transfer_out_required=status == Status.TRANSFERRED_OUT,
-            routing_basis=(
-                "办案机关在云浮市外：由受理机构接收后转交"
-                if status == Status.TRANSFERRED_OUT
-                else f"办案机关或争议处理机关所在地：{where}"
-            ),
+            transfer_out_required=routing.transfer_out_required,
+            routing_basis=routing.basis,
             economic_basis=EconomicBasis.EXEMPT if exempt else EconomicBasis.HARDSHIP,
             integrity_pledge=not exempt,
             exemption_ground_id=rng.choice(self.exemptions) if exempt else None,
             status=status,
             decided_on=decided_on,
-            decided_by=self.reviewers.get(responsible) if decided_on else None,
+            decided_by=self.reviewers.get(routing.office.code) if decided_on else None,
         )
         plan = _Plan(application)
         if rng.random() < 0.45 and self.groups:
@@ -311,10 +316,10 @@ def seed(*, rng: random.Random, today: date, log: Callable[[str], None]) -> None
         if rng.random() < rate * WITHDRAWN_SHARE and day + timedelta(days=20) < today:
             plan = builder.application(received=builder.received_before(day, max_days=1), status=Status.WITHDRAWN)
             requested = plan.application.clock_started_on + timedelta(days=1)
-            expired_on = requested + timedelta(days=16)
+            expired_on = supplement_reply_due(requested) + timedelta(days=1)  # the daily job, the day after
             plan.supplement = (requested, expired_on, True)
             plan.application.closed_note = (
-                f"补正期限（{requested + timedelta(days=15):%Y年%-m月%-d日}）届满未补正，视为撤回申请"
+                f"补正期限（{supplement_reply_due(requested):%Y年%-m月%-d日}）届满未补正，视为撤回申请"
             )
     # Some approved applications had a 补正 on the way (answered, so the clock paused and ran on).
     for plan in rng.sample(builder.plans, k=len(builder.plans) // 12):
@@ -362,15 +367,15 @@ def _closed_on(plan) -> date | None:
 def _write(builder: _Builder, *, today: date, log: Callable[[str], None]) -> None:
     plans = sorted(builder.plans, key=lambda plan: plan.application.received_at)
     year = today.year
-    for number, plan in enumerate(plans, start=1):
-        plan.application.number = f"YF-{year}-{number:06d}"
+    numbers = reserve_numbers(kind=APPLICATION_NUMBERS, year=year, count=len(plans))  # in order of receipt
+    for value, plan in zip(numbers, plans, strict=True):
+        plan.application.number = application_number(year=year, value=value)
         plan.application.closed_on = _closed_on(plan)
     total = len(plans)
     batch = 500
     for start in range(0, total, batch):
         Application.objects.bulk_create([plan.application for plan in plans[start : start + batch]])
         _progress(log, "申请演示数据", min(start + batch, total), total)
-    NumberSequence.objects.update_or_create(kind="application", scope="", year=year, defaults={"last_value": total})
 
     Through = Application.special_groups.through
     Through.objects.bulk_create(
@@ -389,7 +394,7 @@ def _write(builder: _Builder, *, today: date, log: Callable[[str], None]) -> Non
                     application=application,
                     items=["与事项有关的材料（如起诉状、判决书、劳动合同、工资欠条、病历等）"],
                     requested_on=requested,
-                    reply_due_on=requested + timedelta(days=15),
+                    reply_due_on=supplement_reply_due(requested),
                     requested_by=clerk,
                     resolved_on=resolved,
                     expired=expired,
@@ -402,7 +407,7 @@ def _write(builder: _Builder, *, today: date, log: Callable[[str], None]) -> Non
                 Objection(
                     application=application,
                     received_on=received_on,
-                    due_on=calendar.add_days(received_on, OBJECTION_DAYS),
+                    due_on=objection_due(received_on),
                     reasons="申请人认为其家庭经济状况符合法律援助条件，对不予法律援助决定不服。",
                     recorded_by=clerk,
                     outcome=outcome,

@@ -39,6 +39,8 @@ from core.transitions import MoveInProgress, TransitionError
 from core.uploads import removes_files_on_error, save_upload
 from deadlines import calendar
 
+APPLICATION_NUMBERS = "application"  # the counter kind of application numbers
+
 
 def require_permission(allowed: bool) -> None:
     if not allowed:
@@ -55,8 +57,23 @@ def allowed_actions(user, application: Application) -> set[str]:
     return moves
 
 
+def application_number(*, year: int, value: int) -> str:
+    """`YF-2026-000123`: the city-wide, gap-free series of a year (SPEC §3)."""
+    return f"YF-{year}-{value:06d}"
+
+
 def allocate_application_number(*, year: int) -> str:
-    return f"YF-{year}-{next_number(kind='application', year=year):06d}"
+    return application_number(year=year, value=next_number(kind=APPLICATION_NUMBERS, year=year))
+
+
+def supplement_reply_due(requested_on: date) -> date:
+    """The last day to answer a 补正 notice (the reply period is a setting, 15 days by default)."""
+    return calendar.add_days(requested_on, settings.LEGALAID_SUPPLEMENT_REPLY_DAYS)
+
+
+def objection_due(received_on: date) -> date:
+    """The 司法局 decides an objection within 5 days of receiving it (第四十九条)."""
+    return calendar.add_days(received_on, OBJECTION_DAYS)
 
 
 # --- materials -----------------------------------------------------------------------------------
@@ -179,7 +196,7 @@ def request_supplement(
             items=items,
             note=note.strip(),
             requested_on=today,
-            reply_due_on=calendar.add_days(today, settings.LEGALAID_SUPPLEMENT_REPLY_DAYS),
+            reply_due_on=supplement_reply_due(today),
             requested_by=by,
         )
         move.done(note="一次性告知补正：" + "；".join(items))
@@ -291,7 +308,7 @@ def file_objection(
     objection = objections.create(
         reasons=reasons.strip(),
         received_on=received_on,
-        due_on=calendar.add_days(received_on, OBJECTION_DAYS),
+        due_on=objection_due(received_on),
         recorded_by=by,
     )
     record(AuditAction.CREATE, actor=by, request=request, obj=objection, to_state=ObjectionOutcome.PENDING.label)

@@ -1,8 +1,11 @@
 """Demo cases (a `seed_demo` step after the applications step; SPEC §8, §9).
 
-Every approved application without a case gets one, numbered per office, year and type in the order
-of the decisions, exactly as `cases.services.open_case` would have numbered them; the counter rows are
-set to the last number at the end so that the next real approval continues the series. States follow
+Every approved application without a case gets one, and a year of notices (通知辩护, SPEC §3.3) from the
+counties' police, procuratorates and courts opens theirs — about 40 % of the criminal cases. All are
+numbered per office, year and type in the order they opened, from the same gap-free counters the
+product uses (`core.numbering.reserve_numbers`, `cases.services.numbered_case`), so the next real
+approval or notice continues the series. Handlers are chosen by the product's rule
+(`cases.services.handler_refusal`: a lawyer for a notice, ≥ 3 years for life or death). States follow
 the age of the decision: old cases archived or closed, recent ones being handled, the last few days'
 still 待指派, a few terminated — some of each clock due or overdue, so the dashboard has work to show.
 
@@ -20,10 +23,22 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from accounts.models import Office
-from applications.models import Application, MatterCategory, Status
+from applications.identity import id_check_character
+from applications.models import (
+    NOTIFYING_KINDS,
+    Application,
+    AuthorityKind,
+    KnownAuthority,
+    Location,
+    MatterCategory,
+    Status,
+)
+from applications.routing import route
 from cases.models import (
     Assignment,
     Case,
@@ -33,12 +48,16 @@ from cases.models import (
     Handler,
     HandlerKind,
     LawFirm,
+    Notice,
+    NoticeGround,
+    NoticeStage,
     ProgressEntry,
     ProgressKind,
     TerminationGround,
 )
-from cases.services import case_number_scope, format_case_number, is_sealed_matter
-from core.models import NumberSequence
+from cases.notices import COMPULSORY_MEDICAL_TYPE, NoticeData, is_minor
+from cases.services import case_number_scope, format_case_number, handler_refusal, is_sealed_matter, numbered_case
+from core.numbering import reserve_numbers
 
 # At least one firm per county (SPEC §9); the names are made up.
 LAW_FIRMS = {
@@ -90,9 +109,145 @@ def seed(*, rng: random.Random, today: date, log: Callable[[str], None]) -> None
         return
     with transaction.atomic():
         handlers = _ensure_handlers(today=today)
-        counts = _create_cases(applications, handlers=handlers, rng=rng, today=today)
+        notified = _notices(applications, rng=rng, today=today)
+        counts = _create_cases(applications, notified, handlers=handlers, rng=rng, today=today)
     summary = "，".join(f"{CaseState(state).label} {n} 件" for state, n in sorted(counts.items()))
-    log(f"案件演示数据：{sum(counts.values())} 件（{summary}）；承办人 {sum(len(h) for h in handlers.values())} 名。")
+    log(
+        f"案件演示数据：{sum(counts.values())} 件，其中通知辩护 {len(notified)} 件（{summary}）；"
+        f"承办人 {sum(len(h) for h in handlers.values())} 名。"
+    )
+
+
+# --- notices (通知辩护) --------------------------------------------------------------------------------
+# About 40 % of criminal cases come by notice: criminal matters are a quarter of the approvals, so
+# notices are about a sixth of them (0.4 × 0.24 / 0.6 ≈ 0.16).
+NOTICES_PER_APPROVAL = 0.16
+CROSS_COUNTY_NOTICE_SHARE = 0.08  # registered at another county's window (市域通办)
+GROUND_WEIGHTS = {
+    "第二十五条第二款": 55,  # the court's discretion in other 普通程序 trials: most of them
+    "第二十五条第一款第一项": 14,  # minors
+    "第二十五条第一款第四项": 12,  # life imprisonment or death
+    "第二十五条第一款第二项": 5,
+    "第二十五条第一款第三项": 5,
+    "第二十五条第一款第七项": 4,
+    "第二十八条": 5,  # 强制医疗
+}
+CHARGES = [
+    "盗窃罪",
+    "故意伤害罪",
+    "诈骗罪",
+    "危险驾驶罪",
+    "寻衅滋事罪",
+    "贩卖毒品罪",
+    "抢劫罪",
+    "聚众斗殴罪",
+    "开设赌场罪",
+    "交通肇事罪",
+    "帮助信息网络犯罪活动罪",
+    "掩饰、隐瞒犯罪所得罪",
+]
+SERIOUS_CHARGES = ["故意杀人罪", "贩卖毒品罪", "抢劫罪", "强奸罪"]
+NOTIFYING = {
+    NoticeStage.INVESTIGATION: AuthorityKind.POLICE,
+    NoticeStage.PROSECUTION: AuthorityKind.PROCURATORATE,
+    NoticeStage.TRIAL: AuthorityKind.COURT,
+    NoticeStage.COMPULSORY_MEDICAL: AuthorityKind.COURT,
+}
+NOTICE_NAMES = "陈李黄梁张吴何林罗刘冯邓谭麦莫彭卢苏叶赖钟杨周郑"
+NOTICE_GIVEN = "强伟军杰明辉涛斌鹏华勇锋亮志海平"
+SAMPLE_SCAN = b"%PDF-1.4\n% demo notice\n"
+
+
+def _notices(applications: list[Application], *, rng: random.Random, today: date) -> list[Notice]:
+    """A year of notices from the police, procuratorates and courts of the city and its counties, on
+    the days the year's approvals fell (so they follow its seasons). Does nothing once notices exist."""
+    if Notice.objects.exists():
+        return []
+    organs: dict[tuple[str, str], list[KnownAuthority]] = defaultdict(list)
+    for organ in KnownAuthority.objects.filter(kind__in=NOTIFYING_KINDS).exclude(location=Location.OUTSIDE):
+        organs[(organ.location, organ.kind)].append(organ)
+    grounds = {ground.article: ground for ground in NoticeGround.objects.filter(is_active=True)}
+    offices = list(Office.objects.all())
+    clerks = {user.office_id: user for user in get_user_model().objects.filter(username__startswith="clerk-")}
+    if not clerks or not grounds:
+        return []
+    scan_name = default_storage.save("notices/demo/通知书（演示样本）.pdf", ContentFile(SAMPLE_SCAN))
+    weights = {article: weight for article, weight in GROUND_WEIGHTS.items() if article in grounds}
+    made: list[Notice] = []
+    for serial in range(1, round(len(applications) * NOTICES_PER_APPROVAL) + 1):
+        received = rng.choice(applications).decided_on
+        ground = grounds[rng.choices(list(weights), weights=list(weights.values()))[0]]
+        stage = (
+            NoticeStage.COMPULSORY_MEDICAL
+            if ground.compulsory_medical
+            else NoticeStage.TRIAL
+            if ground.article == "第二十五条第二款"
+            else rng.choice([NoticeStage.INVESTIGATION, NoticeStage.PROSECUTION, NoticeStage.TRIAL, NoticeStage.TRIAL])
+        )
+        location = rng.choices([o.code for o in offices], weights=[10, 15, 10, 33, 17, 15])[0]
+        candidates = organs.get((location, NOTIFYING[stage])) or organs.get((location, AuthorityKind.COURT)) or []
+        if not candidates:
+            continue
+        organ = rng.choice(candidates)
+        at = rng.choice(offices) if rng.random() < CROSS_COUNTY_NOTICE_SHARE else None
+        clerk = clerks.get((at or next(o for o in offices if o.code == location)).pk) or next(iter(clerks.values()))
+        minor = ground.concerns_minor
+        born = date(
+            received.year - (rng.randint(14, 17) if minor else rng.randint(19, 62)),
+            rng.randint(1, 12),
+            rng.randint(1, 28),
+        )
+        id_number = ""
+        if rng.random() < 0.7:
+            first17 = (
+                f"{location if location != '445300' else '445302'}{born:%Y%m%d}{rng.randint(10, 99)}{rng.randint(0, 9)}"
+            )
+            id_number = first17 + id_check_character(first17)
+        data = NoticeData(
+            organ=organ,
+            other_organ_name="",
+            notice_number=f"{organ.name[:2]}法援通〔{received.year}〕{serial}号",
+            notice_date=received - timedelta(days=rng.choice((0, 1, 1, 2))),
+            received_on=received,
+            person_name=rng.choice(NOTICE_NAMES) + rng.choice(NOTICE_GIVEN) + rng.choice(NOTICE_GIVEN),
+            person_id_number=id_number,
+            person_birth_date=born,
+            charge=rng.choice(SERIOUS_CHARGES if ground.needs_senior_lawyer else CHARGES),
+            stage=stage,
+            ground=ground,
+        )
+        routing = route(
+            authority_name=organ.name,
+            authority_location=organ.location,
+            residence=Location.UNKNOWN,
+            fallback=clerk.office,
+        )
+        notice = Notice(
+            organ=organ,
+            organ_name=organ.name,
+            organ_location=organ.location,
+            notice_number=data.notice_number,
+            notice_date=data.notice_date,
+            received_on=received,
+            person_name=data.person_name,
+            person_id_number=id_number,
+            person_birth_date=born,
+            charge=data.charge,
+            stage=stage,
+            ground=ground,
+            receiving_office=clerk.office,
+            routing_basis=routing.basis,
+            file=scan_name,
+            original_name="通知书.pdf",
+            content_type="application/pdf",
+            size=len(SAMPLE_SCAN),
+            registered_by=clerk,
+        )
+        notice.routed_to = routing.office  # where its case opens
+        notice.is_minor = is_minor(data)
+        made.append(notice)
+    Notice.objects.bulk_create(made, batch_size=500)
+    return made
 
 
 def _ensure_handlers(*, today: date) -> dict[int, list[Handler]]:
@@ -140,38 +295,47 @@ def _plan_state(age: int, rng: random.Random) -> str:
 
 
 def _create_cases(
-    applications: list[Application], *, handlers: dict[int, list[Handler]], rng: random.Random, today: date
+    applications: list[Application],
+    notices: list[Notice],
+    *,
+    handlers: dict[int, list[Handler]],
+    rng: random.Random,
+    today: date,
 ) -> dict[str, int]:
     case_types = {case_type.code: case_type for case_type in CaseType.objects.all()}
     grounds = list(TerminationGround.objects.filter(is_active=True))
     reviewers = {user.office_id: user for user in get_user_model().objects.filter(username__startswith="reviewer-")}
-    counters = {(row.year, row.scope): row.last_value for row in NumberSequence.objects.filter(kind="case")}
-    # The newest approval of each office is still waiting for its 指派 (the reviewer has 3 days), so the
-    # demo shows a 待指派 case on any day, whatever the calendar did to the last few days' decisions.
-    newest = {application.responsible_office_id: application.pk for application in applications}
-    cases: list[Case] = []
-    for application in applications:
-        office = application.responsible_office
-        case_type = case_types[application.category]
-        year = application.decided_on.year
-        key = (year, case_number_scope(office.code, case_type.char))
-        counters[key] = counters.get(key, 0) + 1
-        case = Case(
-            application=application,
-            office=office,
-            case_type=case_type,
-            year=year,
-            serial=counters[key],
-            number=format_case_number(
-                year=year, office_short_name=office.short_name, type_char=case_type.char, serial=counters[key]
-            ),
+    # Unnumbered cases of both doors, in the order they opened.
+    cases = [
+        numbered_case(
+            office=application.responsible_office,
+            case_type=case_types[application.category],
             opened_on=application.decided_on,
-            assignment_clock_from=application.decided_on,
+            serial=0,
+            application=application,
             is_sealed=is_sealed_matter(application),
         )
-        if newest[office.id] != application.pk:
-            _advance(case, application, handlers=handlers.get(office.id, []), grounds=grounds, rng=rng, today=today)
-        cases.append(case)
+        for application in applications
+    ] + [
+        numbered_case(
+            office=notice.routed_to,
+            case_type=case_types[COMPULSORY_MEDICAL_TYPE if notice.ground.compulsory_medical else "criminal"],
+            opened_on=notice.received_on,
+            serial=0,
+            notice=notice,
+            is_sealed=notice.is_minor,
+            may_bring_life_or_death=notice.ground.needs_senior_lawyer,
+        )
+        for notice in notices
+    ]
+    cases.sort(key=lambda case: (case.opened_on, case.application_id or 0, case.notice_id or 0))
+    _number(cases)
+    # The newest case of each office is still waiting for its 指派 (the reviewer has 3 days), so the
+    # demo shows a 待指派 case on any day, whatever the calendar did to the last few days' decisions.
+    newest = {case.office_id: case for case in cases}
+    for case in cases:
+        if newest[case.office_id] is not case:
+            _advance(case, handlers=handlers.get(case.office_id, []), grounds=grounds, rng=rng, today=today)
     Case.objects.bulk_create(cases, batch_size=500)
 
     assignments, entries = [], []
@@ -195,24 +359,31 @@ def _create_cases(
     Assignment.objects.bulk_create(assignments, batch_size=1000)
     ProgressEntry.objects.bulk_create(entries, batch_size=1000)
 
-    existing = {(row.year, row.scope): row for row in NumberSequence.objects.filter(kind="case")}
-    for (year, scope), last_value in counters.items():
-        row = existing.get((year, scope))
-        if row is None:
-            NumberSequence.objects.create(kind="case", scope=scope, year=year, last_value=last_value)
-        elif row.last_value != last_value:
-            row.last_value = last_value
-            row.save(update_fields=["last_value"])
-
     counts: dict[str, int] = defaultdict(int)
     for case in cases:
         counts[case.state] += 1
     return counts
 
 
+def _number(cases: list[Case]) -> None:
+    """Number the cases (already in the order they opened) from the product's counters, one block of
+    consecutive numbers per office, type and year."""
+    series: dict[tuple[int, str, str], list[Case]] = defaultdict(list)
+    for case in cases:
+        series[(case.year, case.office.code, case.case_type.char)].append(case)
+    for (year, office_code, char), members in series.items():
+        serials = reserve_numbers(
+            kind="case", year=year, scope=case_number_scope(office_code, char), count=len(members)
+        )
+        for case, serial in zip(members, serials, strict=True):
+            case.serial = serial
+            case.number = format_case_number(
+                year=year, office_short_name=case.office.short_name, type_char=char, serial=serial
+            )
+
+
 def _advance(
     case: Case,
-    application: Application,
     *,
     handlers: list[Handler],
     grounds: list[TerminationGround],
@@ -220,7 +391,7 @@ def _advance(
     today: date,
 ) -> None:
     """Move an in-memory case along its planned path, with dates in order and none after today."""
-    decided = application.decided_on
+    decided = case.opened_on
     state = _plan_state((today - decided).days, rng)
     if state == CaseState.TERMINATED or not handlers:
         if state == CaseState.TERMINATED:
@@ -232,14 +403,14 @@ def _advance(
         return
     if state == CaseState.AWAITING_ASSIGNMENT:
         return
-    criminal = application.category == MatterCategory.CRIMINAL
-    case.may_bring_life_or_death = criminal and rng.random() < 0.05
-    eligible = [h for h in handlers if h.years_of_practice(on=today) >= 3] if case.may_bring_life_or_death else []
-    case.handler = rng.choice(eligible or handlers)
-    if case.may_bring_life_or_death and not eligible:
-        case.may_bring_life_or_death = False
+    if case.application_id is not None and case.category == MatterCategory.CRIMINAL:
+        case.may_bring_life_or_death = rng.random() < 0.05
     # Most assignments within the 3 days; a few late, so the dashboard has something overdue.
     case.assigned_on = min(today, decided + timedelta(days=rng.choice((0, 1, 1, 2, 3, 3, 5))))
+    eligible = [h for h in handlers if handler_refusal(case, h, today=case.assigned_on) is None]
+    if not eligible:
+        return  # nobody on the roster may take it: it waits for 指派, overdue on the dashboard
+    case.handler = rng.choice(eligible)
     case.state = CaseState.IN_PROGRESS
     if (today - case.assigned_on).days >= 6 or rng.random() < 0.5:
         case.agreement_signed_on = min(today, case.assigned_on + timedelta(days=rng.randint(0, 5)))
@@ -253,7 +424,7 @@ def _advance(
     if submitted > today:
         return
     case.matter_ended_on = ended
-    case.closure_method = rng.choice(CLOSURE_METHODS[application.category])
+    case.closure_method = rng.choice(CLOSURE_METHODS[case.category])
     case.closure_summary = CLOSURE_SUMMARIES[case.closure_method]
     case.closure_submitted_on = submitted
     case.state = CaseState.CLOSURE_REVIEW

@@ -22,24 +22,22 @@ from cases.models import Case, HandlerKind
 from quality.models import (
     FollowUp,
     FollowUpChannel,
+    Grade,
     ItemScore,
     PeerReview,
     PublicityActivity,
     PublicityForm,
-    QualityCoefficient,
     SampledCase,
     SampleDraw,
     SampleStatus,
     ScoreSheet,
     Subsidy,
     SubsidyRate,
-    SubsidyStage,
     SubsidyStatus,
     grade_for_total,
 )
-from quality.services.money import money
-from quality.services.peer_review import DEFAULT_RATIO, Candidate, choose_sample, final_grade
-from quality.services.subsidy import CLOSED_STATES, UNGRADED_COEFFICIENT
+from quality.services.peer_review import DEFAULT_RATIO, Candidate, choose_sample, draw_candidates, final_grade
+from quality.services.subsidy import CLOSED_STATES, coefficient_for, default_stage, rate_in_force, subsidy_amount
 
 PLACES = ["镇政府广场", "村委会文化室", "工业园区", "社区服务中心", "中学礼堂", "集市", "县电视台", "老年活动中心"]
 NOTES = {
@@ -93,7 +91,7 @@ def _peer_reviews(*, rng: random.Random, today: date, users: dict) -> int:
     for start, end in _past_quarters(today):
         cases = {
             case.pk: case
-            for case in Case.objects.filter(state__in=CLOSED_STATES, closed_on__range=(start, end))
+            for case in draw_candidates(period_start=start, period_end=end)
             .select_related("case_type", "handler")
             .order_by("pk")
         }
@@ -204,9 +202,10 @@ def _subsidies(*, rng: random.Random, today: date, users: dict) -> int:
     if not cases:
         _pay_old_subsidies(rng=rng, today=today, users=users)
         return 0
-    stages = {stage.category: stage for stage in SubsidyStage.objects.filter(is_default=True)}
-    rates = list(SubsidyRate.objects.order_by("effective_from"))
-    coefficients = {row.grade: row.coefficient for row in QualityCoefficient.objects.all()}
+    # The product's rules, asked once per stage and closure day and once per grade.
+    stages = {category: default_stage(category) for category in {case.case_type.category for case in cases}}
+    rates: dict[tuple[int, date], SubsidyRate | None] = {}
+    coefficients = {grade: coefficient_for(grade) for grade in ["", *Grade.values]}
     grades = dict(
         SampledCase.objects.filter(status=SampleStatus.SETTLED, case__in=cases).values_list("case_id", "final_grade")
     )
@@ -214,33 +213,29 @@ def _subsidies(*, rng: random.Random, today: date, users: dict) -> int:
     rows = []
     for case in cases:
         stage = stages.get(case.case_type.category)
-        rate = next(
-            (
-                r
-                for r in reversed(rates)
-                if stage is not None
-                and r.stage_id == stage.pk
-                and r.effective_from <= case.closed_on
-                and (r.effective_to is None or r.effective_to >= case.closed_on)
-            ),
-            None,
-        )
+        if stage is None:
+            continue
+        key = (stage.pk, case.closed_on)
+        if key not in rates:
+            rates[key] = rate_in_force(stage, on=case.closed_on)
+        rate = rates[key]
         if rate is None:
             continue
         grade = grades.get(case.pk, "")
-        coefficient = coefficients.get(grade, UNGRADED_COEFFICIENT) if grade else UNGRADED_COEFFICIENT
-        subsidy = Subsidy(
-            case=case,
-            handler_id=case.handler_id,
-            stage=stage,
-            rate=rate,
-            base_amount=rate.amount,
-            grade=grade,
-            coefficient=coefficient,
-            amount=money(rate.amount * coefficient),
-            computed_at=now,
+        coefficient = coefficients[grade]
+        rows.append(
+            Subsidy(
+                case=case,
+                handler_id=case.handler_id,
+                stage=stage,
+                rate=rate,
+                base_amount=rate.amount,
+                grade=grade,
+                coefficient=coefficient,
+                amount=subsidy_amount(rate=rate, coefficient=coefficient),
+                computed_at=now,
+            )
         )
-        rows.append(subsidy)
     Subsidy.objects.bulk_create(rows)
     _pay_old_subsidies(rng=rng, today=today, users=users)
     return len(rows)

@@ -90,6 +90,18 @@ def choose_sample(
     return chosen
 
 
+def draw_candidates(*, period_start: date, period_end: date) -> QuerySet[Case]:
+    """The cases a draw may take: closed (结案审查通过) in the period and not sampled before. A sealed
+    juvenile record (刑事诉讼法 第二百八十六条) is not drawn: the sample is read by city staff and by
+    reviewers of other counties."""
+    return Case.objects.filter(
+        state__in=CLOSED_STATES,
+        closed_on__range=(period_start, period_end),
+        peer_review_sample__isnull=True,
+        is_sealed=False,
+    )
+
+
 @transaction.atomic
 def draw_sample(
     *,
@@ -113,14 +125,7 @@ def draw_sample(
         seed = secrets.randbelow(2**31)
     candidates = [
         Candidate(pk, office_id, category)
-        # A sealed juvenile record (刑事诉讼法 第二百八十六条) is not drawn: the sample is read by city
-        # staff and by reviewers of other counties.
-        for pk, office_id, category in Case.objects.filter(
-            state__in=CLOSED_STATES,
-            closed_on__range=(period_start, period_end),
-            peer_review_sample__isnull=True,
-            is_sealed=False,
-        )
+        for pk, office_id, category in draw_candidates(period_start=period_start, period_end=period_end)
         .order_by("pk")
         .values_list("pk", "office_id", "case_type__category")
     ]

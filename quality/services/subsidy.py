@@ -41,11 +41,9 @@ def coefficient_for(grade: str) -> Decimal:
     return row.coefficient if row is not None else UNGRADED_COEFFICIENT
 
 
-def subsidy_amount(*, rate: SubsidyRate, grade: str) -> tuple[Decimal, Decimal]:
-    """THE amount rule: the rate × the quality coefficient of the grade (1.00 while ungraded),
-    rounded half up to the fen. Returns (coefficient, amount)."""
-    coefficient = coefficient_for(grade)
-    return coefficient, money(rate.amount * coefficient)
+def subsidy_amount(*, rate: SubsidyRate, coefficient: Decimal) -> Decimal:
+    """THE amount rule: the rate × the quality coefficient of the grade, rounded half up to the fen."""
+    return money(rate.amount * coefficient)
 
 
 def rate_in_force(stage: SubsidyStage, *, on: date) -> SubsidyRate | None:
@@ -82,7 +80,8 @@ def compute_subsidy(
     if rate is None:
         return None
     grade = grade_for_case(case) or ""
-    coefficient, amount = subsidy_amount(rate=rate, grade=grade)
+    coefficient = coefficient_for(grade)
+    amount = subsidy_amount(rate=rate, coefficient=coefficient)
     values = {
         "handler": case.handler,
         "stage": stage,

@@ -1,4 +1,4 @@
-"""The demo step: cases for every approved application, numbered like real ones, quickly."""
+"""The demo step: cases for every approved application and a year of notices, numbered like real ones."""
 
 import random
 
@@ -21,8 +21,16 @@ def test_demo_cases_cover_every_state_and_continue_the_counters():
     applications_demo.seed(rng=random.Random(7), today=today, log=lambda _: None)
     demo.seed(rng=random.Random(7), today=today, log=lambda _: None)
     approved = Application.objects.filter(status=Status.APPROVED).count()
-    assert Case.objects.count() == approved
+    notified = Case.objects.filter(notice__isnull=False)
+    assert Case.objects.filter(application__isnull=False).count() == approved
+    # About 40 % of criminal cases come by notice, from each county's organs, 强制医疗 among them.
+    criminal = Case.objects.filter(case_type__category="criminal").count()
+    assert 0.3 <= notified.count() / criminal <= 0.5
+    assert notified.values("office").distinct().count() == 6
+    assert notified.filter(case_type__code="compulsory_medical").exists()
     assert set(Case.objects.values_list("state", flat=True)) == set(CaseState.values)
+    # The product's rule picked their lawyers: practising lawyers only.
+    assert not notified.filter(handler__kind="staff").exists()
     assert Handler.objects.count() == 12
     assert LawFirm.objects.values("office").distinct().count() == 6
     # Gap-free per office, year and type, and the counter rows stand at the last number.
@@ -35,5 +43,6 @@ def test_demo_cases_cover_every_state_and_continue_the_counters():
         )
         assert serials == list(range(1, row.last_value + 1))
     # A second run leaves everything alone.
+    total = Case.objects.count()
     demo.seed(rng=random.Random(7), today=today, log=lambda _: None)
-    assert Case.objects.count() == approved
+    assert Case.objects.count() == total

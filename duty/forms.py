@@ -137,12 +137,11 @@ class RecordFilterForm(forms.Form):
 
     start = forms.DateField(label="日期自", required=False, widget=DATE)
     end = forms.DateField(label="日期至", required=False, widget=DATE)
-    workstation = forms.ModelChoiceField(
-        label="工作站", queryset=Workstation.objects.none(), required=False, empty_label="全部"
-    )
+    workstation = forms.TypedChoiceField(label="工作站", coerce=int, required=False, empty_value=None)
     stage = forms.ChoiceField(label="诉讼阶段", choices=[("", "全部"), *Stage.choices], required=False)
     q = forms.CharField(label="姓名", required=False, max_length=40)
 
     def __init__(self, *args, workstations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["workstation"].queryset = workstations
+        # A plain list, read once (a model choice field would count and then read the rows).
+        self.fields["workstation"].choices = [("", "全部"), *((w.pk, w.name) for w in workstations)]

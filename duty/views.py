@@ -55,7 +55,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         if data["end"]:
             records = records.filter(helped_on__lte=data["end"])
         if data["workstation"]:
-            records = records.filter(shift__workstation=data["workstation"])
+            records = records.filter(shift__workstation_id=data["workstation"])
         if data["stage"]:
             records = records.filter(stage=data["stage"])
         if data["q"]:

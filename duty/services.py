@@ -257,23 +257,31 @@ class ShiftSubsidy:
     amount: Decimal
 
 
+def shift_subsidy(
+    shift: DutyShift, *, persons: int, half_day_rate: DutyRate | None, person_rate: DutyRate | None
+) -> ShiftSubsidy | None:
+    """One shift's subsidy at the given rates, or None: office staff handlers (法律援助机构工作人员)
+    get none (补贴办法), and a shift earning nothing gets no row. `shift.lawyer` must be loaded."""
+    if shift.lawyer.kind == HandlerKind.STAFF:
+        return None
+    amount = duty_subsidy_amount(
+        half_days=shift.half_days, persons=persons, half_day_rate=half_day_rate, person_rate=person_rate
+    )
+    if amount <= ZERO:
+        return None
+    return ShiftSubsidy(shift, shift.half_days, persons, half_day_rate, person_rate, amount)
+
+
 def day_subsidies(day: DutyDay, *, persons: Mapping[int, int]) -> list[ShiftSubsidy]:
-    """The subsidy of each shift of the day: the rates in force on the day; office staff handlers
-    (法律援助机构工作人员) get none (补贴办法); a shift earning nothing gets no row. `persons` maps a
-    shift pk to the number of people helped on it. Shared with the demo data."""
+    """The subsidy of each shift of the day at the rates in force on the day. `persons` maps a shift
+    pk to the number of people helped on it."""
     half_day_rate = rate_in_force(RateUnit.HALF_DAY, on=day.date)
     person_rate = rate_in_force(RateUnit.PERSON, on=day.date)
-    result = []
-    for shift in day.shifts.select_related("lawyer").order_by("pk"):
-        if shift.lawyer.kind == HandlerKind.STAFF:
-            continue
-        count = persons.get(shift.pk, 0)
-        amount = duty_subsidy_amount(
-            half_days=shift.half_days, persons=count, half_day_rate=half_day_rate, person_rate=person_rate
-        )
-        if amount > ZERO:
-            result.append(ShiftSubsidy(shift, shift.half_days, count, half_day_rate, person_rate, amount))
-    return result
+    computed = (
+        shift_subsidy(shift, persons=persons.get(shift.pk, 0), half_day_rate=half_day_rate, person_rate=person_rate)
+        for shift in day.shifts.select_related("lawyer").order_by("pk")
+    )
+    return [item for item in computed if item is not None]
 
 
 def close_day(day: DutyDay, *, by, request: HttpRequest | None = None) -> DutyDay:

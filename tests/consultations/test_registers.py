@@ -4,7 +4,7 @@ walk-in form prefilled, the link kept, a second conversion refused), scopes, sel
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone

@@ -43,8 +43,15 @@ class ShiftForm(forms.Form):
 class DayForm(forms.Form):
     """The head of a day's list: which day and at which workstation."""
 
-    helped_on = forms.DateField(label="日期", widget=DATE)
-    workstation = forms.ModelChoiceField(label="值班工作站", queryset=Workstation.objects.none(), empty_label="请选择")
+    helped_on = forms.DateField(
+        label="日期", widget=DATE, error_messages={"required": "请填写日期。", "invalid": "请输入正确的日期。"}
+    )
+    workstation = forms.ModelChoiceField(
+        label="值班工作站",
+        queryset=Workstation.objects.none(),
+        empty_label="请选择",
+        error_messages={"required": "请选择值班工作站。", "invalid_choice": "请选择本机构的值班工作站。"},
+    )
 
     def __init__(self, *args, office_id: int | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -224,3 +224,13 @@ def test_list_pages_run_a_fixed_number_of_queries(client, personas, days):
     # The duty lawyer's day form: the handler profile, help kinds, workstations, the lawyer's shifts.
     client.force_login(shifts[0].lawyer.user)
     assert queries(client, "/staff/duty/record/") == BASE + 4
+
+
+def test_a_missing_workstation_or_date_is_named_in_chinese(client, personas):
+    shift = on_duty(personas, on=timezone.localdate())
+    client.force_login(shift.lawyer.user)
+    data = day_post(shift, [{"name": "陈大文"}])
+    data["workstation"], data["helped_on"] = "", ""
+    page = client.post("/staff/duty/record/", data).content.decode()
+    assert "请选择值班工作站。" in page and "请填写日期。" in page
+    assert not HelpRecord.objects.exists()

@@ -19,6 +19,11 @@ def navigation(request: HttpRequest) -> dict:
             links.append(("案件", reverse("cases:list")))
         if user.reads_records:
             links.append(("办案质量", reverse("quality:overview")))
+        if user.is_superuser or user.has_role(*CASE_READERS):
+            # Office and city staff read the duty records and roster; a handler records their own.
+            links.append(("值班律师", reverse("duty:records")))
+        if user.reads_records:
+            links.append(("咨询代书", reverse("consultations:list")))
         if user.is_superuser or user.has_role(Role.PEER_REVIEWER, Role.CITY_STAFF):
             links.append(("同行评估", reverse("quality:reviews")))
         if can_read_reports(user):

@@ -31,6 +31,7 @@ from applications.models import (
     UrgentGround,
 )
 from applications.routing import route
+from applications.signals import application_submitted
 from applications.workflows import APPLICATION_FLOW, OBJECTION_FLOW
 from audit.models import AuditAction
 from audit.services import record
@@ -111,8 +112,10 @@ def submit_application(
     receiving_office: Office | None,
     by=None,
     request: HttpRequest | None = None,
+    origin: str = "",
 ) -> Application:
-    """Save a validated application (online when `receiving_office` is None, else walk-in)."""
+    """Save a validated application (online when `receiving_office` is None, else walk-in).
+    `origin` names the record a walk-in form was prefilled from (applications.prefill)."""
     special_groups = data.pop("special_groups", [])
     routing = route(
         authority_name=data.get("authority_name", ""),
@@ -148,6 +151,7 @@ def submit_application(
         note=f"{application.get_channel_display()}；承办机构：{routing.office.name}（{routing.basis}）"
         + (f"；重复申请说明：{application.duplicate_reason}" if application.duplicate_reason else ""),
     )
+    application_submitted.send(sender=Application, application=application, origin=origin, by=by, request=request)
     return application
 
 

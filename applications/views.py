@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
-from applications import rules, services
+from applications import prefill, rules, services
 from applications.forms import (
     ApplicationForm,
     ObjectionDecisionForm,
@@ -68,7 +68,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/apply.html", {"form": form})
 
 
-def _submit(request: HttpRequest, form: ApplicationForm, *, receiving_office) -> Application | None:
+def _submit(request: HttpRequest, form: ApplicationForm, *, receiving_office, origin: str = "") -> Application | None:
     try:
         return services.submit_application(
             data=form.service_data(),
@@ -76,6 +76,7 @@ def _submit(request: HttpRequest, form: ApplicationForm, *, receiving_office) ->
             receiving_office=receiving_office,
             by=request.user,
             request=request,
+            origin=origin,
         )
     except ValidationError as error:
         add_service_errors(form, error)
@@ -225,16 +226,24 @@ def queue(request: HttpRequest) -> HttpResponse:
 def walk_in(request: HttpRequest) -> HttpResponse:
     services.require_permission(rules.can_register_walk_in(request.user))
     office = request.user.office
-    form = WalkInApplicationForm(request.POST or None, request.FILES or None, receiving_office=office)
+    if request.method == "POST":
+        initial, origin_token = {}, request.POST.get("origin", "")
+    else:
+        initial, origin_token = prefill.take(request)  # 转为申请 from a consultation, once
+    form = WalkInApplicationForm(request.POST or None, request.FILES or None, receiving_office=office, initial=initial)
     if request.method == "POST" and form.is_valid():
-        application = _submit(request, form, receiving_office=office)
+        application = _submit(request, form, receiving_office=office, origin=prefill.origin_of(origin_token))
         if application is not None:
             messages.success(
                 request,
                 f"已登记申请 {application.number}，承办机构：{application.responsible_office.name}。",
             )
             return redirect("applications:detail", pk=application.pk)
-    return render(request, "applications/walk_in.html", {"form": form, "office": office})
+    return render(
+        request,
+        "applications/walk_in.html",
+        {"form": form, "office": office, "origin_token": origin_token, "prefilled": bool(origin_token)},
+    )
 
 
 @role_required(*RECORD_READERS)

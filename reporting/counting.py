@@ -4,7 +4,9 @@ the xlsx and the `monthly_report` command alike.
 Every form of legal aid the sheet reports (`reporting.models.AidForm`) has a source here that counts it
 per office and month in one SQL aggregate, credited to the office responsible:
 * 申请准予: applications approved (准予), in the month of the decision;
-* 通知辩护: cases opened by a notice, in the month the notice was received.
+* 通知辩护: cases opened by a notice, in the month the notice was received;
+* 法律帮助: persons a duty lawyer helped (值班律师, 第三十条), on the day, at the workstation's office;
+* 法律咨询 (人次) and 代拟法律文书 (件), on the day, at the office that registered them.
 Whether a form counts in a month is the `CountingRule` in force on its first day; the others are
 reported beside the target (法律咨询 人次, 代拟法律文书 件).
 """
@@ -21,6 +23,8 @@ from django.db.models.functions import ExtractMonth
 
 from applications.models import Application, Status
 from cases.models import Case
+from consultations.selectors import consultation_counts, document_counts
+from duty.selectors import help_counts
 from reporting.models import AidForm, CountingRule
 
 # (office ids, first day, last day) → {(office id, month): number}
@@ -51,9 +55,24 @@ def _notices(office_ids: list[int], start: date, end: date) -> dict[tuple[int, i
     return {(office_id, month): n for office_id, month, n in rows}
 
 
+def _duty_help(office_ids: list[int], start: date, end: date) -> dict[tuple[int, int], int]:
+    return help_counts(office_ids=office_ids, start=start, end=end)
+
+
+def _consultations(office_ids: list[int], start: date, end: date) -> dict[tuple[int, int], int]:
+    return consultation_counts(office_ids=office_ids, start=start, end=end)
+
+
+def _documents(office_ids: list[int], start: date, end: date) -> dict[tuple[int, int], int]:
+    return document_counts(office_ids=office_ids, start=start, end=end)
+
+
 SOURCES: dict[str, Source] = {
     "approved_application": _approved_applications,
     "notice": _notices,
+    "duty_help": _duty_help,
+    "consultation": _consultations,
+    "document": _documents,
 }
 
 

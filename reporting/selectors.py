@@ -33,6 +33,7 @@ from accounts.models import Office
 from applications.models import REVIEW_DAYS, Application, Status, SupplementRequest, review_due_dates
 from cases.models import Case
 from deadlines import calendar
+from duty.selectors import subsidy_paid
 from quality.selectors import follow_up_figures, peer_review_figures, publicity_figures, subsidy_figures
 from reporting.counting import FormCount, counted_matters
 from reporting.models import (
@@ -158,6 +159,10 @@ def _subsidies(period: Period, office_ids: list[int]) -> dict:
     return subsidy_figures(office_ids=office_ids, start=period.start, end=period.end)
 
 
+def _duty_subsidies(period: Period, office_ids: list[int]) -> dict:
+    return subsidy_paid(offices=office_ids, start=period.start, end=period.end)
+
+
 @dataclass(frozen=True)
 class ModuleFigure:
     """A figure owned by another module: `source(period, office_ids)` returns one record per office
@@ -182,6 +187,7 @@ MODULE_FIGURES: list[ModuleFigure] = [
     ModuleFigure("people_reached", "受众（人次）", _publicity, lambda f: f.people_reached),
     ModuleFigure("subsidy_computed", "核定补贴（元）", _subsidies, lambda f: f.computed, is_money=True),
     ModuleFigure("subsidy_paid", "发放补贴（元）", _subsidies, lambda f: f.paid, is_money=True),
+    ModuleFigure("duty_subsidy_paid", "发放值班补贴（元）", _duty_subsidies, is_money=True),
 ]
 
 

@@ -133,7 +133,8 @@ def progress_sentences(report: MonthlyReport, row: Row, *, who: str) -> str:
         f"同行评估{modules['peer_reviews']}件，优良率{_percent(modules['good_rate'])}；"
         f"回访受援人{modules['follow_ups']}人次，满意率{_percent(modules['satisfaction'])}；"
         f"开展法律援助宣传活动{modules['publicity_events']}场，受众{modules['people_reached']}人次；"
-        f"核定办案补贴{modules['subsidy_computed']}元，发放{modules['subsidy_paid']}元。"
+        f"核定办案补贴{modules['subsidy_computed']}元，发放{modules['subsidy_paid']}元；"
+        f"发放值班律师补贴{modules['duty_subsidy_paid']}元。"
     )
     return text
 

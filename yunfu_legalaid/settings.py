@@ -51,8 +51,10 @@ INSTALLED_APPS = [
     "deadlines",
     "portal",
     "applications",
+    "consultations",
     "cases",
     "quality",
+    "duty",
     "reporting",
 ]
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("staff/", include("cases.urls")),
     path("staff/", include("quality.urls")),
+    path("staff/duty/", include("duty.urls")),
+    path("staff/", include("consultations.urls")),
     path("accounts/", include("accounts.urls")),
     path("reports/", include("reporting.urls")),
     path("admin/", admin.site.urls),

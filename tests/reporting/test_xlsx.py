@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 from accounts.models import Office
 from applications.models import Application, Status
 from cases.models import Case
+from consultations.models import Consultation, DraftedDocument
+from duty.models import HelpRecord
 from reporting.selectors import MODULE_FIGURES
 from reporting.xlsx import (
     COUNTED_TOTAL_COLUMN,
@@ -24,10 +26,22 @@ from reporting.xlsx import (
     TASK,
     TRAILING_COLUMNS,
 )
+from tests.consultations.factories import consult, draft
+from tests.duty.factories import on_duty, record
 from tests.reporting.factories import approved, local, notified, receive, refuse
 
-# Sheet 2's columns with the two forms of legal aid that count by default (SPEC §7).
-OFFICE_COLUMNS = [*LEADING_COLUMNS, "本月申请准予（件）", "本月通知辩护（件）", COUNTED_TOTAL_COLUMN, *TRAILING_COLUMNS]
+# Sheet 2's columns: the forms of legal aid that count by default (SPEC §7), their total, and those
+# reported beside.
+OFFICE_COLUMNS = [
+    *LEADING_COLUMNS,
+    "本月申请准予（件）",
+    "本月通知辩护（件）",
+    "本月法律帮助（人次）",
+    COUNTED_TOTAL_COLUMN,
+    "本月法律咨询（人次）",
+    "本月代拟法律文书（件）",
+    *TRAILING_COLUMNS,
+]
 
 SLUGS = ["city", "yuncheng", "yunan", "luoding", "xinxing", "yunnan"]
 DEFAULT_TARGETS = {"city": 300, "yuncheng": 450, "yunan": 300, "luoding": 1000, "xinxing": 500, "yunnan": 450}
@@ -65,6 +79,17 @@ def year_of_rows(personas):
         ]
     ):
         notified(received_on=day, organ_office=organ_office, at=at, serial=index, personas=personas)
+    # 法律帮助 by duty lawyers (counted per person), consultations and drafted documents (beside).
+    with time_machine.travel(local(date(2026, 5, 31), 18), tick=False):
+        for office, day, names in [
+            ("luoding", date(2026, 5, 7), ("甲", "乙", "丙")),
+            ("yunan", date(2026, 5, 14), ("丁",)),
+            ("luoding", date(2026, 4, 2), ("戊", "己")),
+        ]:
+            record(personas, on_duty(personas, on=day, office=office), *names)
+        for office, day, people in [("luoding", date(2026, 5, 8), 3), ("xinxing", date(2026, 5, 20), 2)]:
+            consult(personas, office, consulted_on=day, people=people)
+        draft(personas, "yunnan", drafted_on=date(2026, 5, 21), copies=2)
 
 
 def generate(tmp_path, **options):
@@ -83,6 +108,9 @@ def independent_rows(year: int, month: int, slugs: list[str]) -> list[list]:
         return day is not None and (day.year, day.month) == (year, month)
 
     notices = list(Case.objects.filter(notice__isnull=False).select_related("office"))
+    helped = list(HelpRecord.objects.select_related("office"))
+    consultations = list(Consultation.objects.select_related("office"))
+    documents = list(DraftedDocument.objects.select_related("office"))
     rows = []
     for slug in slugs:
         approved_by_month = [
@@ -97,7 +125,13 @@ def independent_rows(year: int, month: int, slugs: list[str]) -> list[list]:
             sum(1 for case in notices if case.office.slug == slug and case.opened_on.month == m)
             for m in range(1, month + 1)
         ]
-        by_month = [a + n for a, n in zip(approved_by_month, notices_by_month, strict=True)]
+        helped_by_month = [
+            sum(1 for record in helped if record.office.slug == slug and record.helped_on.month == m)
+            for m in range(1, month + 1)
+        ]
+        by_month = [a + n + h for a, n, h in zip(approved_by_month, notices_by_month, helped_by_month, strict=True)]
+        consulted = sum(c.people for c in consultations if c.office.slug == slug and in_month(c.consulted_on))
+        drafted = sum(d.copies for d in documents if d.office.slug == slug and in_month(d.drafted_on))
         received = [
             a
             for a in apps
@@ -132,7 +166,10 @@ def independent_rows(year: int, month: int, slugs: list[str]) -> list[list]:
                 target,
                 approved_by_month[-1],
                 notices_by_month[-1],
+                helped_by_month[-1],
                 by_month[-1],
+                consulted,
+                drafted,
                 ytd,
                 (Decimal(ytd) * 100 / target).quantize(Decimal("0.1")),
                 (Decimal(target) * date.fromordinal(month_end).timetuple().tm_yday / 365).quantize(Decimal("0.1")),
@@ -163,12 +200,12 @@ def test_sheet_two_equals_an_independent_count_of_the_rows(year_of_rows, tmp_pat
     numeric = len(expected[0])
     got = [_numbers([sheet.cell(row=3 + index, column=2 + col).value for col in range(numeric)]) for index in range(6)]
     assert got == expected
-    # The data is not trivial: approvals, notices and windows' receipts this month.
-    assert all(sum(row[col] for row in expected) > 0 for col in (1, 2, 7))
+    # The data is not trivial: approvals, notices, persons helped, consultations, documents, receipts.
+    assert all(sum(row[col] for row in expected) > 0 for col in (1, 2, 3, 5, 6, 10))
 
     total = _numbers([sheet.cell(row=9, column=2 + col).value for col in range(numeric)])
     assert sheet.cell(row=9, column=1).value == "合计"
-    for col in (0, 1, 2, 3, 4, 7, 8, 9, 11):  # targets and counts add up
+    for col in (0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 14):  # targets and counts add up
         assert total[col] == sum(row[col] for row in got), OFFICE_COLUMNS[col + 1]
     assert total[0] == 3000
 
@@ -179,7 +216,7 @@ def test_sheet_two_equals_an_independent_count_of_the_rows(year_of_rows, tmp_pat
     # Year to date of May = the sum of months 1..5 on the cumulative sheet.
     cumulative = workbook[SHEET_CUMULATIVE]
     months = [cumulative.cell(row=r, column=2).value for r in range(2, 7)]
-    assert cumulative.cell(row=6, column=3).value == sum(months) == total[4]
+    assert cumulative.cell(row=6, column=3).value == sum(months) == total[7]
     assert [cumulative.cell(row=r, column=1).value for r in range(2, 7)] == ["1月", "2月", "3月", "4月", "5月"]
 
 

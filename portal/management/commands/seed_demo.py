@@ -12,6 +12,8 @@ DEMO_STEPS: list[str] = [
     "applications.demo.seed",
     "cases.demo.seed",
     "quality.demo.seed",
+    "consultations.demo.seed",
+    "duty.demo.seed",
     "reporting.demo.seed",
 ]
 

@@ -9,7 +9,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Bottom first. An app may import the apps listed before it, never one after it. The project package
 # (settings, the root URLconf) stands above them all.
-LAYERS = ["audit", "core", "accounts", "deadlines", "applications", "cases", "quality", "reporting", "portal"]
+LAYERS = [
+    "audit",
+    "core",
+    "accounts",
+    "notifications",
+    "deadlines",
+    "applications",
+    "cases",
+    "quality",
+    "reporting",
+    "portal",
+]
 PROJECT = "yunfu_legalaid"
 
 

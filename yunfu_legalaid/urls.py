@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("staff/", include("cases.urls")),
     path("staff/", include("quality.urls")),
+    path("staff/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
     path("reports/", include("reporting.urls")),
     path("admin/", admin.site.urls),

@@ -1,4 +1,5 @@
-# 云浮市法律援助 portal. `make run` sets everything up and serves http://127.0.0.1:8000;
+# 云浮市法律援助 portal. `make run` sets everything up, starts the background worker and serves
+# http://127.0.0.1:8000;
 # `make test` runs the whole suite (against PostgreSQL when DATABASE_URL is set).
 SHELL := /bin/bash
 VENV := .venv
@@ -22,8 +23,13 @@ migrate: venv
 demo: migrate
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 
+# The background worker (text messages, digest e-mails) runs beside the server: Ctrl-C stops both.
 run: demo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+	@export DEBUG=$${DEBUG:-1}; \
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Background worker started (pid $$worker): text messages print here."; \
+	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Both cores (pytest-xdist); PYTEST_WORKERS=0 runs in one process.
 test: venv

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -64,6 +65,9 @@ def _database_url(settings) -> str:
 def test_the_worker_process_sends_through_the_file_gateway(reference_data, settings, tmp_path):
     """The command `make run` starts, as its own process, against this test database."""
     application = submit()
+    # The worker process reads the machine's clock, not this test's (moved by --today): make the
+    # message due on any clock.
+    OutboxMessage.objects.update(next_attempt_at=datetime(2000, 1, 1, tzinfo=UTC))
     sent_file = tmp_path / "sms.jsonl"
     env = {k: v for k, v in os.environ.items() if k not in {"SMS_GATEWAY", "TASK_BACKEND"}}
     env.update(DEBUG="1", DATABASE_URL=_database_url(settings), SMS_GATEWAY="file", SMS_FILE_PATH=str(sent_file))

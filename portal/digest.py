@@ -14,30 +14,19 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.models import Role
-from applications import selectors as application_selectors
-from cases import selectors as case_selectors
 from deadlines.items import DUE_TODAY, OVERDUE, DeadlineItem
 from deadlines.wording import chinese_date
 from notifications.models import StaffMessage
 from notifications.services import post_staff_message
+from portal.worklist import worklist
 
 DIGEST_ROLES = (Role.REVIEWER, Role.HANDLER)
 DIGEST_STATES = (OVERDUE, DUE_TODAY)
-# A handler acts on these clocks of their cases; the others (指派, 结案审查, 异议审查) are the office's.
-HANDLER_CLOCKS = frozenset({"委托协议", "结案材料"})
 
 
 def due_items(user, *, today: date) -> list[DeadlineItem]:
-    """`user`'s items due today or overdue, overdue first, from the dashboard's clocks."""
-    items: list[DeadlineItem] = []
-    if user.has_role(Role.REVIEWER):
-        items += application_selectors.deadline_items(user, today=today)
-        items += case_selectors.deadline_items(user, today=today)
-    elif user.has_role(Role.HANDLER):
-        items += [item for item in case_selectors.deadline_items(user, today=today) if item.kind in HANDLER_CLOCKS]
-    items = [item for item in items if item.state in DIGEST_STATES]
-    items.sort(key=lambda item: (DIGEST_STATES.index(item.state), item.due_on, item.number))
-    return items
+    """`user`'s items due today or overdue (overdue first): their dashboard's worklist, narrowed."""
+    return [item for item in worklist(user, today=today) if item.state in DIGEST_STATES]
 
 
 def _line(item: DeadlineItem) -> str:

@@ -6,13 +6,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Office
+from accounts.models import Office, Role
 from accounts.permissions import STAFF_ROLES, role_required
-from applications import selectors as application_selectors
-from cases import selectors as case_selectors
 from deadlines.calendar import missing_holiday_years
 from deadlines.items import URGENCY_ORDER
 from notifications.models import StaffMessage
+from portal.worklist import worklist
 
 # The State Council publishes next year's holidays in late autumn: ask for them only from October.
 HOLIDAY_WARNING_FROM_MONTH = 10
@@ -36,11 +35,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     """The deadline dashboard: every clock in the user's scope that is overdue, due today or soon."""
     user = request.user
     today = timezone.localdate()
-    items = []
-    if user.reads_records:
-        items += application_selectors.deadline_items(user, today=today)
-    items += case_selectors.deadline_items(user, today=today)
-    items.sort(key=lambda item: (URGENCY_ORDER.index(item.state), item.due_on, item.number))
+    items = worklist(user, today=today)
     sections = [(state, list(group)) for state, group in groupby(items, key=lambda item: item.state)]
     per_office = None
     if user.sees_all_offices:
@@ -48,9 +43,14 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         for item in items:
             counts[item.office][item.state] += 1
         per_office = list(counts.items())
-    missing_years = [
-        year for year in missing_holiday_years(today) if year == today.year or today.month >= HOLIDAY_WARNING_FROM_MONTH
-    ]
+    # Only those who can act on it (the administrator enters the days; city staff and reviewers chase it).
+    missing_years = []
+    if user.sees_all_offices or user.has_role(Role.REVIEWER):
+        missing_years = [
+            year
+            for year in missing_holiday_years(today)
+            if year == today.year or today.month >= HOLIDAY_WARNING_FROM_MONTH
+        ]
     return render(
         request,
         "portal/staff_home.html",

@@ -70,3 +70,31 @@ def test_dashboard_query_count_is_fixed(client, personas, django_assert_num_quer
         with django_assert_num_queries(16):
             response = client.get("/staff/")
     assert response.content.decode().count("审查决定") == count
+
+
+def test_each_role_sees_only_the_clocks_it_acts_on(client, personas, received_june_first):
+    """Issue 13 §3: the reviewer decides (审查决定); the clerk of the office handles 补正 and objections,
+    not the decision; a handler sees only their own cases' clocks."""
+    first, _second = received_june_first
+    services.request_supplement(
+        first, items=["身份证"], note="", by=personas[(Role.CLERK, "luoding")], today=date(2026, 6, 2)
+    )
+    clerk_page = dashboard(client, personas[(Role.CLERK, "luoding")], date(2026, 6, 17)).content.decode()
+    assert "补正期限" in clerk_page and "审查决定" not in clerk_page
+    reviewer_page = dashboard(client, personas[(Role.REVIEWER, "luoding")], date(2026, 6, 17)).content.decode()
+    assert "补正期限" in reviewer_page and "审查决定" in reviewer_page
+    handler_page = dashboard(client, personas[(Role.HANDLER, "luoding")], date(2026, 6, 17)).content.decode()
+    assert first.number not in handler_page
+
+
+def test_the_missing_holidays_banner_is_for_those_who_act_on_it(client, personas):
+    """A year chinese-calendar does not know yet: reviewers and city staff are asked for it, clerks not."""
+
+    def banner_years(user) -> list[int]:
+        with time_machine.travel(timezone.make_aware(timezone.datetime(2027, 1, 4, 9))):
+            client.force_login(user)  # signed in that day: the idle timeout counts from now
+            return client.get("/staff/").context["missing_holiday_years"]
+
+    assert banner_years(personas[(Role.REVIEWER, "luoding")]) == [2027]
+    assert banner_years(personas["city"]) == [2027]
+    assert banner_years(personas[(Role.CLERK, "luoding")]) == []

@@ -1,0 +1,35 @@
+"""What each person can act on (SPEC §4 deadlines, issue 13 §3): the one list behind the dashboard
+(`/staff/`) and the daily digest. Reads the intake and case clocks, so it lives here, above both."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from accounts.models import Role
+from applications import selectors as application_selectors
+from cases import selectors as case_selectors
+from deadlines.items import URGENCY_ORDER, DeadlineItem
+
+# The clocks each office role acts on. A reviewer decides, assigns and reviews closures; a clerk
+# handles materials, agreements and objections; a handler keeps the 委托协议 and closure clocks of
+# their own cases. City staff oversee every clock of every office.
+CLOCKS_BY_ROLE: dict[Role, frozenset[str]] = {
+    Role.REVIEWER: frozenset(
+        {"审查决定", "补正期限", "异议审查", "指派", "指派（通知辩护）", "委托协议", "结案材料", "结案审查"}
+    ),
+    Role.CLERK: frozenset({"补正期限", "异议审查", "委托协议"}),
+    Role.HANDLER: frozenset({"委托协议", "结案材料"}),
+}
+
+
+def worklist(user, *, today: date) -> list[DeadlineItem]:
+    """`user`'s clocks that are overdue, due today or due soon, most urgent first."""
+    items: list[DeadlineItem] = []
+    if user.reads_records:
+        items += application_selectors.deadline_items(user, today=today)
+    items += case_selectors.deadline_items(user, today=today)
+    if not user.sees_all_offices:
+        kinds = frozenset().union(*(CLOCKS_BY_ROLE.get(role, frozenset()) for role in user.roles))
+        items = [item for item in items if item.kind in kinds]
+    items.sort(key=lambda item: (URGENCY_ORDER.index(item.state), item.due_on, item.number))
+    return items

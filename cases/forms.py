@@ -76,7 +76,7 @@ class AssignForm(forms.Form):
             del self.fields["reason"]
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(UploadLimitsMixin, forms.Form):
     """登记通知辩护: what the clerk reads off the 通知书 (SPEC §3.3)."""
 
     organ = forms.ModelChoiceField(

@@ -24,18 +24,22 @@ from applications.models import (
     SpecialGroup,
     UrgentGround,
 )
-from applications.services import open_duplicates
-from core.uploads import MultipleMaterialFileField, size_label
+from core.forms import SubmissionTokenMixin
+from core.uploads import MultipleMaterialFileField, UploadLimitsMixin, size_label
 
 ADULT_AGE = 18
 # Near relatives in civil law (民法典 第一千零四十五条) who are not near relatives in criminal procedure.
 CIVIL_ONLY_RELATIVES = {AgentRelation.GRANDPARENT, AgentRelation.GRANDCHILD}
 
-UPLOAD_HELP = f"PDF、JPG 或 PNG 文件，可多选，每个不超过 {size_label(settings.LEGALAID_UPLOAD_MAX_BYTES)}。"
+UPLOAD_HELP = (
+    f"PDF、JPG 或 PNG 文件，可多选，每个不超过 {size_label(settings.LEGALAID_UPLOAD_MAX_BYTES)}；"
+    f"一次最多 {settings.LEGALAID_UPLOAD_MAX_FILES} 个，合计不超过 {size_label(settings.LEGALAID_UPLOAD_MAX_REQUEST_BYTES)}。"
+)
 
 
-class ApplicationForm(forms.ModelForm):
-    """The §3 application form, shared by the online form and the clerk's walk-in form."""
+class ApplicationForm(UploadLimitsMixin, SubmissionTokenMixin, forms.ModelForm):
+    """The §3 application form, shared by the online form and the clerk's walk-in form. Its token
+    makes a second post of the same page land on the application the first one created."""
 
     id_number = forms.CharField(label="身份证号", max_length=20, help_text="18位居民身份证号码，末位X可小写。")
     phone = forms.CharField(label="联系电话", max_length=20, help_text="11位手机号码。")
@@ -118,6 +122,7 @@ class ApplicationForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
+            "submission_token",
             Fieldset("申请人", "applicant_name", "id_number", "phone", "household_address", "residence"),
             Fieldset(
                 "申请事项",
@@ -191,6 +196,7 @@ class ApplicationForm(forms.ModelForm):
     def service_data(self) -> dict:
         """The model fields for `services.submit_application` (birth date and sex from the ID)."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["submission_token"] = self.cleaned_data["submission_token"]
         data["birth_date"] = self.id_card.birth_date
         data["sex"] = self.id_card.sex
         return data
@@ -205,7 +211,8 @@ class ApplicationForm(forms.ModelForm):
 
 
 class WalkInApplicationForm(ApplicationForm):
-    """The clerk's form: same fields; the 受理点 is the clerk's office; duplicates need a reason."""
+    """The clerk's form: same fields; the 受理点 is the clerk's office; duplicates need a reason (the
+    view looks them up: the lookup is rate-limited and audited, SPEC §3 duplicate guard)."""
 
     requires_proof_upload = False
     duplicate_reason = forms.CharField(
@@ -218,20 +225,8 @@ class WalkInApplicationForm(ApplicationForm):
     def __init__(self, *args, receiving_office: Office, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.receiving_office = receiving_office
-        self.duplicates: list[Application] = []
         self.helper.layout.insert(0, Fieldset(f"受理点：{receiving_office.name}"))
         self.helper.layout.append(Fieldset("重复申请", "duplicate_reason"))
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("id_number") and data.get("category"):
-            self.duplicates = open_duplicates(id_number=data["id_number"], category=data["category"])
-        if self.duplicates and not data.get("duplicate_reason", "").strip():
-            numbers = "、".join(
-                f"{a.number}（{a.responsible_office.name}，{a.get_status_display()}）" for a in self.duplicates
-            )
-            self.add_error("duplicate_reason", f"该申请人已有同类未办结申请：{numbers}。如确需再次登记，请写明理由。")
-        return data
 
     def service_data(self) -> dict:
         data = super().service_data()
@@ -250,11 +245,11 @@ class TrackForm(forms.Form):
         return self.cleaned_data["id_last6"].strip().upper()
 
 
-class SupplementUploadForm(forms.Form):
+class SupplementUploadForm(UploadLimitsMixin, forms.Form):
     files = MultipleMaterialFileField(label="补正材料", help_text=UPLOAD_HELP)
 
 
-class SupplementDropForm(TrackForm):
+class SupplementDropForm(UploadLimitsMixin, TrackForm):
     """At any office's window: the applicant brings the missing papers (市域通办)."""
 
     files = MultipleMaterialFileField(label="补正材料（扫描件或照片）", help_text=UPLOAD_HELP)

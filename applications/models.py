@@ -264,6 +264,8 @@ class Application(models.Model):
     agent_id_number = models.CharField("代理申请人身份证号", max_length=18, blank=True)
 
     duplicate_reason = models.CharField("重复申请说明", max_length=200, blank=True)
+    # Issued with the form page: the same page posted twice makes one application (issue 10).
+    submission_token = models.UUIDField("表单标识", null=True, blank=True, unique=True, editable=False)
 
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING_REVIEW)
     urgent_ground = models.CharField("先行提供情形", max_length=20, choices=UrgentGround.choices, blank=True)
@@ -462,19 +464,6 @@ class Objection(BaseObjection):
 
     def __str__(self) -> str:
         return f"{self.application.number} 异议"
-
-
-class TrackingLookup(models.Model):
-    """Failed status lookups per address, for rate limiting `/track/` (SPEC §3)."""
-
-    ip_address = models.GenericIPAddressField()
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["ip_address", "at"], name="tracking_lookup_ip_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.ip_address} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 # --- the review clock (第四十三条) ------------------------------------------------------------------

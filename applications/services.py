@@ -4,6 +4,7 @@ actor, saves and writes the audit row in one transaction."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import date
 
@@ -11,7 +12,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -25,6 +27,7 @@ from applications.models import (
     Material,
     MaterialKind,
     MaterialSource,
+    MatterCategory,
     Objection,
     ObjectionOutcome,
     Status,
@@ -38,7 +41,7 @@ from audit.models import AuditAction
 from audit.services import record
 from core.numbering import next_number
 from core.transitions import MoveInProgress, TransitionError
-from core.uploads import removes_files_on_error, save_upload
+from core.uploads import check_record_total, removes_files_on_error, save_upload
 from deadlines import calendar
 
 APPLICATION_NUMBERS = "application"  # the counter kind of application numbers
@@ -104,8 +107,45 @@ def open_duplicates(*, id_number: str, category: str) -> list[Application]:
     )
 
 
-@removes_files_on_error
-@transaction.atomic
+def duplicate_warning(
+    *, id_number: str, category: str, by, request: HttpRequest | None = None, exclude: Application | None = None
+) -> str:
+    """The duplicate guard's warning for `by`, or "" when the person has no other open application of
+    this 事项类别. An application `by` may see is named with its number and status; one of another
+    county only by the office that handles it (its number and status are that county's business),
+    and each such mention is on the record: who learnt what, when and from where."""
+    duplicates = [a for a in open_duplicates(id_number=id_number, category=category) if exclude is None or a != exclude]
+    if not duplicates:
+        return ""
+    visible = set(
+        Application.objects.visible_to(by).filter(pk__in=[a.pk for a in duplicates]).values_list("pk", flat=True)
+    )
+    mentions = []
+    for duplicate in duplicates:
+        if duplicate.pk in visible:
+            mentions.append(
+                f"{duplicate.number}（{duplicate.responsible_office.name}，{duplicate.get_status_display()}）"
+            )
+        else:
+            mentions.append(f"{duplicate.responsible_office.name}承办的一件申请")
+            record(
+                AuditAction.REVEAL_DUPLICATE,
+                actor=by,
+                request=request,
+                obj=duplicate,
+                note=f"重复申请提示：告知存在由{duplicate.responsible_office.name}承办的同类未办结申请",
+            )
+    category_label = MatterCategory(category).label
+    return f"该申请人已有同类（{category_label}）未办结申请：{'、'.join(mentions)}。"
+
+
+def submitted_with(token: uuid.UUID | None) -> Application | None:
+    """The application a form page with this token already made, if any."""
+    if token is None:
+        return None
+    return Application.objects.filter(submission_token=token).first()
+
+
 def submit_application(
     *,
     data: dict,
@@ -116,8 +156,40 @@ def submit_application(
     origin: str = "",
 ) -> Application:
     """Save a validated application (online when `receiving_office` is None, else walk-in).
-    `origin` names the record a walk-in form was prefilled from (applications.prefill)."""
+    `origin` names the record a walk-in form was prefilled from (applications.prefill).
+
+    Idempotent for a form page: posted again with the same `submission_token` (a double click, a
+    browser's resend, a replay), it returns the application the first post made."""
+    token = data.get("submission_token")
+    if (existing := submitted_with(token)) is not None:
+        return existing
+    try:
+        return _create_application(
+            data=data, uploads=uploads, receiving_office=receiving_office, by=by, request=request, origin=origin
+        )
+    except IntegrityError:
+        # Two posts of one page at the same instant: the unique token lets one of them in; the other
+        # was rolled back (its files removed) and answers with the first one's application.
+        if (existing := submitted_with(token)) is not None:
+            return existing
+        raise
+
+
+@removes_files_on_error
+@transaction.atomic
+def _create_application(
+    *,
+    data: dict,
+    uploads: dict[str, Iterable[UploadedFile]],
+    receiving_office: Office | None,
+    by,
+    request: HttpRequest | None,
+    origin: str,
+) -> Application:
+    data = dict(data)
     special_groups = data.pop("special_groups", [])
+    uploads = {kind: list(files or []) for kind, files in uploads.items()}
+    check_record_total(0, [file for files in uploads.values() for file in files])
     routing = route(
         authority_name=data.get("authority_name", ""),
         authority_location=data["authority_location"],
@@ -138,7 +210,8 @@ def submit_application(
         clock_started_on=today,
         received_by=by if by is not None and by.is_authenticated else None,
     )
-    application.full_clean()
+    # The token's uniqueness is the database's to enforce (see submit_application), at the insert.
+    application.full_clean(exclude=["submission_token"])
     application.save()
     application.special_groups.set(special_groups)
     source = MaterialSource.OFFICE if receiving_office else MaterialSource.APPLICANT_ONLINE
@@ -227,6 +300,7 @@ def receive_supplement(
         files = list(files)
         if not files:
             raise ValidationError({"files": "请上传补正材料。"})
+        check_record_total(application.materials.aggregate(total=Sum("size"))["total"] or 0, files)
         source = MaterialSource.OFFICE if by.is_authenticated else MaterialSource.APPLICANT_ONLINE
         for upload in files:
             attach_material(application, upload, kind=MaterialKind.SUPPLEMENT, source=source, by=by)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("apply/submitted/", views.apply_submitted, name="apply_submitted"),
     path("track/", views.track, name="track"),
     path("track/status/", views.track_status, name="track_status"),
+    path("track/end/", views.track_end, name="track_end"),
     path("track/supplement/", views.track_supplement, name="track_supplement"),
     path("track/materials/<int:pk>/", views.track_material, name="track_material"),
     path("track/letters/<str:kind>/", views.track_letter, name="track_letter"),

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from axes.helpers import get_client_ip_address
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -35,20 +35,22 @@ from applications.forms import (
     UrgentForm,
     WalkInApplicationForm,
 )
-from applications.models import Application, Material, Objection, Status, TrackingLookup, review_due_dates
+from applications.models import Application, Material, Objection, Status, review_due_dates
 from applications.selectors import case_for, due_flag, queue_for
 from applications.workflows import APPLICATION_FLOW, OBJECTION_FLOW
+from audit.client_ip import client_ip
 from audit.models import AuditAction
 from audit.selectors import trail_for
 from audit.services import record
-from core.forms import add_service_errors
+from core import ratelimit
+from core.forms import add_service_errors, submission_token
 from core.transitions import TransitionError
 from core.uploads import serve_upload
 from core.views import post_move
 
 TRACK_SESSION_KEY = "tracked_application"
 SUBMITTED_SESSION_KEY = "submitted_application"
-TRACK_FAILURES_PER_HOUR = 10
+HOUR = timedelta(hours=1)
 LETTERS = {
     "approval": ("applications/letters/approval.html", {Status.APPROVED}),
     "refusal": ("applications/letters/refusal.html", {Status.REFUSED}),
@@ -56,16 +58,39 @@ LETTERS = {
 }
 
 
+def _client(request: HttpRequest) -> str:
+    return client_ip(request) or "unknown"
+
+
 # --- citizens ------------------------------------------------------------------------------------
 def apply(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        # Counted before the body is read: a client over the limit costs no parsing and no disk.
+        attempt = ratelimit.attempt(
+            "apply", _client(request), limit=settings.LEGALAID_APPLY_POSTS_PER_HOUR, period=HOUR
+        )
+        if not attempt.allowed:
+            return render(
+                request,
+                "applications/apply.html",
+                {"form": ApplicationForm(), "refused": "提交次数过多，请一小时后再试，或到任一法律援助机构窗口申请。"},
+                status=429,
+            )
+        # The same form posted again (a double click, a replay) lands on the page the first post made.
+        if (existing := services.submitted_with(submission_token(request))) is not None:
+            return _submitted(request, existing)
     form = ApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         application = _submit(request, form, receiving_office=None)
         if application is not None:
-            request.session[SUBMITTED_SESSION_KEY] = application.pk
-            request.session[TRACK_SESSION_KEY] = application.pk
-            return redirect("applications:apply_submitted")
+            return _submitted(request, application)
     return render(request, "applications/apply.html", {"form": form})
+
+
+def _submitted(request: HttpRequest, application: Application) -> HttpResponse:
+    request.session[SUBMITTED_SESSION_KEY] = application.pk
+    _remember_lookup(request, application)
+    return redirect("applications:apply_submitted")
 
 
 def _submit(request: HttpRequest, form: ApplicationForm, *, receiving_office, origin: str = "") -> Application | None:
@@ -95,42 +120,73 @@ def apply_submitted(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ip = _client_ip(request)
-        recent = TrackingLookup.objects.filter(ip_address=ip, at__gte=timezone.now() - timedelta(hours=1))
-        if recent.count() >= TRACK_FAILURES_PER_HOUR:
+        # The attempt is counted before the lookup, in one statement, so a burst of parallel guesses
+        # gets exactly the limit of lookups; one that finds the application is given back (only
+        # failures count against the address).
+        attempt = ratelimit.attempt(
+            "track", _client(request), limit=settings.LEGALAID_TRACK_FAILURES_PER_HOUR, period=HOUR
+        )
+        if not attempt.allowed:
             form.add_error(None, "查询失败次数过多，请一小时后再试，或拨打 12348 咨询。")
         else:
             application = Application.objects.filter(
                 number=form.cleaned_data["number"], id_number__endswith=form.cleaned_data["id_last6"]
             ).first()
             if application is not None:
-                request.session[TRACK_SESSION_KEY] = application.pk
+                attempt.give_back()
+                _remember_lookup(request, application)
                 return redirect("applications:track_status")
-            TrackingLookup.objects.create(ip_address=ip)
             # The same words whether the number exists or not: a wrong pair reveals nothing.
             form.add_error(None, "未查询到匹配的申请，请核对申请编号和身份证号后六位。")
     return render(request, "applications/track.html", {"form": form})
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return get_client_ip_address(request) or "0.0.0.0"
+def _remember_lookup(request: HttpRequest, application: Application) -> None:
+    # The time goes with the key: the lookup lapses on its own, even in a browser left open.
+    request.session[TRACK_SESSION_KEY] = {"pk": application.pk, "at": timezone.now().timestamp()}
+
+
+def _tracked_pk(request: HttpRequest) -> int | None:
+    """The application this browser looked up, while the lookup lasts (LEGALAID_TRACK_LOOKUP_MINUTES)."""
+    lookup = request.session.get(TRACK_SESSION_KEY)
+    if lookup is None:
+        return None
+    at = lookup.get("at") if isinstance(lookup, dict) else None
+    age = timezone.now().timestamp() - at if isinstance(at, int | float) else -1.0
+    if not 0 <= age <= settings.LEGALAID_TRACK_LOOKUP_MINUTES * 60:
+        del request.session[TRACK_SESSION_KEY]  # lapsed (or not a lookup this version wrote)
+        return None
+    return lookup.get("pk")
 
 
 def _tracked(request: HttpRequest) -> Application:
-    pk = request.session.get(TRACK_SESSION_KEY)
+    pk = _tracked_pk(request)
     if not pk:
         raise Http404
     return get_object_or_404(Application.objects.with_outcome(), pk=pk)
 
 
 def track_status(request: HttpRequest) -> HttpResponse:
+    had_lookup = TRACK_SESSION_KEY in request.session
     try:
         application = _tracked(request)
     except Http404:
+        if had_lookup:
+            messages.info(request, f"查询已超过{settings.LEGALAID_TRACK_LOOKUP_MINUTES}分钟，已自动结束，请重新查询。")
         return redirect("applications:track")
     context = _status_context(application)
     context["upload_form"] = SupplementUploadForm() if application.status == Status.AWAITING_SUPPLEMENT else None
+    context["lookup_minutes"] = settings.LEGALAID_TRACK_LOOKUP_MINUTES
     return render(request, "applications/track_status.html", context)
+
+
+@require_POST
+def track_end(request: HttpRequest) -> HttpResponse:
+    """结束查询: the browser forgets the application (on a shared or borrowed computer)."""
+    request.session.pop(TRACK_SESSION_KEY, None)
+    request.session.pop(SUBMITTED_SESSION_KEY, None)
+    messages.success(request, "已结束查询。")
+    return redirect("applications:track")
 
 
 def _status_context(application: Application, *, user=None) -> dict:
@@ -153,18 +209,24 @@ def _status_context(application: Application, *, user=None) -> dict:
 
 @require_POST
 def track_supplement(request: HttpRequest) -> HttpResponse:
-    application = _tracked(request)
+    try:
+        application = _tracked(request)
+    except Http404:
+        return track_status(request)  # the lookup lapsed or was ended: back to the lookup form, told why
     form = SupplementUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.receive_supplement(application, files=form.cleaned_data["files"], request=request)
         except TransitionError as error:
             messages.error(request, str(error))
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
             messages.success(request, "补正材料已提交，审查期限恢复计算。")
             return redirect("applications:track_status")
     context = _status_context(application)
     context["upload_form"] = form
+    context["lookup_minutes"] = settings.LEGALAID_TRACK_LOOKUP_MINUTES
     return render(request, "applications/track_status.html", context, status=400)
 
 
@@ -226,24 +288,60 @@ def queue(request: HttpRequest) -> HttpResponse:
 def walk_in(request: HttpRequest) -> HttpResponse:
     services.require_permission(rules.can_register_walk_in(request.user))
     office = request.user.office
+    # The same page posted again (a double click) lands on the application the first post made.
+    if request.method == "POST" and (existing := services.submitted_with(submission_token(request))) is not None:
+        return _registered(request, existing)
     if request.method == "POST":
         initial, origin_token = {}, request.POST.get("origin", "")
     else:
         initial, origin_token = prefill.take(request)  # 转为申请 from a consultation, once
     form = WalkInApplicationForm(request.POST or None, request.FILES or None, receiving_office=office, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _duplicate_needs_reason(request, form):
         application = _submit(request, form, receiving_office=office, origin=prefill.origin_of(origin_token))
         if application is not None:
-            messages.success(
-                request,
-                f"已登记申请 {application.number}，承办机构：{application.responsible_office.name}。",
-            )
-            return redirect("applications:detail", pk=application.pk)
+            return _registered(request, application)
     return render(
         request,
         "applications/walk_in.html",
         {"form": form, "office": office, "origin_token": origin_token, "prefilled": bool(origin_token)},
     )
+
+
+def _registered(request: HttpRequest, application: Application) -> HttpResponse:
+    messages.success(request, f"已登记申请 {application.number}，承办机构：{application.responsible_office.name}。")
+    return redirect("applications:detail", pk=application.pk)
+
+
+def _clerk_lookup_allowed(request: HttpRequest, scope: str) -> bool:
+    """Lookups by ID number that can tell a clerk about other counties' applicants are counted per user."""
+    return ratelimit.attempt(
+        scope, f"user:{request.user.pk}", limit=settings.LEGALAID_CLERK_LOOKUPS_PER_HOUR, period=HOUR
+    ).allowed
+
+
+def _too_many_lookups() -> str:
+    return f"查询过于频繁（每小时最多{settings.LEGALAID_CLERK_LOOKUPS_PER_HOUR}次），请稍后再试。"
+
+
+def _duplicate_needs_reason(request: HttpRequest, form: WalkInApplicationForm) -> bool:
+    """The duplicate guard (SPEC §3): a second open application of the same person and 事项类别 needs a
+    written reason. True (with the message by its field) when the form must come back. With a reason
+    already written nothing is looked up (and nothing revealed)."""
+    if form.cleaned_data.get("duplicate_reason", "").strip():
+        return False
+    if not _clerk_lookup_allowed(request, "duplicate_lookup"):
+        form.add_error("id_number", _too_many_lookups())
+        return True
+    warning = services.duplicate_warning(
+        id_number=form.cleaned_data["id_number"],
+        category=form.cleaned_data["category"],
+        by=request.user,
+        request=request,
+    )
+    if warning:
+        form.add_error("duplicate_reason", f"{warning}如确需再次登记，请写明理由。")
+        return True
+    return False
 
 
 @role_required(*RECORD_READERS)
@@ -320,11 +418,13 @@ def _detail_page(
     context = _status_context(application, user=user)
     context.update(
         {
-            "duplicates": [
-                a
-                for a in services.open_duplicates(id_number=application.id_number, category=application.category)
-                if a.pk != application.pk
-            ],
+            "duplicate_warning": services.duplicate_warning(
+                id_number=application.id_number,
+                category=application.category,
+                by=user,
+                request=request,
+                exclude=application,
+            ),
             "missing": application.missing_kinds(),
             "history": trail_for(application, *context["objections"]),
             "can": services.allowed_actions(user, application),
@@ -409,12 +509,20 @@ def supplement_drop(request: HttpRequest) -> HttpResponse:
     its number and the applicant's ID tail, as on /track/ (the applicant goes to one office once)."""
     form = SupplementDropForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        application = Application.objects.filter(
-            number=form.cleaned_data["number"],
-            id_number__endswith=form.cleaned_data["id_last6"],
-            status=Status.AWAITING_SUPPLEMENT,
-        ).first()
-        if application is None:
+        # Every lookup counts against the clerk: it reaches every county's applicants.
+        allowed = _clerk_lookup_allowed(request, "supplement_drop")
+        application = (
+            Application.objects.filter(
+                number=form.cleaned_data["number"],
+                id_number__endswith=form.cleaned_data["id_last6"],
+                status=Status.AWAITING_SUPPLEMENT,
+            ).first()
+            if allowed
+            else None
+        )
+        if not allowed:
+            form.add_error(None, _too_many_lookups())
+        elif application is None:
             form.add_error(None, "未找到待补正的申请，请核对申请编号和身份证号后六位。")
         else:
             try:

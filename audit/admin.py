@@ -2,8 +2,12 @@
 through its audited services (an admin edit would bypass both the rules and the audit row)."""
 
 from django.contrib import admin
+from django.db.models.constants import LOOKUP_SEP
 
 from audit.models import AuditEntry
+
+# Personal fields kept off the admin's pages; seen (and audited) only on the staff pages (SPEC §8).
+PERSONAL_FIELDS = frozenset({"id_number", "phone", "agent_id_number"})
 
 
 class ReadOnlyAdminMixin:
@@ -19,7 +23,20 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class HiddenFieldsAdminMixin:
+    """A field the admin does not show cannot be searched through its URL either: a changelist asked
+    to filter on one (`?id_number=…`, `?phone__startswith=…`, `?case__application__id_number=…`)
+    answers 400, instead of confirming a guessed ID number unaudited (and with the number in the
+    request log). Covers the fields named in `exclude` and the personal fields anywhere on the path."""
+
+    def lookup_allowed(self, lookup, value, request) -> bool:
+        hidden = PERSONAL_FIELDS | set(getattr(self, "exclude", None) or ())
+        if hidden.intersection(lookup.split(LOOKUP_SEP)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
+class ReadOnlyAdmin(HiddenFieldsAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     pass
 
 

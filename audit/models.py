@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "导出"
     VIEW_ID_NUMBER = "view_id_number", "查看完整身份证号"
     VIEW_FILE = "view_file", "查看材料"
+    REVEAL_DUPLICATE = "reveal_duplicate", "重复申请提示"
 
 
 class AppendOnlyError(Exception):

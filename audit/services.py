@@ -1,7 +1,7 @@
-from axes.helpers import get_client_ip_address
 from django.db import models
 from django.http import HttpRequest
 
+from audit.client_ip import client_ip
 from audit.models import AuditAction, AuditEntry
 
 
@@ -22,7 +22,7 @@ def record(
         action=action,
         actor=actor,
         actor_username=actor.get_username() if actor is not None else "",
-        ip_address=get_client_ip_address(request) if request is not None else None,
+        ip_address=client_ip(request) if request is not None else None,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",

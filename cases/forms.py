@@ -24,7 +24,7 @@ from cases.models import (
 )
 from cases.notices import NoticeData
 from cases.roster import handler_accounts_without_profile
-from core.uploads import MaterialFileField, MultipleMaterialFileField
+from core.uploads import MaterialFileField, MultipleMaterialFileField, UploadLimitsMixin
 
 
 class DateInput(forms.DateInput):
@@ -76,7 +76,7 @@ class AssignForm(forms.Form):
             del self.fields["reason"]
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(UploadLimitsMixin, forms.Form):
     """登记通知辩护: what the clerk reads off the 通知书 (SPEC §3.3)."""
 
     organ = forms.ModelChoiceField(
@@ -141,7 +141,7 @@ class MatterEndForm(forms.Form):
     )
 
 
-class ClosureForm(forms.Form):
+class ClosureForm(UploadLimitsMixin, forms.Form):
     method = forms.ChoiceField(label="结案方式", choices=[("", "请选择"), *ClosureMethod.choices])
     matter_ended_on = forms.DateField(label="案件办结日期", widget=DateInput)
     summary = forms.CharField(label="办理结果", widget=forms.Textarea(attrs={"rows": 3}))

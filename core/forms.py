@@ -1,7 +1,11 @@
 """Form helpers shared by every app's views."""
 
+import uuid
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -12,3 +16,34 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+# --- one submission per form -----------------------------------------------------------------------
+SUBMISSION_TOKEN = "submission_token"
+
+
+class SubmissionTokenMixin(forms.Form):
+    """A form that creates something carries a random token, issued with the page: posting the same
+    page twice (a double click, a browser's resend, a replay) is recognised as one submission."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields[SUBMISSION_TOKEN].initial = uuid.uuid4()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get(SUBMISSION_TOKEN):
+            # Not next to a field: the token is hidden, and only a stale or hand-made page lacks it.
+            self.add_error(None, "页面已失效，请刷新页面后重新填写提交。")
+        return data
+
+
+def submission_token(request: HttpRequest) -> uuid.UUID | None:
+    """The token a POST carries, if it is one (read before the form, to recognise a repeat)."""
+    try:
+        return uuid.UUID(request.POST.get(SUBMISSION_TOKEN, ""))
+    except ValueError:
+        return None

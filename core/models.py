@@ -19,3 +19,21 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}/{self.scope or '-'}/{self.year}: {self.last_value}"
+
+
+class RateCounter(models.Model):
+    """Attempts of one client (an address or a user) at one guarded action in one fixed window.
+    Counted through `core.ratelimit` in one SQL statement, never read then written."""
+
+    scope = models.CharField(max_length=40)
+    client = models.CharField(max_length=64)
+    window_start = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "频率计数"
+        verbose_name_plural = "频率计数"
+        constraints = [models.UniqueConstraint(fields=["scope", "client", "window_start"], name="rate_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.client}@{self.window_start:%Y-%m-%d %H:%M}: {self.hits}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from applications.models import SpecialGroup
 from cases.models import Case
-from core.uploads import MultipleMaterialFileField
+from core.uploads import MultipleMaterialFileField, UploadLimitsMixin
 from quality.models import (
     SHEET_TOTAL,
     FollowUpChannel,
@@ -194,7 +194,7 @@ class PhotoField(MultipleMaterialFileField):
         return files
 
 
-class PublicityActivityForm(forms.Form):
+class PublicityActivityForm(UploadLimitsMixin, forms.Form):
     held_on = forms.DateField(label="活动日期", widget=DATE)
     place = forms.CharField(label="活动地点", max_length=100)
     form = forms.ChoiceField(label="宣传形式", choices=PublicityForm.choices)

@@ -63,12 +63,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files stay cacheable; every other response is marked no-store.
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view (and CSRF's check) reads the body.
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -138,7 +142,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", default=0)
+# The client address comes from one function that honours PROXY_COUNT (audit.client_ip).
+AXES_CLIENT_IP_CALLABLE = "audit.client_ip.client_ip"
 
 # An idle session ends after 30 minutes: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = 30 * 60
@@ -191,6 +196,11 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# How many reverse proxies stand in front of the portal: the client address is read that many entries
+# from the right of X-Forwarded-For (0 = the header is ignored: anyone can send it).
+PROXY_COUNT = env_int("PROXY_COUNT", default=0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT must be 0 or more; got {PROXY_COUNT}.")
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
@@ -210,7 +220,20 @@ LOGGING = {
 LEGALAID_COUNT_WORKING_DAYS = env_bool("COUNT_WORKING_DAYS", default=False)
 # 补正: the applicant's time to supply missing materials before the application counts as withdrawn.
 LEGALAID_SUPPLEMENT_REPLY_DAYS = env_int("SUPPLEMENT_REPLY_DAYS", default=15)
+# Uploads (SPEC §8, issue 10): each file, each request (files and bytes), each application in total.
 LEGALAID_UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+LEGALAID_UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", default=20)
+LEGALAID_UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", default=50 * 1024 * 1024)
+LEGALAID_UPLOAD_MAX_APPLICATION_BYTES = env_int("UPLOAD_MAX_APPLICATION_BYTES", default=100 * 1024 * 1024)
+# Images are decoded to be re-encoded: a bound on pixels keeps a small "decompression bomb" from
+# taking the server's memory (40 million pixels ≈ a 7300×5500 photo).
+LEGALAID_UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", default=40_000_000)
+# Rate limits, counted per client address (PROXY_COUNT) or per signed-in user.
+LEGALAID_APPLY_POSTS_PER_HOUR = env_int("APPLY_POSTS_PER_HOUR", default=20)
+LEGALAID_TRACK_FAILURES_PER_HOUR = env_int("TRACK_FAILURES_PER_HOUR", default=10)
+LEGALAID_CLERK_LOOKUPS_PER_HOUR = env_int("CLERK_LOOKUPS_PER_HOUR", default=60)
+# A /track/ lookup lasts this long in the browser; 结束查询 ends it sooner.
+LEGALAID_TRACK_LOOKUP_MINUTES = env_int("TRACK_LOOKUP_MINUTES", default=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LEGALAID_UPLOAD_MAX_BYTES * 4
 
 # --- Background work: Django's tasks framework (django.tasks) -------------------------------------

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from applications.models import SpecialGroup
 from audit.models import AuditAction
 from audit.services import record
-from core.uploads import removes_files_on_error, save_upload, validate_upload
+from core.uploads import check_upload, removes_files_on_error, save_upload, validate_upload
 from quality import rules
 from quality.models import PublicityActivity, PublicityPhoto
 
@@ -67,8 +67,9 @@ def record_publicity(
     activity.save()
     activity.target_groups.set(list(target_groups))
     for file in photos:
-        photo = PublicityPhoto(activity=activity, uploaded_by=by)
-        save_upload(photo, file, kind=validate_photo(file), folder="publicity")
+        checked = check_upload(file)  # parsed once, then stored as re-encoded
+        validate_photo(checked)
+        save_upload(PublicityPhoto(activity=activity, uploaded_by=by), checked, folder="publicity")
     record(
         AuditAction.CREATE, actor=by, request=request, obj=activity, note=f"受众{people_reached}人，照片{len(photos)}张"
     )

@@ -1,5 +1,6 @@
 """Build applications the way users do: valid form data, then the intake services."""
 
+import uuid
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,9 +9,7 @@ from django.utils import timezone
 from applications import services
 from applications.identity import id_check_character
 from applications.models import Application, EconomicBasis, Location
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+from tests.files import PDF as PDF_BYTES
 
 
 def make_id_number(*, area: str = "445381", birth: date = date(1980, 5, 17), sequence: str = "123") -> str:
@@ -37,6 +36,8 @@ def form_data(**overrides) -> dict:
         "authority_location": Location.LUODING.value,
         "economic_basis": EconomicBasis.HARDSHIP.value,
         "integrity_pledge": "on",
+        # A fresh page each time, as a browser gets it with the form.
+        "submission_token": str(uuid.uuid4()),
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}

@@ -14,10 +14,9 @@ from applications.models import Application, EconomicBasis, MatterCategory
 from applications.services import submit_application
 from cases import services
 from cases.models import Case, CaseState, Handler, HandlerKind, LawFirm, ProgressKind, TerminationGround
+from tests.files import PDF
 
 _serial = itertools.count(1)
-
-PDF = b"%PDF-1.4\n%test\n"
 
 
 def pdf(name: str = "判决书.pdf") -> SimpleUploadedFile:

@@ -1,6 +1,7 @@
 """法律咨询 and 代拟法律文书: registering (refusals by field in Chinese, nothing saved), 转为申请 (the
 walk-in form prefilled, the link kept, a second conversion refused), scopes, selectors, query counts."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -101,6 +102,7 @@ def walk_in_post(page_initial: dict, token: str) -> dict:
         "economic_basis": "hardship",
         "integrity_pledge": "on",
         "origin": token,
+        "submission_token": str(uuid.uuid4()),  # each post from a fresh page, as a browser sends it
     }
 
 

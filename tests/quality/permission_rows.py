@@ -123,8 +123,9 @@ def _activity(personas):
     from django.utils import timezone
 
     from quality.services import publicity
+    from tests.files import PNG
 
-    png = SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32, content_type="image/png")
+    png = SimpleUploadedFile("现场.png", PNG, content_type="image/png")
     return publicity.record_publicity(
         held_on=timezone.localdate(),
         place="罗城街道",

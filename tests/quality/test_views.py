@@ -13,11 +13,10 @@ from audit.models import AuditEntry
 from quality.models import FollowUp, Grade, PeerReview, PublicityActivity, SampledCase, SampleDraw
 from quality.services import follow_up, peer_review, publicity
 from quality.services import subsidy as subsidy_services
+from tests.files import PDF, PNG
 from tests.quality.factories import closed_case, reviewed, sample_of, scores_for
 
 pytestmark = pytest.mark.django_db
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
 
 def png(name: str = "现场.png") -> SimpleUploadedFile:
@@ -172,7 +171,7 @@ def test_publicity_with_photo_is_recorded_and_served_in_scope(client, personas):
 
 def test_publicity_refuses_a_pdf_as_photo(client, personas):
     client.force_login(personas[(Role.CLERK, "luoding")])
-    pdf = SimpleUploadedFile("伪装.png", b"%PDF-1.4\n%x\n", content_type="image/png")
+    pdf = SimpleUploadedFile("伪装.png", PDF, content_type="image/png")
     response = client.post(
         "/staff/quality/publicity/new/",
         {

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    # --- sec-core (issue 10 item 8): the append-only trigger on the audit table (PostgreSQL) ---
+    "pgtrigger",
+    # --- end sec-core ---
     "audit",
     "core",
     "accounts",

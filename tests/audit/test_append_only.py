@@ -47,7 +47,9 @@ def test_admin_list_opens_for_the_administrator(client, entry, personas):
     [
         pytest.param(lambda pk: AuditEntry._base_manager.filter(pk=pk).update(note="篡改"), id="base-manager-update"),
         pytest.param(lambda pk: AuditEntry._base_manager.filter(pk=pk)._raw_delete("default"), id="raw-delete"),
-        pytest.param(lambda pk: _raw_sql("UPDATE audit_auditentry SET note = '篡改' WHERE id = %s", pk), id="sql-update"),
+        pytest.param(
+            lambda pk: _raw_sql("UPDATE audit_auditentry SET note = '篡改' WHERE id = %s", pk), id="sql-update"
+        ),
         pytest.param(lambda pk: _raw_sql("DELETE FROM audit_auditentry WHERE id = %s", pk), id="sql-delete"),
     ],
 )

@@ -33,6 +33,12 @@ def audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
     )
 
 
+_LOCKOUT_REASONS = {
+    "pair": "同一地址连续登录失败，该地址对此账户",
+    "account": "各地址合计登录失败次数过多，账户",
+}
+
+
 @receiver(user_locked_out)
 def audit_lockout(sender, request, username, ip_address, **kwargs) -> None:
     user = get_user_model().objects.filter(username=username).first()
@@ -41,5 +47,5 @@ def audit_lockout(sender, request, username, ip_address, **kwargs) -> None:
         actor=None,
         request=request,
         obj=user,
-        note=f"用户名：{username}，连续登录失败，账户锁定 30 分钟",
+        note=f"用户名：{username}，{_LOCKOUT_REASONS[getattr(request, 'lockout_scope', 'pair')]}，锁定 30 分钟",
     )

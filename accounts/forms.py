@@ -19,3 +19,17 @@ class StaffAuthenticationForm(AuthenticationForm):
             **self.error_messages,
             "invalid_login": self.error_messages["invalid_login"].format(limit=settings.AXES_FAILURE_LIMIT),
         }
+
+
+class TokenForm(forms.Form):
+    """The six-digit code of the authenticator app, or (at sign-in) a recovery code."""
+
+    token = forms.CharField(
+        label="验证码",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        error_messages={"required": "请输入验证码。"},
+    )
+
+    def clean_token(self) -> str:
+        return "".join(self.cleaned_data["token"].split()).lower()

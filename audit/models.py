@@ -15,6 +15,13 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "导出"
     VIEW_ID_NUMBER = "view_id_number", "查看完整身份证号"
     VIEW_FILE = "view_file", "查看材料"
+    # --- sec-core (issue 10 item 11): two factors, passwords, sessions ---
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", "启用双因素认证"
+    TWO_FACTOR_VERIFIED = "2fa_verified", "双因素验证通过"
+    TWO_FACTOR_FAILED = "2fa_failed", "双因素验证失败"
+    TWO_FACTOR_RESET = "2fa_reset", "重置双因素认证"
+    PASSWORD_CHANGED = "password_changed", "修改密码"
+    SESSION_ENDED = "session_ended", "结束会话"
 
 
 class AppendOnlyError(Exception):

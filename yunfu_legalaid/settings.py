@@ -45,8 +45,12 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
-    # --- sec-core (issue 10 item 8): the append-only trigger on the audit table (PostgreSQL) ---
+    # --- sec-core (issue 10 items 8, 11): append-only trigger on the audit table (PostgreSQL);
+    # two factors for staff (TOTP and recovery codes) ---
     "pgtrigger",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # --- end sec-core ---
     "audit",
     "core",
@@ -72,6 +76,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # --- sec-core (issue 10 item 11): request.user.is_verified(), then the 12-hour session limit,
+    # the second factor and the password age (after auth and messages, before axes) ---
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.StaffSecurityMiddleware",
+    # --- end sec-core ---
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -118,15 +127,36 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# --- sec-core (issue 10 item 11): password rules, two factors, session lifetime (等保 三级) ---
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", default=10)
+PASSWORD_MIN_CHARACTER_CLASSES = env_int("PASSWORD_MIN_CHARACTER_CLASSES", default=3)  # of lower/upper/digit/other
+PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", default=5)  # the last N passwords cannot be chosen again
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", default=90)  # then staff must change it; 0 = never
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "accounts.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": PASSWORD_MIN_CHARACTER_CLASSES},
+    },
+    {"NAME": "accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"remember": PASSWORD_HISTORY}},
 ]
+# Staff sign in with a password AND an authenticator code (TOTP): on with production settings, off on
+# a laptop or demo (DEBUG=1, `make run`) so the demo users sign in with their password alone.
+STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", default=not DEBUG)
+OTP_TOTP_ISSUER = "云浮市法律援助"
+# A session ends 12 hours after sign-in however active it is (the 30-minute idle limit is below).
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", default=12) * 3600
+if PASSWORD_MIN_LENGTH < 8 or not 1 <= PASSWORD_MIN_CHARACTER_CLASSES <= 4 or PASSWORD_HISTORY < 0:
+    raise ImproperlyConfigured(
+        "PASSWORD_MIN_LENGTH must be ≥ 8, PASSWORD_MIN_CHARACTER_CLASSES 1–4, PASSWORD_HISTORY ≥ 0."
+    )
+# --- end sec-core ---
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:staff_home"
 LOGOUT_REDIRECT_URL = "portal:home"

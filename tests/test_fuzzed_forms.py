@@ -114,13 +114,13 @@ def row_counts() -> tuple[int, ...]:
     # record by design (SPEC §8): views are not writes of the input.
     views = ", ".join(f"'{action}'" for action in (AuditAction.VIEW_ID_NUMBER, AuditAction.VIEW_FILE))
     sql = " UNION ALL ".join(
-        f'SELECT COUNT(*) FROM "{model._meta.db_table}"'
+        f'SELECT {index}, COUNT(*) FROM "{model._meta.db_table}"'
         + (f" WHERE action NOT IN ({views})" if model is AuditEntry else "")
-        for model in models
+        for index, model in enumerate(models)
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return tuple(row[0] for row in cursor.fetchall())
+        return tuple(count for _, count in sorted(cursor.fetchall()))
 
 
 def not_chinese(messages) -> list[str]:

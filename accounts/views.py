@@ -8,6 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts import two_factor
 from accounts.forms import StaffAuthenticationForm, TokenForm
@@ -67,7 +68,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            recovery = device.__class__.__name__ == "StaticDevice"
+            recovery = isinstance(device, StaticDevice)
             record(
                 AuditAction.TWO_FACTOR_VERIFIED,
                 actor=request.user,

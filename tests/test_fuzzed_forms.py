@@ -6,7 +6,7 @@ no server error; when the form is refused, no row written anywhere and every mes
 Two layers: each page's POST through the test client (the view, the form, the service and the
 database), and each form class bound directly (the forms no page test reaches with such values).
 Each example runs in a savepoint that is rolled back, so the next starts from the same rows.
-Generated inputs: 480 page posts and 48 per form class (41 classes: 1,968), 2,448 in all;
+Generated inputs: 555 page posts and 36 per form class (51 classes: 1,836), 2,391 in all;
 `FUZZ_EXAMPLES=2` doubles them (and so on)."""
 
 import os
@@ -32,12 +32,23 @@ from tests.applications.factories import PDF_BYTES, form_data, make_id_number, s
 from tests.cases.factories import make_case, make_handler
 
 SCALE = float(os.environ.get("FUZZ_EXAMPLES", "1"))
-FORM_EXAMPLES = 48  # per form class, bound directly (cheap: no request, no template)
+FORM_EXAMPLES = 36  # per form class, bound directly (cheap: no request, no template)
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 # The tables a refused form must leave alone: every table of the portal's apps (the audit trail too:
 # a refused form is no event), except the /track/ limiter's record of failed lookups, which a
 # well-formed lookup that matches nothing is meant to write.
-WATCHED_APPS = ("core", "accounts", "deadlines", "applications", "cases", "quality", "reporting", "audit")
+WATCHED_APPS = (
+    "core",
+    "accounts",
+    "deadlines",
+    "applications",
+    "consultations",
+    "cases",
+    "quality",
+    "duty",
+    "reporting",
+    "audit",
+)
 NOT_WATCHED = {"applications.TrackingLookup"}
 
 # --- hostile values --------------------------------------------------------------------------------
@@ -325,6 +336,42 @@ PAGES = [
         25,
     ),
     Page(
+        "consultation",
+        (Role.CLERK, "luoding"),
+        lambda objs: "/staff/consultations/new/",
+        lambda objs: {
+            "channel": "phone",
+            "consulted_on": today(),
+            "category": "civil",
+            "people": "3",
+            "summary": "离婚财产分割。",
+            "name": "",
+            "phone": "0766-3812345",
+        },
+        25,
+    ),
+    Page(
+        "drafted_document",
+        (Role.CLERK, "luoding"),
+        lambda objs: "/staff/documents/new/",
+        lambda objs: {
+            "drafted_on": today(),
+            "document_type": apps.get_model("consultations", "DocumentType").objects.get(name="起诉状").pk,
+            "category": "civil",
+            "copies": "2",
+            "note": "",
+        },
+        25,
+    ),
+    Page(
+        "duty_day",
+        (Role.HANDLER, "luoding"),
+        lambda objs: "/staff/duty/record/",
+        lambda objs: _duty_day(objs["shift"]),
+        25,
+        lambda personas: {"shift": _on_duty(personas)},
+    ),
+    Page(
         "targets",
         "city",
         lambda objs: f"/reports/targets/{timezone.localdate().year}/",
@@ -368,6 +415,36 @@ def _notice() -> dict:
         "ground": NoticeGround.objects.get(article="第二十五条第一款第一项").pk,
         "scan": _pdf(),
     }
+
+
+def _on_duty(personas):
+    from tests.duty.factories import on_duty
+
+    return on_duty(personas, on=timezone.localdate())
+
+
+def _duty_day(shift) -> dict:
+    """记录法律帮助: two people helped at the shift's workstation (a formset of rows)."""
+    from duty.models import HelpKind
+
+    consultation = HelpKind.objects.get(name="法律咨询").pk
+    data = {
+        "helped_on": shift.day.date.isoformat(),
+        "workstation": shift.workstation.pk,
+        "people-TOTAL_FORMS": "2",
+        "people-INITIAL_FORMS": "0",
+        "people-MIN_NUM_FORMS": "0",
+        "people-MAX_NUM_FORMS": "60",
+    }
+    for index, name in enumerate(["陈大文", "李小明"]):
+        data |= {
+            f"people-{index}-person_name": name,
+            f"people-{index}-id_number": "",
+            f"people-{index}-stage": "investigation",
+            f"people-{index}-kinds": str(consultation),
+            f"people-{index}-note": "",
+        }
+    return data
 
 
 def _targets() -> dict:
@@ -417,23 +494,25 @@ def test_hostile_input_is_refused_in_chinese_without_a_trace(page, client, perso
 
 # --- every form class, bound directly ----------------------------------------------------------------
 def _portal_forms() -> dict[str, type[forms.BaseForm]]:
+    """Every form class of the portal's apps, by `app.ClassName` (two apps have a PayForm)."""
+    import importlib
+
     # accounts' sign-in form takes the request first and counts failures (axes, the audit): the
     # lockout tests cover it.
     from accounts.forms import TokenForm
-    from applications import forms as application_forms
-    from cases import forms as case_forms
-    from quality import forms as quality_forms
-    from reporting import forms as reporting_forms
 
-    return {TokenForm.__name__: TokenForm} | {
-        cls.__name__: cls
-        for module in (application_forms, case_forms, quality_forms, reporting_forms)
-        for cls in vars(module).values()
-        if isinstance(cls, type)
-        and issubclass(cls, forms.BaseForm)
-        and cls.__module__ == module.__name__
-        and not cls.__name__.startswith("Base")  # formset bases: reached through the targets page above
-    }
+    found: dict[str, type[forms.BaseForm]] = {"accounts.TokenForm": TokenForm}
+    for label in ("applications", "consultations", "cases", "quality", "duty", "reporting"):
+        module = importlib.import_module(f"{label}.forms")
+        for cls in vars(module).values():
+            if (
+                isinstance(cls, type)
+                and issubclass(cls, forms.BaseForm)
+                and cls.__module__ == module.__name__
+                and not cls.__name__.startswith("Base")  # formset bases: their pages are posted above
+            ):
+                found[f"{label}.{cls.__name__}"] = cls
+    return found
 
 
 FORM_CLASSES = _portal_forms()
@@ -442,21 +521,26 @@ FORM_CLASSES = _portal_forms()
 def _constructor_needs(name: str, personas) -> dict:
     """What a form's constructor needs besides its data (a case, an office, a user …)."""
     from accounts.models import User
+    from duty.models import HelpKind, Workstation
     from quality.models import ScoreSheet
 
     luoding = Office.objects.get(slug="luoding")
-    if name in {"AssignForm", "ClosureForm", "SealForm"}:
+    if name in {"cases.AssignForm", "cases.ClosureForm", "cases.SealForm"}:
         return {"case": make_case(personas, state=CaseState.IN_PROGRESS)}
     sheet = ScoreSheet.objects.first()
     return {
-        "WalkInApplicationForm": {"receiving_office": luoding},
-        "SupplementRequestForm": {"suggested": ["身份证明", "经济困难状况说明或承诺"]},
-        "HandlerForm": {"office": luoding},
-        "AssignReviewerForm": {"reviewers": User.objects.filter(username__startswith="peer_reviewer-")},
-        "ScoreForm": {"items": list(sheet.items.all()) if sheet else []},
-        "FollowUpForm": {"user": personas[(Role.CLERK, "luoding")]},
-        "CoefficientForm": {"current": {}},
-        "CountingRuleForm": {"today": timezone.localdate()},
+        "applications.WalkInApplicationForm": {"receiving_office": luoding},
+        "applications.SupplementRequestForm": {"suggested": ["身份证明", "经济困难状况说明或承诺"]},
+        "cases.HandlerForm": {"office": luoding},
+        "quality.AssignReviewerForm": {"reviewers": User.objects.filter(username__startswith="peer_reviewer-")},
+        "quality.ScoreForm": {"items": list(sheet.items.all()) if sheet else []},
+        "quality.FollowUpForm": {"user": personas[(Role.CLERK, "luoding")]},
+        "quality.CoefficientForm": {"current": {}},
+        "reporting.CountingRuleForm": {"today": timezone.localdate()},
+        "duty.ShiftForm": {"office": luoding},
+        "duty.DayForm": {"office_id": luoding.pk},
+        "duty.PersonForm": {"kind_choices": [(kind.pk, kind.name) for kind in HelpKind.objects.all()]},
+        "duty.RecordFilterForm": {"workstations": list(Workstation.objects.filter(office=luoding))},
     }.get(name, {})
 
 

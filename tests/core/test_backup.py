@@ -34,7 +34,7 @@ from accounts.models import Office
 from reporting.selectors import build_monthly_report
 report = build_monthly_report(offices=Office.objects.all(), year=2026, month=5, today=date(2026, 6, 10))
 print(json.dumps([
-    [row.name, row.target, row.by_month, row.received, row.cross_out, row.routed_in, str(row.median_days),
+    [row.name, row.target, row.by_month, row.form_values, row.received, row.cross_out, row.routed_in, str(row.median_days),
      row.overdue, {key: str(value) for key, value in row.modules.items()}, row.submission_state]
     for row in [*report.rows, report.total]
 ], ensure_ascii=False))
@@ -142,7 +142,7 @@ def test_a_restored_backup_has_the_same_rows_materials_and_report(seeded, fresh_
     figures_before = run_in(db["NAME"], restored_media, "-c", REPORT_FIGURES)
     figures_after = run_in(fresh_database, restored_media, "-c", REPORT_FIGURES)
     assert figures_before.returncode == 0, figures_before.stderr
-    assert json.loads(figures_before.stdout)[-1][3] > 0  # the total line counts the May receipts
+    assert json.loads(figures_before.stdout)[-1][4] > 0  # the total line counts the May receipts
     assert figures_after.stdout == figures_before.stdout
 
 

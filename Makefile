@@ -1,4 +1,5 @@
-# 云浮市法律援助 portal. `make run` sets everything up and serves http://127.0.0.1:8000;
+# 云浮市法律援助 portal. `make run` sets everything up, starts the background worker and serves
+# http://127.0.0.1:8000;
 # `make test` runs the whole suite (against PostgreSQL when DATABASE_URL is set).
 SHELL := /bin/bash
 VENV := .venv
@@ -22,8 +23,13 @@ migrate: venv
 demo: migrate
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 
+# The background worker (text messages, digest e-mails) runs beside the server: Ctrl-C stops both.
 run: demo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+	@export DEBUG=$${DEBUG:-1}; \
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Background worker started (pid $$worker): text messages print here."; \
+	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Both cores (pytest-xdist); PYTEST_WORKERS=0 runs in one process.
 test: venv
@@ -33,7 +39,8 @@ test: venv
 # tests before: a holiday that is a month's 1st, a 2nd (the monthly sheet's deadline), a month's 1st,
 # the Monday after a 调休 Saturday, and the last day of the year.
 DATE_SENSITIVE := tests/reporting tests/deadlines tests/cases/test_demo.py tests/cases/test_deadlines.py \
-	tests/test_seed_demo.py tests/applications/test_supplement_and_decisions.py tests/quality
+	tests/test_seed_demo.py tests/applications/test_supplement_and_decisions.py tests/quality \
+	tests/applications/test_sms.py tests/portal/test_digest.py
 MOVED_DAYS := 2026-10-01 2026-11-02 2026-12-01 2026-10-12 2026-12-31
 test-dates: venv
 	@for day in $(MOVED_DAYS); do \

@@ -78,6 +78,35 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
+def sent_sms(settings):
+    """Text messages go to the fake gateway; the list of what it sent."""
+    from tests.notifications.fakes import FakeGateway
+
+    FakeGateway.reset()
+    settings.SMS_GATEWAY = "tests.notifications.fakes.FakeGateway"
+    yield FakeGateway.sent
+    FakeGateway.reset()
+
+
+@pytest.fixture
+def run_worker():
+    """Run the database backend's worker once over the queue (`manage.py db_worker --batch`), as
+    `make run` runs it for good. Its graceful Ctrl-C handler is taken back afterwards."""
+    import signal
+
+    from django.core.management import call_command
+
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
+
+    yield run
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+@pytest.fixture
 def make_user(db):
     """Create a staff user with roles at an office (by slug); all share tests.support.PASSWORD."""
     from accounts.models import Office, User

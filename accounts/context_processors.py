@@ -28,6 +28,10 @@ def navigation(request: HttpRequest) -> dict:
             links.append(("同行评估", reverse("quality:reviews")))
         if can_read_reports(user):
             links.append(("民生实事进度", reverse("reporting:dashboard")))
+        if user.is_superuser or user.has_role(Role.CITY_STAFF):
+            links.append(("短信记录", reverse("notifications:outbox")))
+        if user.is_superuser or user.is_staff_member:
+            links.append(("我的消息", reverse("portal:messages")))
         if user.is_superuser:
             links.append(("系统管理", reverse("admin:index")))
     return {"nav_links": links}

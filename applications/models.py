@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Office, Role
+from accounts.models import CITY_OFFICE_CODE, Office, Role
 from applications.identity import IdNumber, mask_phone
 from deadlines.calendar import MAX_ROLL_DAYS, WorkingCalendar
 
@@ -33,7 +33,7 @@ class MatterCategory(models.TextChoices):
 class Location(models.TextChoices):
     """Where an authority sits or a person lives. County values are the offices' division codes."""
 
-    CITY_LEVEL = "445300", "云浮市（市级机关）"
+    CITY_LEVEL = CITY_OFFICE_CODE, "云浮市（市级机关）"
     YUNCHENG = "445302", "云城区"
     YUNAN = "445303", "云安区"
     LUODING = "445381", "罗定市"

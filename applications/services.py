@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import Office
+from applications import sms
 from applications.models import (
     OBJECTION_DAYS,
     Application,
@@ -151,6 +152,7 @@ def submit_application(
         note=f"{application.get_channel_display()}；承办机构：{routing.office.name}（{routing.basis}）"
         + (f"；重复申请说明：{application.duplicate_reason}" if application.duplicate_reason else ""),
     )
+    sms.notify_received(application)
     application_submitted.send(sender=Application, application=application, origin=origin, by=by, request=request)
     return application
 
@@ -204,6 +206,7 @@ def request_supplement(
             requested_by=by,
         )
         move.done(note="一次性告知补正：" + "；".join(items))
+        sms.notify_supplement(supplement)
     return supplement
 
 
@@ -283,6 +286,7 @@ def refuse(application: Application, *, reason: str, by, request=None, today: da
         application.decided_by = by
         application.decision_reason = reason.strip()
         move.done(fields=["decided_on", "decided_by", "decision_reason", "closed_on"], note=reason.strip())
+        sms.notify_refused(application)
     return application
 
 

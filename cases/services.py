@@ -24,6 +24,7 @@ from applications.models import Application, MatterCategory, Status
 from applications.services import file_objection, objection_move, settle_objection
 from audit.models import AuditAction
 from audit.services import record
+from cases import sms
 from cases.models import (
     ADULT_AGE,
     SENIOR_LAWYER_YEARS,
@@ -62,7 +63,9 @@ def approve(application: Application, *, by, request: HttpRequest | None = None,
     """准予法律援助 and the case it opens, numbered, in one transaction (SPEC §4). The matter counts in
     the month of the decision (SPEC §7)."""
     application = application_services.approve(application, by=by, request=request, today=today)
-    return open_case(application, by=by, request=request)
+    case = open_case(application, by=by, request=request)
+    sms.notify_approved(case)
+    return case
 
 
 def is_sealed_matter(application: Application) -> bool:
@@ -209,6 +212,7 @@ def assign(
             )
         else:
             move.done(fields=fields, note=f"指派：{handler}")
+        sms.notify_assigned(case, reassigned=name == "reassign")
     return case
 
 
@@ -307,6 +311,7 @@ def accept_closure(case: Case, *, by, request=None, today: date | None = None) -
         case.closed_on = today or timezone.localdate()
         case.closure_returned_reason = ""
         move.done(fields=["closed_on", "closure_returned_reason"])
+        sms.notify_closed(case)
     return case
 
 
@@ -350,6 +355,7 @@ def terminate(
             fields=["termination_ground", "termination_reason", "terminated_on", "state_before_termination"],
             note=f"终止法律援助：{ground}；{reason.strip()}",
         )
+        sms.notify_terminated(case)
     return case
 
 

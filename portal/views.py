@@ -1,5 +1,6 @@
 from itertools import groupby
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,9 +12,11 @@ from applications import selectors as application_selectors
 from cases import selectors as case_selectors
 from deadlines.calendar import missing_holiday_years
 from deadlines.items import URGENCY_ORDER
+from notifications.models import StaffMessage
 
 # The State Council publishes next year's holidays in late autumn: ask for them only from October.
 HOLIDAY_WARNING_FROM_MONTH = 10
+MESSAGES_PAGE_SIZE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -60,3 +63,12 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "today": today,
         },
     )
+
+
+@role_required(*STAFF_ROLES)
+def staff_messages(request: HttpRequest) -> HttpResponse:
+    """我的消息: the signed-in user's own messages (the daily digest), newest first."""
+    page = Paginator(StaffMessage.objects.filter(recipient=request.user), MESSAGES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "portal/messages.html", {"page": page})

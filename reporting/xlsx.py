@@ -251,6 +251,7 @@ def office_row_values(report: MonthlyReport, row: Row) -> list:
 
 
 OFFICES_FIRST_ROW = 3  # title on row 1, headers on row 2
+OFFICES_PRINT_PAGES = 2  # A4 landscape pages across
 MONEY_LABELS = {figure.label for figure in MODULE_FIGURES if figure.is_money}
 
 
@@ -288,12 +289,19 @@ def _offices_sheet(ws: Worksheet, report: MonthlyReport) -> None:
     ]
     for offset, note in enumerate(notes, start=1):
         ws.cell(row=notes_row + offset, column=1, value=note)
+    ws.column_dimensions[get_column_letter(len(columns))].width = 24  # 月报报送: 已退回未重报（已逾期）
     ws.freeze_panes = "B3"
+    # Printed on A4 landscape across two pages, each repeating the headers and the offices' names, so
+    # the 30-odd columns stay legible (one page wide would shrink them below 6 points).
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = OFFICES_PRINT_PAGES
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "2:2"
+    ws.print_title_cols = "A:A"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
 
 
 # --- sheet 3 and the chart -----------------------------------------------------------------------
@@ -319,7 +327,15 @@ def _cumulative_sheet(ws: Worksheet, report: MonthlyReport) -> None:
     chart.height, chart.width = 9, 18
     chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=1, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+    chart.legend.position = "b"  # below the plot, where it stays visible on paper
     ws.add_chart(chart, "F2")
+    # The table and the chart print on one A4 landscape page.
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = f"A1:Q{max(last, 20)}"
 
 
 def write_monthly_report(report: MonthlyReport, *, unit: str = CITY_UNIT, generated_on: date) -> bytes:

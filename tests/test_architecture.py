@@ -13,6 +13,7 @@ LAYERS = [
     "audit",
     "core",
     "accounts",
+    "notifications",
     "deadlines",
     "applications",
     "consultations",

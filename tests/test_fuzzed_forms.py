@@ -40,6 +40,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 WATCHED_APPS = (
     "core",
     "accounts",
+    "notifications",
     "deadlines",
     "applications",
     "consultations",

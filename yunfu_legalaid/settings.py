@@ -43,8 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_filters",
     "axes",
+    "django_tasks_db",
     # --- sec-core (issue 10 items 8, 11): append-only trigger on the audit table (PostgreSQL);
     # two factors for staff (TOTP and recovery codes) ---
     "pgtrigger",
@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "audit",
     "core",
     "accounts",
+    "notifications",
     "deadlines",
     "portal",
     "applications",
@@ -253,3 +254,72 @@ LEGALAID_COUNT_WORKING_DAYS = env_bool("COUNT_WORKING_DAYS", default=False)
 LEGALAID_SUPPLEMENT_REPLY_DAYS = env_int("SUPPLEMENT_REPLY_DAYS", default=15)
 LEGALAID_UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LEGALAID_UPLOAD_MAX_BYTES * 4
+
+# --- Background work: Django's tasks framework (django.tasks) -------------------------------------
+# `database` (the default) keeps the queue in the portal's own database (django-tasks-db): no extra
+# service, and `python manage.py db_worker` runs it (`make run` starts one). `rq` puts it in Redis for
+# larger installs (django-tasks-rq); run `python manage.py rqworker --with-scheduler --job-class
+# django_tasks_rq.Job default` instead. `immediate` runs each task in the process that enqueued it
+# (no worker; a retry then waits for `send_pending_sms`).
+TASK_BACKEND = env_str("TASK_BACKEND", default="database")
+if TASK_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TASK_BACKEND == "rq":
+    REDIS_URL = env_str("REDIS_URL", default="")
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASK_BACKEND=rq needs REDIS_URL (for example redis://127.0.0.1:6379/0).")
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASK_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ImproperlyConfigured(f"TASK_BACKEND must be database, rq or immediate; got {TASK_BACKEND!r}.")
+
+# --- Text messages to applicants (notifications) ----------------------------------------------------
+# The gateway: `console` prints each message in the worker's output, `file` appends it to SMS_FILE_PATH
+# (one JSON line each), `http` posts it to a provider's HTTPS JSON API; or a dotted path to a class.
+SMS_GATEWAY = env_str("SMS_GATEWAY", default="console")
+SMS_GATEWAYS = {
+    "console": "notifications.gateways.ConsoleGateway",
+    "file": "notifications.gateways.FileGateway",
+    "http": "notifications.gateways.HttpJsonGateway",
+}
+if SMS_GATEWAY not in SMS_GATEWAYS and "." not in SMS_GATEWAY:
+    raise ImproperlyConfigured(f"SMS_GATEWAY must be console, file, http or a dotted class path; got {SMS_GATEWAY!r}.")
+SMS_SIGN_NAME = env_str("SMS_SIGN_NAME", default="云浮法律援助")  # 短信签名, as registered with the provider
+SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH", default=str(BASE_DIR / "sms-sent.jsonl")))
+SMS_HTTP_URL = env_str("SMS_HTTP_URL", default="")
+SMS_HTTP_KEY_ID = env_str("SMS_HTTP_KEY_ID", default="")
+SMS_HTTP_SECRET = env_str("SMS_HTTP_SECRET", default="")
+SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", default=10)
+if SMS_GATEWAY == "http" and not (SMS_HTTP_URL.startswith("https://") and SMS_HTTP_KEY_ID and SMS_HTTP_SECRET):
+    raise ImproperlyConfigured("SMS_GATEWAY=http needs SMS_HTTP_URL (https://…), SMS_HTTP_KEY_ID and SMS_HTTP_SECRET.")
+# A failed send is tried again after SMS_RETRY_SECONDS, then twice that, four times … (exponential
+# back-off); after SMS_MAX_ATTEMPTS tries the message is marked 发送失败 on the 短信记录 page.
+SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", default=5)
+SMS_RETRY_SECONDS = env_int("SMS_RETRY_SECONDS", default=60)
+
+# --- E-mail (the daily digest to reviewers and handlers, when configured) -------------------------------
+# Django 6.1's MAILERS; the environment keeps the familiar EMAIL_* names (the EMAIL_* settings themselves
+# are deprecated). Nothing is mailed unless EMAIL_HOST is set: the digest then goes out by e-mail too,
+# otherwise it stays on the 我的消息 page (the mailer's localhost default only keeps Django's checks whole).
+_email_host = env_str("EMAIL_HOST", default="")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email_host or "localhost",
+            "port": env_int("EMAIL_PORT", default=25),
+            "username": env_str("EMAIL_HOST_USER", default=""),
+            "password": env_str("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+            "timeout": 30,
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="legalaid@localhost")
+# Where people reach the portal, for the links in e-mails.
+SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
+# The digest is always on the 我的消息 page; it is e-mailed only when a mail server is set.
+DIGEST_BY_EMAIL = bool(_email_host)

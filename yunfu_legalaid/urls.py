@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/", include("quality.urls")),
     path("staff/duty/", include("duty.urls")),
     path("staff/", include("consultations.urls")),
+    path("staff/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
     path("reports/", include("reporting.urls")),
     path("admin/", admin.site.urls),

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from applications.models import MatterCategory
-from applications.services import TransitionError
 from audit.models import AuditEntry
 from cases.models import Handler, HandlerKind, LawFirm
+from core.transitions import TransitionError
 from quality.forms import ScoreItemFormSet
 from quality.models import SHEET_TOTAL, Grade, SampledCase, SampleStatus, ScoreSheet, grade_for_total
 from quality.selectors import grade_for_case

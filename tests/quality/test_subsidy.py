@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from applications.models import MatterCategory
-from applications.services import TransitionError
 from audit.models import AuditEntry
+from core.transitions import TransitionError
 from quality.models import Grade, Subsidy, SubsidyRate, SubsidyStage, SubsidyStatus
 from quality.selectors import subsidy_by_month, subsidy_figures
 from quality.services import reference
@@ -179,3 +179,21 @@ def test_city_changes_the_stage_and_the_amount_follows(personas):
         )
     with pytest.raises(PermissionDenied):
         subsidy_services.change_subsidy_stage(subsidy, stage=civil_stage(), by=personas[(Role.REVIEWER, "luoding")])
+
+
+def test_a_notified_case_earns_a_subsidy_like_any_other(personas):
+    """Issue 11 item 5: the lawyer of a notified case (通知辩护) is paid by the same rule at closure."""
+    from cases import services as case_services
+    from cases.models import CaseState
+    from quality.services import subsidy as subsidy_services
+    from tests.cases.factories import make_notified_case, pdf
+
+    case = make_notified_case(personas, state=CaseState.IN_PROGRESS)
+    handler = case.handler.user
+    today = timezone.localdate()
+    case = case_services.submit_closure(
+        case, method="judgment", matter_ended_on=today, summary="判决。", files=[pdf()], by=handler
+    )
+    case = subsidy_services.accept_closure(case, by=personas[(Role.REVIEWER, "luoding")])
+    subsidy = Subsidy.objects.get(case=case)
+    assert subsidy.stage.category == "criminal" and subsidy.amount == subsidy.rate.amount

@@ -9,6 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from accounts.models import Office
 from applications.models import Application, Status
@@ -270,6 +271,19 @@ def test_the_chart_plots_cumulative_matters_against_the_pace(year_of_rows, tmp_p
     categories = series[0].cat.strRef or series[0].cat.numRef
     assert categories.f == "'累计进度'!$A$2:$A$6"
     assert (sheet["C1"].value, sheet["D1"].value) == ("累计办理（件）", "时序进度（件）")
+    # Printed on one A4 landscape page with the legend below the plot.
+    assert chart.legend is not None and chart.legend.position == "b"
+    assert (sheet.page_setup.orientation, int(sheet.page_setup.paperSize)) == ("landscape", 9)
+    assert (int(sheet.page_setup.fitToWidth), int(sheet.page_setup.fitToHeight)) == (1, 1)
+
+
+def test_the_offices_sheet_prints_across_two_pages_with_its_headers_repeated(year_of_rows, tmp_path):
+    sheet = generate(tmp_path)[SHEET_OFFICES]
+    assert (sheet.page_setup.orientation, int(sheet.page_setup.paperSize)) == ("landscape", 9)
+    assert int(sheet.page_setup.fitToWidth) == 2 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$2:$2" and sheet.print_title_cols == "$A:$A"
+    status_column = get_column_letter(len(OFFICE_COLUMNS))
+    assert sheet.column_dimensions[status_column].width >= len("已退回未重报（已逾期）") * 2
 
 
 # --- the command's export is audited like the download --------------------------------------------

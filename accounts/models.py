@@ -83,6 +83,10 @@ class User(AbstractUser):
         help_text="工作人员只属于一个机构；系统管理员可以不属于任何机构。",
     )
 
+    # Set whenever the password changes (accounts.passwords.PasswordHistoryValidator); empty for an
+    # account made before the rule, whose password then counts from date_joined.
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True, editable=False)
+
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
@@ -116,3 +120,19 @@ class User(AbstractUser):
     def reads_records(self) -> bool:
         """May open office records at all (which offices' is `Office.objects.visible_to`)."""
         return self.is_superuser or self.has_role(*RECORD_READERS)
+
+
+class PasswordHistory(models.Model):
+    """A password the user had (its hash only), so the last few cannot be chosen again (等保 三级)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField("密码（哈希）", max_length=128)
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

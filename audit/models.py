@@ -1,3 +1,4 @@
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -15,6 +16,13 @@ class AuditAction(models.TextChoices):
     VIEW_ID_NUMBER = "view_id_number", "查看完整身份证号"
     VIEW_FILE = "view_file", "查看材料"
     REVEAL_DUPLICATE = "reveal_duplicate", "重复申请提示"
+    # Two factors, passwords and sessions (issue 10 item 11).
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", "启用双因素认证"
+    TWO_FACTOR_VERIFIED = "2fa_verified", "双因素验证通过"
+    TWO_FACTOR_FAILED = "2fa_failed", "双因素验证失败"
+    TWO_FACTOR_RESET = "2fa_reset", "重置双因素认证"
+    PASSWORD_CHANGED = "password_changed", "修改密码"
+    SESSION_ENDED = "session_ended", "结束会话"
 
 
 class AppendOnlyError(Exception):
@@ -33,7 +41,11 @@ class AuditEntry(models.Model):
     """One row of the audit trail (SPEC §8). Written only through `audit.services.record`.
 
     The app offers no way to change or delete a row: they are kept at least 180 days, and removing
-    old ones is a database administrator's job, outside the application.
+    old ones is a database administrator's job, outside the application. Two guards: the model and
+    its queryset refuse on every database; on PostgreSQL a trigger also refuses UPDATE and DELETE
+    below the ORM (`_base_manager.update()`, `_raw_delete()`, raw SQL). TRUNCATE is a table
+    operation, not a row DELETE, so the test flush still empties the table; a sanctioned purge by a
+    DBA goes through `pgtrigger.ignore("audit.AuditEntry:append_only")` or as table owner.
     """
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
@@ -65,6 +77,9 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
         constraints = [
             models.CheckConstraint(condition=models.Q(action__in=AuditAction.values), name="audit_action_valid")
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
         ]
 
     def __str__(self) -> str:

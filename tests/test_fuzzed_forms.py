@@ -50,7 +50,9 @@ WATCHED_APPS = (
     "reporting",
     "audit",
 )
-NOT_WATCHED = {"applications.TrackingLookup"}
+# The per-hour counters of the rate limits (/apply/, /track/, the clerks' lookups) count refused
+# attempts too: that is what they are for.
+NOT_WATCHED = {"core.RateCounter"}
 
 # --- hostile values --------------------------------------------------------------------------------
 VALID_ID = make_id_number()

@@ -260,7 +260,8 @@ def _letter(request: HttpRequest, application: Application, kind: str) -> HttpRe
     supplement = next(iter(application.supplement_requests.all()), None)
     if (statuses is not None and application.status not in statuses) or (kind == "supplement" and supplement is None):
         raise Http404
-    return render(request, template, {"application": application, "supplement": supplement})
+    context = {"application": application, "supplement": supplement, "case": case_for(application)}
+    return render(request, template, context)
 
 
 def _serve(material: Material, request: HttpRequest) -> FileResponse:

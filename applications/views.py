@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import OFFICE_STAFF, RECORD_READERS, Role
+from accounts.models import CASE_READERS, OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
 from applications import prefill, rules, services
 from applications import receipt as receipts
@@ -354,7 +354,7 @@ def _duplicate_needs_reason(request: HttpRequest, form: WalkInApplicationForm) -
     return False
 
 
-@role_required(*RECORD_READERS)
+@role_required(*CASE_READERS)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _visible(request, pk))
 
@@ -428,13 +428,17 @@ def _detail_page(
     context = _status_context(application, user=user)
     context.update(
         {
+            # The duplicate guard is the office's business; a handler reading their client's file is
+            # told nothing of other applications (nor is a reveal recorded against them).
             "duplicate_warning": services.duplicate_warning(
                 id_number=application.id_number,
                 category=application.category,
                 by=user,
                 request=request,
                 exclude=application,
-            ),
+            )
+            if user.reads_records
+            else "",
             "missing": application.missing_kinds(),
             "history": trail_for(application, *context["objections"]),
             "can": services.allowed_actions(user, application),
@@ -583,7 +587,7 @@ def letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return _letter(request, _visible(request, pk), kind)
 
 
-@role_required(*RECORD_READERS)
+@role_required(*CASE_READERS)
 def material(request: HttpRequest, pk: int) -> FileResponse:
     material = get_object_or_404(
         Material.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk

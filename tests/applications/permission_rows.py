@@ -66,6 +66,35 @@ def clerk_at_an_office(persona: Persona) -> int:
     return 200 if persona.role == Role.CLERK else 403
 
 
+def handlers_see_only_their_own(expect):
+    """A page handlers may open for the application of a case assigned to them: others' answer 404."""
+
+    def expect_with_handlers(persona: Persona) -> int:
+        if persona.role == Role.HANDLER:
+            return 404
+        return expect(persona)
+
+    return expect_with_handlers
+
+
+def case_application(personas):
+    """An approved application whose case is assigned to the owner's handler persona."""
+    from cases import services as case_services
+    from tests.cases.factories import make_handler
+
+    application = cross_county_application(personas)
+    case = case_services.approve(application, by=personas[(Role.REVIEWER, OWNER)])
+    handler = make_handler(personas[(Role.HANDLER, OWNER)])
+    case_services.assign(case, handler=handler, by=personas[(Role.REVIEWER, OWNER)])
+    return application
+
+
+def its_handler_reads(persona: Persona) -> int:
+    if persona.role == Role.HANDLER:
+        return 200 if persona.office == OWNER else 404
+    return office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))(persona)
+
+
 def _detail(path: str, factory=cross_county_application):
     return lambda personas: path.format(pk=factory(personas).pk)
 
@@ -77,7 +106,10 @@ ROWS = [
     StaffUrl(
         "applications-detail",
         _detail("/staff/applications/{pk}/"),
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        handlers_see_only_their_own(office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))),
+    ),
+    StaffUrl(
+        "applications-detail-of-a-case", _detail("/staff/applications/{pk}/", case_application), its_handler_reads
     ),
     StaffUrl(
         "applications-receipt",
@@ -87,7 +119,12 @@ ROWS = [
     StaffUrl(
         "applications-material",
         lambda personas: f"/staff/materials/{Material.objects.get(application=cross_county_application(personas)).pk}/",
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        handlers_see_only_their_own(office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))),
+    ),
+    StaffUrl(
+        "applications-material-of-a-case",
+        lambda personas: f"/staff/materials/{Material.objects.get(application=case_application(personas)).pk}/",
+        its_handler_reads,
     ),
     StaffUrl(
         "applications-supplement-form",

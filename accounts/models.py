@@ -82,6 +82,8 @@ class User(AbstractUser):
         related_name="staff",
         help_text="工作人员只属于一个机构；系统管理员可以不属于任何机构。",
     )
+    # Not a column: set by accounts.signals between pre_save and post_save of a deactivation.
+    _deactivated: bool = False
 
     # Set whenever the password changes (accounts.passwords.PasswordHistoryValidator); empty for an
     # account made before the rule, whose password then counts from date_joined.

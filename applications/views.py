@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.http import StaffRequest
 from accounts.models import OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
 from applications import prefill, rules, services
@@ -266,7 +267,7 @@ def _visible(request: HttpRequest, pk: int) -> Application:
 
 
 @role_required(*RECORD_READERS)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: StaffRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     form.fields["status"].choices = [("", "全部"), *Status.choices]
     filters = form.cleaned_data if form.is_valid() else {}
@@ -285,7 +286,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.CLERK)
-def walk_in(request: HttpRequest) -> HttpResponse:
+def walk_in(request: StaffRequest) -> HttpResponse:
     services.require_permission(rules.can_register_walk_in(request.user))
     office = request.user.office
     # The same page posted again (a double click) lands on the application the first post made.
@@ -345,7 +346,7 @@ def _duplicate_needs_reason(request: HttpRequest, form: WalkInApplicationForm) -
 
 
 @role_required(*RECORD_READERS)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: StaffRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _visible(request, pk))
 
 
@@ -478,7 +479,7 @@ transfer_out = _button_view("transfer_out", roles=(Role.REVIEWER,))
 
 
 @role_required(*OFFICE_STAFF)
-def request_supplement(request: HttpRequest, pk: int) -> HttpResponse:
+def request_supplement(request: StaffRequest, pk: int) -> HttpResponse:
     application = _visible(request, pk)
     services.require_permission(rules.can_handle_materials(request.user, application))
     form = SupplementRequestForm(request.POST or None, suggested=application.missing_kinds())
@@ -499,12 +500,12 @@ def request_supplement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*RECORD_READERS)
-def supplement_notice(request: HttpRequest, pk: int) -> HttpResponse:
+def supplement_notice(request: StaffRequest, pk: int) -> HttpResponse:
     return _letter(request, _visible(request, pk), "supplement")
 
 
 @role_required(Role.CLERK)
-def supplement_drop(request: HttpRequest) -> HttpResponse:
+def supplement_drop(request: StaffRequest) -> HttpResponse:
     """Any office's clerk takes in 补正 materials for an application of any county, identified by
     its number and the applicant's ID tail, as on /track/ (the applicant goes to one office once)."""
     form = SupplementDropForm(request.POST or None, request.FILES or None)
@@ -545,7 +546,7 @@ def supplement_drop(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(*OFFICE_STAFF)
-def decide_objection(request: HttpRequest, pk: int) -> HttpResponse:
+def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
     objection = get_object_or_404(
         Objection.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
     )
@@ -563,12 +564,12 @@ def decide_objection(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*RECORD_READERS)
-def letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def letter(request: StaffRequest, pk: int, kind: str) -> HttpResponse:
     return _letter(request, _visible(request, pk), kind)
 
 
 @role_required(*RECORD_READERS)
-def material(request: HttpRequest, pk: int) -> FileResponse:
+def material(request: StaffRequest, pk: int) -> FileResponse:
     material = get_object_or_404(
         Material.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
     )

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.http import StaffRequest
 from accounts.models import Office, Role
 from accounts.permissions import STAFF_ROLES, role_required
 from deadlines.calendar import missing_holiday_years
@@ -31,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF_ROLES)
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: StaffRequest) -> HttpResponse:
     """The deadline dashboard: every clock in the user's scope that is overdue, due today or soon."""
     user = request.user
     today = timezone.localdate()
@@ -66,7 +67,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF_ROLES)
-def staff_messages(request: HttpRequest) -> HttpResponse:
+def staff_messages(request: StaffRequest) -> HttpResponse:
     """我的消息: the signed-in user's own messages (the daily digest), newest first."""
     page = Paginator(StaffMessage.objects.filter(recipient=request.user), MESSAGES_PAGE_SIZE).get_page(
         request.GET.get("page")

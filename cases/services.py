@@ -83,8 +83,8 @@ def is_sealed_matter(application: Application) -> bool:
     return application.id_card.age_on(applied_on - timedelta(days=1)) < ADULT_AGE
 
 
-def format_case_number(*, year: int, office_short_name: str, type_char: str, serial: int) -> str:
-    return f"（{year}）{office_short_name}法援{type_char}字第{serial:04d}号"
+def format_case_number(*, year: int, abbreviation: str, type_char: str, serial: int) -> str:
+    return f"（{year}）{abbreviation}法援{type_char}字第{serial:04d}号"
 
 
 def case_number_scope(office_code: str, type_char: str) -> str:
@@ -102,7 +102,7 @@ def numbered_case(*, office: Office, case_type: CaseType, opened_on: date, seria
         year=opened_on.year,
         serial=serial,
         number=format_case_number(
-            year=opened_on.year, office_short_name=office.short_name, type_char=case_type.char, serial=serial
+            year=opened_on.year, abbreviation=office.case_number_abbreviation, type_char=case_type.char, serial=serial
         ),
         opened_on=opened_on,
         assignment_clock_from=opened_on,

@@ -42,6 +42,8 @@ class Office(models.Model):
         max_length=40,
         help_text="受理对不予、终止法律援助决定的异议（法律援助法第四十九条）。",
     )
+    # Named on the 不予 and 终止 letters: the applicant must know where to take an objection (第四十九条).
+    justice_bureau_address = models.CharField("司法行政机关地址", max_length=120, blank=True)
     address = models.CharField("地址", max_length=120)
     phone = models.CharField("电话", max_length=40)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)

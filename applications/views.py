@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from accounts.http import StaffRequest
 from accounts.models import OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
 from applications import prefill, rules, services
+from applications import receipt as receipts
 from applications.forms import (
     ApplicationForm,
     ObjectionDecisionForm,
@@ -116,6 +118,12 @@ def apply_submitted(request: HttpRequest) -> HttpResponse:
         "applications/apply_submitted.html",
         {"application": application, "due_on": application.review_due_on()},
     )
+
+
+def apply_receipt(request: HttpRequest) -> HttpResponse:
+    """申请材料接收凭证 for the citizen who has just submitted, in this browser only (like the page above)."""
+    application = get_object_or_404(Application, pk=request.session.get(SUBMITTED_SESSION_KEY) or 0)
+    return render(request, "applications/receipt.html", receipts.receipt_context(application))
 
 
 def track(request: HttpRequest) -> HttpResponse:
@@ -253,7 +261,8 @@ def _letter(request: HttpRequest, application: Application, kind: str) -> HttpRe
     supplement = next(iter(application.supplement_requests.all()), None)
     if (statuses is not None and application.status not in statuses) or (kind == "supplement" and supplement is None):
         raise Http404
-    return render(request, template, {"application": application, "supplement": supplement})
+    context = {"application": application, "supplement": supplement, "case": case_for(application)}
+    return render(request, template, context)
 
 
 def _serve(material: Material, request: HttpRequest) -> FileResponse:
@@ -310,7 +319,8 @@ def walk_in(request: StaffRequest) -> HttpResponse:
 
 def _registered(request: HttpRequest, application: Application) -> HttpResponse:
     messages.success(request, f"已登记申请 {application.number}，承办机构：{application.responsible_office.name}。")
-    return redirect("applications:detail", pk=application.pk)
+    # The page after registering offers the receipt the applicant takes home as its main action.
+    return redirect(f"{reverse('applications:detail', args=[application.pk])}?registered=1")
 
 
 def _clerk_lookup_allowed(request: HttpRequest, scope: str) -> bool:
@@ -561,6 +571,12 @@ def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
         page=lambda form: _detail_page(request, objection.application, bound=form, bound_as="objection_decision_form"),
         then=lambda: redirect("applications:detail", pk=objection.application_id),
     )
+
+
+@role_required(*RECORD_READERS)
+def receipt(request: StaffRequest, pk: int) -> HttpResponse:
+    """申请材料接收凭证, printed again by staff who can see the application."""
+    return render(request, "applications/receipt.html", receipts.receipt_context(_visible(request, pk)))
 
 
 @role_required(*RECORD_READERS)

@@ -188,6 +188,14 @@ class Handler(models.Model):
     def is_lawyer(self) -> bool:
         return self.kind == HandlerKind.LAWYER
 
+    @property
+    def contact_phone(self) -> str:
+        """Where a client reaches the handler: a lawyer at the firm's phone, office staff (or a lawyer
+        whose firm left no phone) at the office's."""
+        if self.law_firm_id is not None and self.law_firm.phone:
+            return self.law_firm.phone
+        return self.office.phone
+
     def years_of_practice(self, *, on: date) -> int:
         """Full years since the first licence (0 for office staff)."""
         if self.licensed_since is None:

@@ -2,7 +2,8 @@ from itertools import groupby
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +18,12 @@ from portal.worklist import worklist
 # The State Council publishes next year's holidays in late autumn: ask for them only from October.
 HOLIDAY_WARNING_FROM_MONTH = 10
 MESSAGES_PAGE_SIZE = 20
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and bookmarks ask for /favicon.ico whatever a page links: send them to the static file
+    (its name is hashed in production, so the redirect is not permanent)."""
+    return redirect(static("favicon.ico"))
 
 
 def home(request: HttpRequest) -> HttpResponse:

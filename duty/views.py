@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import CASE_READERS, RECORD_READERS, Role
 from accounts.permissions import role_required
 from core.forms import add_service_errors
+from core.pagination import BoundedPaginator
 from core.transitions import TransitionError
 from core.views import post_move
 from duty import rules, services
@@ -60,7 +60,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
             records = records.filter(stage=data["stage"])
         if data["q"]:
             records = records.filter(person_name__contains=data["q"].strip())
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "duty/records.html",
@@ -151,7 +151,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in DutyDayStatus.values:
         days = days.filter(status=status)
-    page = Paginator(days, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(days, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "duty/roster.html",
@@ -251,7 +251,7 @@ def subsidy_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in SubsidyStatus.values:
         subsidies = subsidies.filter(status=status)
-    page = Paginator(subsidies, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(subsidies, PAGE_SIZE).get_page(request.GET.get("page"))
     for subsidy in page:
         subsidy.can_pay = subsidy.status == SubsidyStatus.PENDING and rules.can_mark_paid(user, subsidy.office_id)
     return render(

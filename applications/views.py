@@ -11,7 +11,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,7 +38,7 @@ from applications.forms import (
     WalkInApplicationForm,
 )
 from applications.models import Application, Material, Objection, Status, review_due_dates
-from applications.selectors import case_for, due_flag, queue_for
+from applications.selectors import ALL_STATUSES, case_for, due_flag, queue_for
 from applications.workflows import APPLICATION_FLOW, OBJECTION_FLOW
 from audit.client_ip import client_ip
 from audit.models import AuditAction
@@ -47,6 +46,7 @@ from audit.selectors import trail_for
 from audit.services import record
 from core import ratelimit
 from core.forms import add_service_errors, submission_token
+from core.pagination import BoundedPaginator
 from core.transitions import TransitionError
 from core.uploads import serve_upload
 from core.views import post_move
@@ -278,12 +278,12 @@ def _visible(request: HttpRequest, pk: int) -> Application:
 @role_required(*RECORD_READERS)
 def queue(request: StaffRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
-    form.fields["status"].choices = [("", "全部"), *Status.choices]
+    form.fields["status"].choices = [("", "待处理"), (ALL_STATUSES, "全部"), *Status.choices]
     filters = form.cleaned_data if form.is_valid() else {}
     applications = queue_for(
         request.user, status=filters.get("status", ""), search=filters.get("q", ""), sent=filters.get("sent", False)
     )
-    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(applications, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     due_dates = review_due_dates(list(page.object_list), today=today)
     rows = [(a, due_dates[a.pk], due_flag(due_dates[a.pk], today=today)) for a in page.object_list]

@@ -118,12 +118,13 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
     )
     due += [("异议审查", objection.due_on, objection.case) for objection in objections]
     items = []
+    url_pattern = reverse("cases:detail", args=[0])  # reversed once, not once per row
     for label, due_on, case in due:
         item = DeadlineItem.due(
             kind=label,
             due_on=due_on,
             number=case.number,
-            url=reverse("cases:detail", args=[case.pk]),
+            url=url_pattern.replace("/0/", f"/{case.pk}/"),
             office=case.office,
             today=today,
         )

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,6 +43,7 @@ from cases.rules import can_manage_roster, can_register_notice
 from cases.selectors import case_deadlines, case_list
 from cases.workflows import CASE_FLOW
 from core.forms import add_service_errors
+from core.pagination import BoundedPaginator
 from core.uploads import serve_upload
 from core.views import post_move
 
@@ -55,7 +55,7 @@ def case_list_view(request: StaffRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     cases = case_list(request.user, state=filters.get("state", ""), q=filters.get("q", ""))
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from consultations import rules, services
 from consultations.forms import ConsultationFilterForm, ConsultationForm, DocumentForm, RegisterFilterForm
 from consultations.models import Consultation, DraftedDocument
 from core.forms import add_service_errors
+from core.pagination import BoundedPaginator
 
 PAGE_SIZE = 50
 
@@ -49,7 +49,7 @@ def consultation_list(request: StaffRequest) -> HttpResponse:
     consultations = _filter(
         Consultation.objects.visible_to(request.user).select_related("application"), form, day_field="consulted_on"
     )
-    page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "consultations/consultations.html",
@@ -108,7 +108,7 @@ def document_list(request: StaffRequest) -> HttpResponse:
     documents = _filter(
         DraftedDocument.objects.visible_to(request.user).select_related("document_type"), form, day_field="drafted_on"
     )
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "consultations/documents.html",

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from accounts.http import StaffRequest
 from accounts.models import CASE_READERS, RECORD_READERS, Role
 from accounts.permissions import role_required
 from core.forms import add_service_errors
+from core.pagination import BoundedPaginator
 from core.transitions import TransitionError
 from core.views import post_move
 from duty import rules, services
@@ -61,7 +61,7 @@ def record_list(request: StaffRequest) -> HttpResponse:
             records = records.filter(stage=data["stage"])
         if data["q"]:
             records = records.filter(person_name__contains=data["q"].strip())
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "duty/records.html",
@@ -152,7 +152,7 @@ def roster(request: StaffRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in DutyDayStatus.values:
         days = days.filter(status=status)
-    page = Paginator(days, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(days, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "duty/roster.html",
@@ -252,7 +252,7 @@ def subsidy_list(request: StaffRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in SubsidyStatus.values:
         subsidies = subsidies.filter(status=status)
-    page = Paginator(subsidies, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(subsidies, PAGE_SIZE).get_page(request.GET.get("page"))
     for subsidy in page:
         subsidy.can_pay = subsidy.status == SubsidyStatus.PENDING and rules.can_mark_paid(user, subsidy.office_id)
     return render(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET
 from accounts.http import StaffRequest
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.pagination import BoundedPaginator
 from notifications.models import MessageKind, OutboxMessage, OutboxState
 
 PAGE_SIZE = 50
@@ -35,7 +35,7 @@ def outbox(request: StaffRequest) -> HttpResponse:
         found = found.filter(state=state)
     if kind in MessageKind.values:
         found = found.filter(kind=kind)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(message, _subject_label(message.subject_type)) for message in page]
     return render(
         request,

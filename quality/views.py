@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +25,7 @@ from audit.services import record
 from cases.models import Case
 from cases.workflows import CASE_FLOW
 from core.forms import add_service_errors
+from core.pagination import BoundedPaginator
 from core.transitions import TransitionError
 from core.uploads import serve_upload
 from core.views import post_move
@@ -224,7 +224,7 @@ def review_list(request: StaffRequest) -> HttpResponse:
         .select_related("sample__case__application", "sample__case__notice")
         .order_by("submitted_at", "-assigned_at", "-pk")
     )
-    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "quality/reviews.html", {"page": page})
 
 
@@ -269,7 +269,7 @@ def follow_up_list(request: StaffRequest) -> HttpResponse:
         office_ids=[o.pk for o in offices], start=date(year, 1, 1), end=date(year, 12, 31)
     )
     follow_ups = FollowUp.objects.visible_to(request.user).select_related("case__application", "case__notice")
-    page = Paginator(follow_ups, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(follow_ups, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "quality/follow_ups.html",
@@ -310,7 +310,7 @@ def subsidy_list(request: StaffRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in SubsidyStatus.values:
         subsidies = subsidies.filter(status=status)
-    page = Paginator(subsidies, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(subsidies, PAGE_SIZE).get_page(request.GET.get("page"))
     can_change_stage = rules.can_edit_reference_data(request.user)
     stages: dict[str, list[SubsidyStage]] = {}
     if can_change_stage and page.object_list:
@@ -442,7 +442,7 @@ def sheet_edit(request: StaffRequest, pk: int) -> HttpResponse:
 def publicity_list(request: StaffRequest) -> HttpResponse:
     """Activities the user may see (county staff: their own office's). Queries: page + count + groups."""
     activities = PublicityActivity.objects.visible_to(request.user).prefetch_related("target_groups")
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "quality/publicity_list.html",

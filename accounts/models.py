@@ -29,7 +29,12 @@ class Office(models.Model):
 
     code = models.CharField("行政区划代码", max_length=6, unique=True)
     name = models.CharField("名称", max_length=40, unique=True)
-    short_name = models.CharField("简称", max_length=8, help_text="用于案件编号，如“罗定”“市”。")
+    short_name = models.CharField("简称", max_length=8, help_text="用于列表和报表，如“罗定”“市”。")
+    # SPEC §4: the abbreviation in the case number （2026）云法援民字第0001号 differs from the short name
+    # for the city office (「云」, where lists say 「市」). Issued numbers keep the abbreviation they had.
+    case_number_abbreviation = models.CharField(
+        "案件编号简称", max_length=8, help_text="用于案件编号，如“罗定”“云”（市法律援助处）。"
+    )
     slug = models.SlugField("英文标识", max_length=20, unique=True)
     region_name = models.CharField("所辖区域", max_length=20, help_text="如“罗定市”“云浮市”。")
     justice_bureau = models.CharField(
@@ -84,6 +89,8 @@ class User(AbstractUser):
         related_name="staff",
         help_text="工作人员只属于一个机构；系统管理员可以不属于任何机构。",
     )
+    # Not a column: set by accounts.signals between pre_save and post_save of a deactivation.
+    _deactivated: bool = False
 
     # Set whenever the password changes (accounts.passwords.PasswordHistoryValidator); empty for an
     # account made before the rule, whose password then counts from date_joined.

@@ -1,3 +1,5 @@
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.http import HttpRequest
 
@@ -8,7 +10,7 @@ from audit.models import AuditAction, AuditEntry
 def record(
     action: AuditAction,
     *,
-    actor=None,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
     request: HttpRequest | None = None,
     obj: models.Model | None = None,
     from_state: str = "",

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Office, Role
+from accounts.models import Office, Role, User
 from applications.models import MatterCategory
 from audit.models import AuditAction
 from audit.services import record
@@ -107,7 +107,7 @@ def draw_sample(
     *,
     period_start: date,
     period_end: date,
-    by,
+    by: User,
     ratio: Decimal = DEFAULT_RATIO,
     seed: int | None = None,
     request: HttpRequest | None = None,
@@ -193,7 +193,7 @@ def eligible_reviewers(sample: SampledCase) -> QuerySet:
     return users
 
 
-def assign_reviewer(sample: SampledCase, *, reviewer, by, request: HttpRequest | None = None) -> PeerReview:
+def assign_reviewer(sample: SampledCase, *, reviewer, by: User, request: HttpRequest | None = None) -> PeerReview:
     """Give a sampled case to a peer reviewer: the first review, or one of the two re-reviews."""
     with SAMPLE_FLOW.begin(sample, "assign_reviewer", by=by, request=request) as move:
         sample = move.obj
@@ -243,7 +243,7 @@ def submit_review(
     review: PeerReview,
     *,
     scores: Mapping[int, tuple[int, str]],
-    by,
+    by: User,
     summary: str = "",
     request: HttpRequest | None = None,
     today: date | None = None,
@@ -289,7 +289,7 @@ def submit_review(
     return review
 
 
-def _advance_sample(sample: SampledCase, *, by, request, today: date) -> None:
+def _advance_sample(sample: SampledCase, *, by: User, request: HttpRequest | None, today: date) -> None:
     """After a review: settle the grade (and recompute the subsidy), or call two re-reviewers."""
     totals = list(
         sample.reviews.filter(submitted_at__isnull=False)

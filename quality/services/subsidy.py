@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import record
 from cases import services as case_services
@@ -25,7 +26,7 @@ UNGRADED_COEFFICIENT = Decimal("1.00")  # a case never sampled is paid the base 
 CLOSED_STATES = (CaseState.CLOSED, CaseState.ARCHIVED)
 
 
-def accept_closure(case: Case, *, by, request: HttpRequest | None = None, today: date | None = None) -> Case:
+def accept_closure(case: Case, *, by: User, request: HttpRequest | None = None, today: date | None = None) -> Case:
     """结案审查通过 as the office makes it: the case is closed and its handler's subsidy computed in
     the same transaction (SPEC §5). The workflow spans cases and quality, so it is owned here."""
     with transaction.atomic():
@@ -57,7 +58,7 @@ def default_stage(category: str) -> SubsidyStage | None:
 
 @transaction.atomic
 def compute_subsidy(
-    case: Case, *, by=None, stage: SubsidyStage | None = None, request: HttpRequest | None = None
+    case: Case, *, by: User | None = None, stage: SubsidyStage | None = None, request: HttpRequest | None = None
 ) -> Subsidy | None:
     """Compute (or recompute) the handler's subsidy of a closed case and store it with its inputs.
 
@@ -109,7 +110,7 @@ def compute_subsidy(
 
 
 def change_subsidy_stage(
-    subsidy: Subsidy, *, stage: SubsidyStage, by, request: HttpRequest | None = None
+    subsidy: Subsidy, *, stage: SubsidyStage, by: User, request: HttpRequest | None = None
 ) -> Subsidy | None:
     """City staff correct the stage of an unpaid subsidy (the default stage of its category was set
     at closure); the amount is recomputed from that stage's rate on the closure date."""
@@ -123,7 +124,7 @@ def change_subsidy_stage(
         return compute_subsidy(subsidy.case, stage=stage, by=by, request=request)
 
 
-def mark_subsidy_paid(subsidy: Subsidy, *, paid_on: date, by, request: HttpRequest | None = None) -> Subsidy:
+def mark_subsidy_paid(subsidy: Subsidy, *, paid_on: date, by: User, request: HttpRequest | None = None) -> Subsidy:
     """待发放 → 已发放, with the payment date and who paid."""
     with SUBSIDY_FLOW.begin(subsidy, "mark_paid", by=by, request=request) as move:
         subsidy = move.obj

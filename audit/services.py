@@ -22,7 +22,7 @@ def record(
         actor = None
     return AuditEntry.objects.create(
         action=action,
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,  # the user model lives in an app above this one
         actor_username=actor.get_username() if actor is not None else "",
         ip_address=client_ip(request) if request is not None else None,
         object_type=obj._meta.label if obj is not None else "",

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -120,7 +121,7 @@ def notice_new(request: StaffRequest) -> HttpResponse:
 
 
 @role_required(*CASE_READERS)
-def notice_scan(request: StaffRequest, pk: int) -> HttpResponse:
+def notice_scan(request: StaffRequest, pk: int) -> HttpResponseBase:
     """The scanned 通知书, only for someone who may see the case (never via MEDIA_URL)."""
     case = _visible(request, pk)
     if case.notice_id is None:
@@ -329,7 +330,7 @@ def termination_letter(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*CASE_READERS)
-def closure_material(request: StaffRequest, pk: int, material_pk: int) -> HttpResponse:
+def closure_material(request: StaffRequest, pk: int, material_pk: int) -> HttpResponseBase:
     """A closure material, only for someone who may see the case (never via MEDIA_URL)."""
     case = _visible(request, pk)
     material = get_object_or_404(ClosureMaterial, pk=material_pk, case=case)

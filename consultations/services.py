@@ -69,7 +69,7 @@ def register_consultation(
     except ValidationError as error:
         raise ValidationError({"phone": error.messages[0]}) from None
     consultation = Consultation(
-        office_id=by.office_id,
+        office_id=by.own_office_id,
         channel=channel,
         consulted_on=consulted_on,
         category=category,
@@ -102,7 +102,7 @@ def register_document(
     if not document_type.is_active:
         raise ValidationError({"document_type": "该文书类型已停用，请选择其他类型。"})
     document = DraftedDocument(
-        office_id=by.office_id,
+        office_id=by.own_office_id,
         drafted_on=drafted_on,
         document_type=document_type,
         category=category,

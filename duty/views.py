@@ -87,7 +87,7 @@ def record_day(request: StaffRequest) -> HttpResponse:
     kind_choices = list(HelpKind.objects.filter(is_active=True).values_list("pk", "name"))
     data = request.POST.copy() if request.method == "POST" else None
     adding_row = data is not None and "add_row" in data
-    if adding_row:
+    if data is not None and adding_row:
         data[f"{PEOPLE_PREFIX}-TOTAL_FORMS"] = str(min(_total_forms(data) + 1, MAX_ROWS))
     day_form = DayForm(data, office_id=user.handler_profile.office_id, initial={"helped_on": timezone.localdate()})
     formset = PeopleFormSet(data, prefix=PEOPLE_PREFIX, form_kwargs={"kind_choices": kind_choices})
@@ -171,12 +171,13 @@ def roster(request: StaffRequest) -> HttpResponse:
 def shift_new(request: StaffRequest) -> HttpResponse:
     """安排值班 (the office reviewer)."""
     user = request.user
-    if not rules.can_keep_roster(user, user.office_id):
+    office = user.office
+    if office is None or not rules.can_keep_roster(user, office.pk):
         raise PermissionDenied("只有本机构审查员可以安排值班。")
-    form = ShiftForm(request.POST or None, office=user.office, initial={"on": timezone.localdate()})
+    form = ShiftForm(request.POST or None, office=office, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            shift = services.add_shift(office=user.office, **form.cleaned_data, by=user, request=request)
+            shift = services.add_shift(office=office, **form.cleaned_data, by=user, request=request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

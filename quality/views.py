@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -465,7 +466,7 @@ def sheet_edit(request: StaffRequest, pk: int) -> HttpResponse:
         try:
             reference.save_sheet_items(sheet, items=formset.items(), by=request.user, request=request)
         except ValidationError as error:
-            formset._non_form_errors = formset.error_class(error.messages)
+            formset._non_form_errors = formset.error_class(error.messages)  # type: ignore[attr-defined]  # Django's own slot for formset-wide errors
         else:
             messages.success(request, f"已保存{sheet.name}。")
             return redirect("quality:sheets")
@@ -514,7 +515,7 @@ def publicity_detail(request: StaffRequest, pk: int) -> HttpResponse:
 
 @role_required(*RECORD_READERS)
 @require_GET
-def publicity_photo(request: StaffRequest, pk: int, photo_pk: int) -> HttpResponse:
+def publicity_photo(request: StaffRequest, pk: int, photo_pk: int) -> HttpResponseBase:
     """A photo, served only to those who may see the activity (never from a public media URL)."""
     activity = get_object_or_404(PublicityActivity.objects.visible_to(request.user), pk=pk)
     photo = get_object_or_404(PublicityPhoto, activity=activity, pk=photo_pk)

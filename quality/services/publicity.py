@@ -55,7 +55,7 @@ def record_publicity(
     """登记 a publicity activity of the recorder's own office, with its photos."""
     _require(rules.can_record_for_office(by, by.office_id), "只有法律援助机构的工作人员可以登记宣传活动。")
     activity = PublicityActivity(
-        office_id=by.office_id,
+        office_id=by.own_office_id,
         held_on=held_on,
         place=place,
         form=form,

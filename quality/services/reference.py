@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,7 +34,7 @@ def check_sheet_total(points: Iterable[int]) -> None:
 
 @transaction.atomic
 def save_sheet_items(
-    sheet: ScoreSheet, *, items: Sequence[Mapping], by: User, request: HttpRequest | None = None
+    sheet: ScoreSheet, *, items: Sequence[Mapping[str, Any]], by: User, request: HttpRequest | None = None
 ) -> ScoreSheet:
     """Replace the sheet's items with `items` (dicts of pk or None, name, max_points, guidance).
 
@@ -48,7 +49,7 @@ def save_sheet_items(
     removed.delete()
     existing = {item.pk: item for item in sheet.items.all()}
     for order, data in enumerate(items, start=1):
-        item = existing.get(data.get("pk")) or ScoreItem(sheet=sheet)
+        item = existing.get(data.get("pk") or 0) or ScoreItem(sheet=sheet)
         item.name, item.max_points, item.guidance, item.sort_order = (
             data["name"],
             data["max_points"],

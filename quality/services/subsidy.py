@@ -35,6 +35,13 @@ def accept_closure(case: Case, *, by: User, request: HttpRequest | None = None, 
     return case
 
 
+def _closure_date(case: Case) -> date:
+    """The closure date of a subsidy's case: a subsidy is only ever made for a closed case."""
+    if case.closed_on is None:
+        raise TransitionError("只有已结案的案件才能核算补贴。")
+    return case.closed_on
+
+
 def coefficient_for(grade: str) -> Decimal:
     if not grade:
         return UNGRADED_COEFFICIENT
@@ -118,7 +125,7 @@ def change_subsidy_stage(
         subsidy = move.obj
         if stage.category != subsidy.case.case_type.category:
             raise ValidationError({"stage": "办案阶段与案件类别不符。"})
-        if rate_in_force(stage, on=subsidy.case.closed_on) is None:
+        if rate_in_force(stage, on=_closure_date(subsidy.case)) is None:
             raise ValidationError({"stage": "该办案阶段在结案日期没有适用的补贴标准。"})
         move.done(note=f"修改办案阶段：{subsidy.stage} → {stage}")
         return compute_subsidy(subsidy.case, stage=stage, by=by, request=request)
@@ -130,7 +137,7 @@ def mark_subsidy_paid(subsidy: Subsidy, *, paid_on: date, by: User, request: Htt
         subsidy = move.obj
         if paid_on > timezone.localdate():
             raise ValidationError({"paid_on": "发放日期不能晚于今天。"})
-        if paid_on < subsidy.case.closed_on:
+        if paid_on < _closure_date(subsidy.case):
             raise ValidationError({"paid_on": "发放日期不能早于结案日期。"})
         subsidy.paid_on, subsidy.paid_by = paid_on, by
         move.done(fields=["paid_on", "paid_by"], note=f"发放 {subsidy.amount}元")

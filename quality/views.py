@@ -258,7 +258,7 @@ def review_detail(request: StaffRequest, pk: int) -> HttpResponse:
     return render(request, "quality/review.html", {"review": review, "form": form, "scores": scores})
 
 
-def _reviewed(request: HttpRequest, pk: int) -> PeerReview:
+def _reviewed(request: StaffRequest, pk: int) -> PeerReview:
     """A review the user may see, with its sampled case (404 otherwise: another reviewer's task)."""
     return get_object_or_404(
         PeerReview.objects.visible_to(request.user).select_related("sample__case__application"), pk=pk
@@ -267,7 +267,7 @@ def _reviewed(request: HttpRequest, pk: int) -> PeerReview:
 
 @role_required(Role.PEER_REVIEWER, Role.CITY_STAFF)
 @require_GET
-def review_case_file(request: HttpRequest, pk: int) -> HttpResponse:
+def review_case_file(request: StaffRequest, pk: int) -> HttpResponse:
     """The sampled case's file, read-only, for scoring it (同行评估): the outcome, the progress log
     and the closure materials. The reviewer is from another county, so every opening is on the record."""
     review = _reviewed(request, pk)
@@ -286,7 +286,7 @@ def review_case_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.PEER_REVIEWER, Role.CITY_STAFF)
 @require_GET
-def review_case_material(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
+def review_case_material(request: StaffRequest, pk: int, material_pk: int) -> HttpResponse:
     """A closure material of the reviewed case (served as a download, each one audited)."""
     case = _reviewed(request, pk).sample.case
     material = get_object_or_404(ClosureMaterial, pk=material_pk, case=case)

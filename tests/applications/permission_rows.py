@@ -114,7 +114,7 @@ ROWS = [
     StaffUrl(
         "applications-receipt",
         _detail("/staff/applications/{pk}/receipt/"),
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        handlers_see_only_their_own(office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))),
     ),
     StaffUrl(
         "applications-material",
@@ -134,7 +134,7 @@ ROWS = [
     StaffUrl(
         "applications-supplement-notice",
         _detail("/staff/applications/{pk}/supplement/notice/", with_supplement),
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        handlers_see_only_their_own(office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))),
     ),
     StaffUrl(
         "applications-approve",
@@ -195,6 +195,6 @@ ROWS = [
     StaffUrl(
         "applications-letter",
         _detail("/staff/applications/{pk}/letters/refusal/", refused_application),
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        handlers_see_only_their_own(office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))),
     ),
 ]

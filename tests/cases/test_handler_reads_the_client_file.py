@@ -76,3 +76,11 @@ def test_other_handlers_and_a_former_handler_cannot_open_the_application(client,
     assert client.get(f"/staff/applications/{case.application.pk}/").status_code == 200
     client.force_login(personas[(Role.HANDLER, "luoding")])
     assert client.get(f"/staff/applications/{case.application.pk}/").status_code == 404
+
+
+def test_the_handler_prints_their_clients_approval_letter_and_receipt(client, personas):
+    case = _assigned_case(personas)
+    client.force_login(personas[(Role.HANDLER, "luoding")])
+    letter = client.get(f"/staff/applications/{case.application.pk}/letters/approval/").content.decode()
+    assert case.number in letter and "13912345678" not in letter
+    assert client.get(f"/staff/applications/{case.application.pk}/receipt/").status_code == 200

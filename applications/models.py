@@ -275,6 +275,11 @@ class Application(models.Model):
     )
 
     duplicate_reason = models.CharField("重复申请说明", max_length=200, blank=True)
+    # The duplicate guard's finding at submission (SPEC §3), for the reviewer: an online applicant is
+    # not stopped nor told (the other application may be someone else's business), a clerk was warned.
+    flagged_duplicate = models.BooleanField(
+        "疑似重复申请", default=False, help_text="提交时同一身份证号已有同类未办结申请，请审查员核实。"
+    )
     # Issued with the form page: the same page posted twice makes one application (issue 10).
     submission_token = models.UUIDField("表单标识", null=True, blank=True, unique=True, editable=False)
 

@@ -26,7 +26,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["office"]
     actions = ["reset_two_factor"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         ("所属机构", {"fields": ["office"]}),
     )
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 CITY_OFFICE_CODE = "445300"
@@ -42,6 +43,8 @@ class Office(models.Model):
         max_length=40,
         help_text="受理对不予、终止法律援助决定的异议（法律援助法第四十九条）。",
     )
+    # Named on the 不予 and 终止 letters: the applicant must know where to take an objection (第四十九条).
+    justice_bureau_address = models.CharField("司法行政机关地址", max_length=120, blank=True)
     address = models.CharField("地址", max_length=120)
     phone = models.CharField("电话", max_length=40)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
@@ -87,6 +90,8 @@ class User(AbstractUser):
         related_name="staff",
         help_text="工作人员只属于一个机构；系统管理员可以不属于任何机构。",
     )
+    # Not a column: set by accounts.signals between pre_save and post_save of a deactivation.
+    _deactivated: bool = False
 
     # Set whenever the password changes (accounts.passwords.PasswordHistoryValidator); empty for an
     # account made before the rule, whose password then counts from date_joined.
@@ -116,6 +121,14 @@ class User(AbstractUser):
     @property
     def sees_all_offices(self) -> bool:
         return self.is_superuser or Role.CITY_STAFF in self.roles
+
+    @property
+    def own_office_id(self) -> int:
+        """The office a record made by this member of an office's staff belongs to. Call it after the
+        permission check: an account without an office (the administrator) records nothing for one."""
+        if self.office_id is None:
+            raise PermissionDenied("您的账号不属于任何法律援助机构，不能登记本机构的记录。")
+        return self.office_id
 
     def works_at(self, office_id: int | None, *roles: Role) -> bool:
         """Staff of that office holding one of `roles`: the shape of most "who may" rules."""

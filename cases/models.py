@@ -11,7 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from accounts.models import Office, Role
 from applications.identity import IdNumber
@@ -187,6 +187,14 @@ class Handler(models.Model):
     @property
     def is_lawyer(self) -> bool:
         return self.kind == HandlerKind.LAWYER
+
+    @property
+    def contact_phone(self) -> str:
+        """Where a client reaches the handler: a lawyer at the firm's phone, office staff (or a lawyer
+        whose firm left no phone) at the office's."""
+        if self.law_firm_id is not None and self.law_firm.phone:
+            return self.law_firm.phone
+        return self.office.phone
 
     def years_of_practice(self, *, on: date) -> int:
         """Full years since the first licence (0 for office staff)."""
@@ -403,6 +411,17 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["office", "state"], name="case_office_state_idx"),
             models.Index(fields=["state"], name="case_state_idx"),
+            # Issue 14: the case list's and the admin's order (Meta.ordering), city-wide and per office.
+            models.Index(F("opened_on").desc(), F("id").desc(), name="case_opened_idx"),
+            models.Index("office", F("opened_on").desc(), F("id").desc(), name="case_office_opened_idx"),
+            # The monthly report's closures (cases closed, subsidies computed) read by month.
+            models.Index(fields=["closed_on"], name="case_closed_idx"),
+            # The dashboard's case clocks run only in these states: a small partial index, not the history.
+            models.Index(
+                fields=["office"],
+                name="case_running_clocks_idx",
+                condition=Q(state__in=[CaseState.AWAITING_ASSIGNMENT, CaseState.IN_PROGRESS, CaseState.CLOSURE_REVIEW]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -550,6 +569,12 @@ class CaseObjection(BaseObjection):
     class Meta(BaseObjection.Meta):
         verbose_name = "终止异议"
         verbose_name_plural = "终止异议"
+        # The dashboard's 异议审查 clock reads only the pending ones.
+        indexes = [
+            models.Index(
+                fields=["case"], name="case_objection_pending_idx", condition=Q(outcome=ObjectionOutcome.PENDING)
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome__in=ObjectionOutcome.values), name="case_objection_outcome_valid"

@@ -25,7 +25,7 @@ from applications.models import (
     UrgentGround,
 )
 from core.forms import SubmissionTokenMixin
-from core.uploads import MultipleMaterialFileField, UploadLimitsMixin, size_label
+from core.uploads import MaterialFileField, MultipleMaterialFileField, UploadLimitsMixin, size_label
 
 ADULT_AGE = 18
 # Near relatives in civil law (民法典 第一千零四十五条) who are not near relatives in criminal procedure.
@@ -345,6 +345,7 @@ class ObjectionDecisionForm(forms.Form):
     )
     decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label="决定说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    document = MaterialFileField(label="司法局决定书", help_text="异议审查决定书的扫描件（PDF、JPG 或 PNG）。")
 
 
 class QueueFilterForm(forms.Form):

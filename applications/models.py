@@ -192,6 +192,12 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         not_sealed = ~Q(case__is_sealed=True)
         if user.sees_all_offices:
             return base if user.has_perm("cases.view_sealed_case") else base.filter(not_sealed)
+        if user.office_id is not None and user.has_role(Role.BUREAU_REVIEWER):
+            # The 司法局 reads what an objection to its offices is about (第四十九条): the refused
+            # application, or the one whose case was terminated. Nothing else of the office.
+            objected = Q(objections__isnull=False) | Q(case__objections__isnull=False)
+            offices = Office.objects.visible_to(user)
+            return base.filter(pk__in=self.filter(objected, responsible_office__in=offices).values("pk"))
         if not user.has_role(Role.CLERK, Role.REVIEWER) or user.office_id is None:
             return base.none()
         offices = Office.objects.visible_to(user)
@@ -474,6 +480,11 @@ class ObjectionOutcome(models.TextChoices):
     CORRECTED = "corrected", "责令改正"
 
 
+def objection_upload_to(instance: BaseObjection, filename: str) -> str:
+    # The caller passes a random stored name (core.uploads.stored_upload_name).
+    return filename
+
+
 class BaseObjection(models.Model):
     """An objection to a refusal (不予) or a termination (终止), decided by the 司法局 that set up the
     office within 5 days (法律援助法 第四十九条). Filed and settled through `applications.services`."""
@@ -489,10 +500,29 @@ class BaseObjection(models.Model):
     )
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decision_note = models.TextField("决定说明", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="司法局审核人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The bureau's 决定书, uploaded with the decision (core.uploads: content-checked, served through
+    # a scoped, audited view only).
+    file = models.FileField("司法局决定书", upload_to=objection_upload_to, max_length=200, blank=True)
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    content_type = models.CharField("文件类型", max_length=40, blank=True)
+    size = models.PositiveIntegerField("大小（字节）", null=True, blank=True)
 
     class Meta:
         abstract = True
         ordering = ["received_on", "pk"]
+
+    @property
+    def is_upheld(self) -> bool:
+        """维持: the end of the objection route; what is left is 行政复议 or 行政诉讼."""
+        return self.outcome == ObjectionOutcome.UPHELD
 
 
 class Objection(BaseObjection):

@@ -429,14 +429,24 @@ def file_objection(
 OBJECTION_MOVES = {ObjectionOutcome.UPHELD: "uphold", ObjectionOutcome.CORRECTED: "correct"}
 
 
-def settle_objection(move: MoveInProgress[BaseObjection], *, note: str, decided_on: date) -> None:
-    """Finish the 司法局's decision on a locked, pending objection (`move` from its workflow)."""
+def settle_objection(
+    move: MoveInProgress[BaseObjection], *, note: str, decided_on: date, document: UploadedFile | None, by
+) -> None:
+    """Finish the 司法局's decision on a locked, pending objection (`move` from its workflow), with the
+    bureau's 决定书. Call from a service wrapped in `removes_files_on_error`."""
     objection = move.obj
     if not objection.received_on <= decided_on <= timezone.localdate():
         raise ValidationError({"decided_on": "决定日期应在收到异议日期与今天之间。"})
+    if document is None:
+        raise ValidationError({"document": "请上传司法局的异议审查决定书。"})
     objection.decided_on = decided_on
     objection.decision_note = note.strip()
-    move.done(fields=["decided_on", "decision_note"], note=note.strip())
+    objection.decided_by = by
+    save_upload(objection, document, folder="objections")
+    move.done(
+        fields=["decided_on", "decision_note", "decided_by"],
+        note=(note.strip() + "；" if note.strip() else "") + f"决定书：{objection.original_name}",
+    )
 
 
 def objection_move(outcome: str) -> str:
@@ -461,13 +471,22 @@ def register_objection(
     return objection
 
 
+@removes_files_on_error
 @transaction.atomic
 def decide_objection(
-    objection: Objection, *, outcome: str, note: str, decided_on: date, by: User, request: HttpRequest | None = None
+    objection: Objection,
+    *,
+    outcome: str,
+    note: str,
+    decided_on: date,
+    by: User,
+    document: UploadedFile[bytes] | None = None,
+    request: HttpRequest | None = None,
 ) -> Objection:
-    """责令改正 reopens the application for a new decision, with a new seven-day clock from the order."""
+    """The 司法局's decision (第四十九条), recorded by its 司法局审核人 with the bureau's 决定书. 责令改正
+    reopens the application for a new decision, with a new seven-day clock from the order."""
     with OBJECTION_FLOW.begin(objection, objection_move(outcome), by=by, request=request) as move:
-        settle_objection(move, note=note, decided_on=decided_on)
+        settle_objection(move, note=note, decided_on=decided_on, document=document, by=by)
         objection = move.obj
     if outcome == ObjectionOutcome.CORRECTED:
         with APPLICATION_FLOW.begin(objection.application, "reopen", by=by, request=request) as move:

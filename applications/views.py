@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.http import StaffRequest
-from accounts.models import OFFICE_STAFF, RECORD_READERS, Role
+from accounts.models import OBJECTION_READERS, OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
 from applications import prefill, rules, services
 from applications import receipt as receipts
@@ -355,7 +355,7 @@ def _duplicate_needs_reason(request: HttpRequest, form: WalkInApplicationForm) -
     return False
 
 
-@role_required(*RECORD_READERS)
+@role_required(*OBJECTION_READERS)
 def detail(request: StaffRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _visible(request, pk))
 
@@ -554,23 +554,44 @@ def supplement_drop(request: StaffRequest) -> HttpResponse:
     return render(request, "applications/supplement_drop.html", {"form": form})
 
 
-@require_POST
-@role_required(*OFFICE_STAFF)
-def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
-    objection = get_object_or_404(
+def _visible_objection(request: StaffRequest, pk: int) -> Objection:
+    return get_object_or_404(
         Objection.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
     )
+
+
+@require_POST
+@role_required(Role.BUREAU_REVIEWER)
+def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
+    """The 司法局审核人 records the bureau's decision with its 决定书 (第四十九条)."""
+    objection = _visible_objection(request, pk)
     return post_move(
         request,
         objection,
         workflow=OBJECTION_FLOW,
         move="uphold",  # 维持 and 责令改正 share one rule; the service picks the move from the outcome
-        form=lambda: ObjectionDecisionForm(request.POST),
+        form=lambda: ObjectionDecisionForm(request.POST, request.FILES),
         perform=lambda data: services.decide_objection(objection, **data, by=request.user, request=request),
         success="已记录司法局对异议的审查结果。",
         page=lambda form: _detail_page(request, objection.application, bound=form, bound_as="objection_decision_form"),
         then=lambda: redirect("applications:detail", pk=objection.application_id),
     )
+
+
+@role_required(*OBJECTION_READERS)
+def objection_document(request: StaffRequest, pk: int) -> FileResponse:
+    """The 司法局's 决定书 on an objection, for whoever may open the application (audited)."""
+    objection = _visible_objection(request, pk)
+    if not objection.file:
+        raise Http404
+    record(
+        AuditAction.VIEW_FILE,
+        actor=request.user,
+        request=request,
+        obj=objection.application,
+        note=f"异议审查决定书：{objection.original_name}",
+    )
+    return serve_upload(objection)
 
 
 @role_required(*RECORD_READERS)
@@ -579,12 +600,12 @@ def receipt(request: StaffRequest, pk: int) -> HttpResponse:
     return render(request, "applications/receipt.html", receipts.receipt_context(_visible(request, pk)))
 
 
-@role_required(*RECORD_READERS)
+@role_required(*OBJECTION_READERS)
 def letter(request: StaffRequest, pk: int, kind: str) -> HttpResponse:
     return _letter(request, _visible(request, pk), kind)
 
 
-@role_required(*RECORD_READERS)
+@role_required(*OBJECTION_READERS)
 def material(request: StaffRequest, pk: int) -> FileResponse:
     material = get_object_or_404(
         Material.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk

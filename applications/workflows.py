@@ -6,8 +6,10 @@ manage.py statecharts` draws them in docs/states.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from applications import rules
-from applications.models import Application, Objection, ObjectionOutcome, Status
+from applications.models import Application, BaseObjection, Objection, ObjectionOutcome, Status
 from core.transitions import Move, Workflow
 
 OPEN = (Status.PENDING_REVIEW, Status.AWAITING_SUPPLEMENT)
@@ -27,10 +29,22 @@ def _authority_outside_city(application: Application) -> str | None:
     return None if application.transfer_out_required else "办案机关不在云浮市外，无需转交。"
 
 
-def _no_pending_objection(application: Application) -> str | None:
-    if any(objection.outcome == ObjectionOutcome.PENDING for objection in application.objections.all()):
+AFTER_UPHELD = "司法局已维持原决定，不能再次提出异议；对维持决定不服的，可以依法申请行政复议或者提起行政诉讼。"
+
+
+def objection_refusal(objections: Iterable[BaseObjection]) -> str | None:
+    """Why no objection may be filed now (第四十九条): one is still before the 司法局, or the 司法局
+    upheld the decision — then the route goes on to 行政复议 / 行政诉讼, not to a second objection."""
+    objections = list(objections)
+    if any(objection.outcome == ObjectionOutcome.PENDING for objection in objections):
         return "已有尚未审查完毕的异议。"
+    if any(objection.is_upheld for objection in objections):
+        return AFTER_UPHELD
     return None
+
+
+def _may_object(application: Application) -> str | None:
+    return objection_refusal(application.objections.all())
 
 
 APPLICATION_FLOW = Workflow(
@@ -70,7 +84,7 @@ APPLICATION_FLOW = Workflow(
             "登记异议",
             sources=[Status.REFUSED],
             who=rules.can_record_objection,
-            when=_no_pending_objection,
+            when=_may_object,
         ),
         "reopen": Move(
             "司法局责令改正，重新审查",

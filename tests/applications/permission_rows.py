@@ -38,6 +38,18 @@ def _objection(personas):
     )
 
 
+def _decided_objection(personas):
+    objection = _objection(personas)
+    return services.decide_objection(
+        objection,
+        outcome="upheld",
+        note="",
+        decided_on=objection.received_on,
+        by=personas[(Role.BUREAU_REVIEWER, OWNER)],
+        document=pdf("决定书.pdf"),
+    )
+
+
 def acting(*allowed: tuple[str, Role], success: int, gate: tuple[Role, ...] = (Role.CLERK, Role.REVIEWER)) -> callable:
     """A move on the object. Roles outside the view's `gate` get 403 before anything is looked up;
     then staff of offices that cannot see the object get 404; `allowed` (office, role) pairs succeed
@@ -54,6 +66,8 @@ def acting(*allowed: tuple[str, Role], success: int, gate: tuple[Role, ...] = (R
             return 403  # the administrator belongs to no office and decides nothing
         if persona.role in (Role.CLERK, Role.REVIEWER) and persona.office not in (OWNER, RECEIVER):
             return 404
+        if persona.role == Role.BUREAU_REVIEWER and persona.office != OWNER:
+            return 404  # another county's 司法局 cannot see the objection
         return 403
 
     return expect
@@ -70,6 +84,12 @@ def _detail(path: str, factory=cross_county_application):
     return lambda personas: path.format(pk=factory(personas).pk)
 
 
+# Pages the 司法局审核人 may open too: 404 for them unless an objection of their bureau's office is on it.
+READ = office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,), bureau_reads=True)
+READ_OBJECTED = office_object(
+    OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,), bureau_reads=True, objected=True
+)
+
 ROWS = [
     StaffUrl("applications-queue", "/staff/applications/", roles(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)),
     StaffUrl("applications-walk-in", "/staff/applications/new/", clerk_at_an_office),
@@ -77,7 +97,12 @@ ROWS = [
     StaffUrl(
         "applications-detail",
         _detail("/staff/applications/{pk}/"),
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        READ,
+    ),
+    StaffUrl(
+        "applications-detail-objected",
+        lambda personas: f"/staff/applications/{_objection(personas).application_id}/",
+        READ_OBJECTED,
     ),
     StaffUrl(
         "applications-receipt",
@@ -87,7 +112,7 @@ ROWS = [
     StaffUrl(
         "applications-material",
         lambda personas: f"/staff/materials/{Material.objects.get(application=cross_county_application(personas)).pk}/",
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        READ,
     ),
     StaffUrl(
         "applications-supplement-form",
@@ -151,13 +176,24 @@ ROWS = [
     StaffUrl(
         "applications-decide-objection",
         lambda personas: f"/staff/objections/{_objection(personas).pk}/decide/",
-        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), success=302),
+        # 法律援助法 第四十九条: the 司法局 that set up the office decides, never the office's staff.
+        acting((OWNER, Role.BUREAU_REVIEWER), success=302, gate=(Role.BUREAU_REVIEWER,)),
         method="post",
-        data=lambda: {"outcome": "upheld", "decided_on": timezone.localdate().isoformat(), "note": ""},
+        data=lambda: {
+            "outcome": "upheld",
+            "decided_on": timezone.localdate().isoformat(),
+            "note": "",
+            "document": pdf("决定书.pdf"),
+        },
+    ),
+    StaffUrl(
+        "applications-objection-document",
+        lambda personas: f"/staff/objections/{_decided_objection(personas).pk}/document/",
+        READ_OBJECTED,
     ),
     StaffUrl(
         "applications-letter",
         _detail("/staff/applications/{pk}/letters/refusal/", refused_application),
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        READ,
     ),
 ]

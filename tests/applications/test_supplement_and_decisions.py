@@ -125,7 +125,12 @@ def test_objection_corrected_reopens_with_a_new_clock(client, application, perso
     )
     assert objection.due_on == calendar.add_days(date(2026, 6, 9), 5)
     services.decide_objection(
-        objection, outcome=ObjectionOutcome.CORRECTED, note="责令重新审查", decided_on=date(2026, 6, 12), by=reviewer
+        objection,
+        outcome=ObjectionOutcome.CORRECTED,
+        note="责令重新审查",
+        decided_on=date(2026, 6, 12),
+        by=personas[(Role.BUREAU_REVIEWER, "luoding")],
+        document=pdf(),
     )
     application.refresh_from_db()
     assert application.status == Status.PENDING_REVIEW
@@ -232,7 +237,12 @@ def test_closed_on_follows_the_application_in_and_out_of_the_queue(application, 
     assert application.closed_on == date(2026, 6, 5)
     objection = services.register_objection(application, reasons="有异议", received_on=date(2026, 6, 6), by=reviewer)
     services.decide_objection(
-        objection, outcome=ObjectionOutcome.CORRECTED, note="", decided_on=date(2026, 6, 8), by=reviewer
+        objection,
+        outcome=ObjectionOutcome.CORRECTED,
+        note="",
+        decided_on=date(2026, 6, 8),
+        by=personas[(Role.BUREAU_REVIEWER, "luoding")],
+        document=pdf(),
     )
     application.refresh_from_db()
     assert application.closed_on is None
@@ -248,7 +258,8 @@ def test_the_bureau_decision_cannot_be_dated_in_the_future(application, personas
             outcome=ObjectionOutcome.CORRECTED,
             note="",
             decided_on=timezone.localdate() + timedelta(days=365),
-            by=reviewer,
+            by=personas[(Role.BUREAU_REVIEWER, "luoding")],
+            document=pdf(),
         )
 
 

@@ -183,7 +183,8 @@ class KnownAuthority(models.Model):
 class ApplicationQuerySet(models.QuerySet["Application"]):
     def visible_to(self, user) -> ApplicationQuerySet:
         """Applications the user may open: city staff all; office staff those their office is
-        responsible for or received (the receiving office keeps read access, SPEC §3)."""
+        responsible for or received (the receiving office keeps read access, SPEC §3); a handler
+        those of the cases assigned to them."""
         base = self.select_related("responsible_office", "receiving_office")
         if not user.is_authenticated:
             return base.none()
@@ -192,16 +193,21 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         not_sealed = ~Q(case__is_sealed=True)
         if user.sees_all_offices:
             return base if user.has_perm("cases.view_sealed_case") else base.filter(not_sealed)
-        if user.office_id is not None and user.has_role(Role.BUREAU_REVIEWER):
+        scope = Q(pk__in=[])
+        if user.has_role(Role.CLERK, Role.REVIEWER) and user.office_id is not None:
+            offices = Office.objects.visible_to(user)
+            scope |= Q(responsible_office__in=offices) | (Q(receiving_office__in=offices) & not_sealed)
+        if user.has_role(Role.BUREAU_REVIEWER) and user.office_id is not None:
             # The 司法局 reads what an objection to its offices is about (第四十九条): the refused
             # application, or the one whose case was terminated. Nothing else of the office.
             objected = Q(objections__isnull=False) | Q(case__objections__isnull=False)
             offices = Office.objects.visible_to(user)
-            return base.filter(pk__in=self.filter(objected, responsible_office__in=offices).values("pk"))
-        if not user.has_role(Role.CLERK, Role.REVIEWER) or user.office_id is None:
-            return base.none()
-        offices = Office.objects.visible_to(user)
-        return base.filter(Q(responsible_office__in=offices) | (Q(receiving_office__in=offices) & not_sealed))
+            scope |= Q(pk__in=self.filter(objected, responsible_office__in=offices).values("pk"))
+        if user.has_role(Role.HANDLER):
+            # A handler reads the application of a case assigned to them now, and no other: the
+            # client's phone and the materials are what they need to act (sealed or not, as the case).
+            scope |= Q(case__handler__user=user)
+        return base.filter(scope)
 
     def open(self) -> ApplicationQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

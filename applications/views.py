@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.http import StaffRequest
-from accounts.models import OBJECTION_READERS, OFFICE_STAFF, RECORD_READERS, Role
+from accounts.models import APPLICATION_READERS, CASE_READERS, OBJECTION_READERS, OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
 from applications import prefill, rules, services
 from applications import receipt as receipts
@@ -355,7 +355,7 @@ def _duplicate_needs_reason(request: HttpRequest, form: WalkInApplicationForm) -
     return False
 
 
-@role_required(*OBJECTION_READERS)
+@role_required(*APPLICATION_READERS)
 def detail(request: StaffRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _visible(request, pk))
 
@@ -429,13 +429,17 @@ def _detail_page(
     context = _status_context(application, user=user)
     context.update(
         {
+            # The duplicate guard is the office's business; a handler reading their client's file is
+            # told nothing of other applications (nor is a reveal recorded against them).
             "duplicate_warning": services.duplicate_warning(
                 id_number=application.id_number,
                 category=application.category,
                 by=user,
                 request=request,
                 exclude=application,
-            ),
+            )
+            if user.reads_records
+            else "",
             "missing": application.missing_kinds(),
             "history": trail_for(application, *context["objections"]),
             "can": services.allowed_actions(user, application),
@@ -509,7 +513,7 @@ def request_supplement(request: StaffRequest, pk: int) -> HttpResponse:
     return render(request, "applications/supplement_form.html", {"form": form, "application": application})
 
 
-@role_required(*RECORD_READERS)
+@role_required(*CASE_READERS)
 def supplement_notice(request: StaffRequest, pk: int) -> HttpResponse:
     return _letter(request, _visible(request, pk), "supplement")
 
@@ -594,18 +598,18 @@ def objection_document(request: StaffRequest, pk: int) -> FileResponse:
     return serve_upload(objection)
 
 
-@role_required(*RECORD_READERS)
+@role_required(*CASE_READERS)
 def receipt(request: StaffRequest, pk: int) -> HttpResponse:
     """申请材料接收凭证, printed again by staff who can see the application."""
     return render(request, "applications/receipt.html", receipts.receipt_context(_visible(request, pk)))
 
 
-@role_required(*OBJECTION_READERS)
+@role_required(*APPLICATION_READERS)
 def letter(request: StaffRequest, pk: int, kind: str) -> HttpResponse:
     return _letter(request, _visible(request, pk), kind)
 
 
-@role_required(*OBJECTION_READERS)
+@role_required(*APPLICATION_READERS)
 def material(request: StaffRequest, pk: int) -> FileResponse:
     material = get_object_or_404(
         Material.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk

@@ -261,16 +261,21 @@ def render_case_page(
     }
     if bound is not None:
         forms[bound_as] = bound
+    # The handler of the case works with the client: their full phone, the materials of the
+    # application and the application itself (its page audits each showing of the full ID number).
+    own_handler = case.handler_id is not None and case.handler.user_id == request.user.pk
     context = {
         "case": case,
         "application": case.application,
+        "own_handler": own_handler,
+        "application_materials": list(case.application.materials.all()) if case.application_id else [],
         "actions": actions,
         "deadlines": case_deadlines(case),
         "assignments": case.assignments.select_related("from_handler__user", "to_handler__user", "by"),
         "progress_entries": case.progress_entries.select_related("recorded_by"),
         "materials": case.closure_materials.all(),
         "objections": case.objections.all(),
-        "can_open_application": request.user.reads_records,
+        "can_open_application": request.user.reads_records or own_handler,
         **forms,
     }
     return render(request, "cases/detail.html", context, status=400 if bound is not None else 200)

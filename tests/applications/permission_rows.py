@@ -80,6 +80,35 @@ def clerk_at_an_office(persona: Persona) -> int:
     return 200 if persona.role == Role.CLERK else 403
 
 
+def handlers_see_only_their_own(expect):
+    """A page handlers may open for the application of a case assigned to them: others' answer 404."""
+
+    def expect_with_handlers(persona: Persona) -> int:
+        if persona.role == Role.HANDLER:
+            return 404
+        return expect(persona)
+
+    return expect_with_handlers
+
+
+def case_application(personas):
+    """An approved application whose case is assigned to the owner's handler persona."""
+    from cases import services as case_services
+    from tests.cases.factories import make_handler
+
+    application = cross_county_application(personas)
+    case = case_services.approve(application, by=personas[(Role.REVIEWER, OWNER)])
+    handler = make_handler(personas[(Role.HANDLER, OWNER)])
+    case_services.assign(case, handler=handler, by=personas[(Role.REVIEWER, OWNER)])
+    return application
+
+
+def its_handler_reads(persona: Persona) -> int:
+    if persona.role == Role.HANDLER:
+        return 200 if persona.office == OWNER else 404
+    return office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,), bureau_reads=True)(persona)
+
+
 def _detail(path: str, factory=cross_county_application):
     return lambda personas: path.format(pk=factory(personas).pk)
 
@@ -97,22 +126,30 @@ ROWS = [
     StaffUrl(
         "applications-detail",
         _detail("/staff/applications/{pk}/"),
-        READ,
+        handlers_see_only_their_own(READ),
     ),
     StaffUrl(
         "applications-detail-objected",
         lambda personas: f"/staff/applications/{_objection(personas).application_id}/",
-        READ_OBJECTED,
+        handlers_see_only_their_own(READ_OBJECTED),
+    ),
+    StaffUrl(
+        "applications-detail-of-a-case", _detail("/staff/applications/{pk}/", case_application), its_handler_reads
     ),
     StaffUrl(
         "applications-receipt",
         _detail("/staff/applications/{pk}/receipt/"),
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        handlers_see_only_their_own(office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))),
     ),
     StaffUrl(
         "applications-material",
         lambda personas: f"/staff/materials/{Material.objects.get(application=cross_county_application(personas)).pk}/",
-        READ,
+        handlers_see_only_their_own(READ),
+    ),
+    StaffUrl(
+        "applications-material-of-a-case",
+        lambda personas: f"/staff/materials/{Material.objects.get(application=case_application(personas)).pk}/",
+        its_handler_reads,
     ),
     StaffUrl(
         "applications-supplement-form",
@@ -122,7 +159,7 @@ ROWS = [
     StaffUrl(
         "applications-supplement-notice",
         _detail("/staff/applications/{pk}/supplement/notice/", with_supplement),
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        handlers_see_only_their_own(office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))),
     ),
     StaffUrl(
         "applications-approve",
@@ -194,6 +231,6 @@ ROWS = [
     StaffUrl(
         "applications-letter",
         _detail("/staff/applications/{pk}/letters/refusal/", refused_application),
-        READ,
+        handlers_see_only_their_own(READ),
     ),
 ]

@@ -225,7 +225,7 @@ class WalkInApplicationForm(ApplicationForm):
     def __init__(self, *args, receiving_office: Office, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.receiving_office = receiving_office
-        self.helper.layout.insert(0, Fieldset(f"受理点：{receiving_office.name}"))
+        # 受理点 is named once, in the page's heading (walk_in.html).
         self.helper.layout.append(Fieldset("重复申请", "duplicate_reason"))
 
     def service_data(self) -> dict:

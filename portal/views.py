@@ -1,14 +1,15 @@
 from itertools import groupby
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.http import StaffRequest
 from accounts.models import Office, Role
 from accounts.permissions import STAFF_ROLES, role_required
+from core.pagination import BoundedPaginator
 from deadlines.calendar import missing_holiday_years
 from deadlines.items import URGENCY_ORDER
 from notifications.models import StaffMessage
@@ -38,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF_ROLES)
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: StaffRequest) -> HttpResponse:
     """The deadline dashboard: every clock in the user's scope that is overdue, due today or soon."""
     user = request.user
     today = timezone.localdate()
@@ -73,9 +74,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF_ROLES)
-def staff_messages(request: HttpRequest) -> HttpResponse:
+def staff_messages(request: StaffRequest) -> HttpResponse:
     """我的消息: the signed-in user's own messages (the daily digest), newest first."""
-    page = Paginator(StaffMessage.objects.filter(recipient=request.user), MESSAGES_PAGE_SIZE).get_page(
+    page = BoundedPaginator(StaffMessage.objects.filter(recipient=request.user), MESSAGES_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "portal/messages.html", {"page": page})

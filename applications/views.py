@@ -492,6 +492,7 @@ def _button_view(name: str, *, roles: tuple[Role, ...] = OFFICE_STAFF) -> Callab
             success=button.success,
             page=lambda form: _detail_page(request, application, bound=form, bound_as=button.form_name),
             then=lambda: _after_move(request, pk),
+            back=reverse("applications:detail", args=[pk]),
         )
 
     view.__name__ = name

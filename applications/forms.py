@@ -30,6 +30,8 @@ from core.uploads import MultipleMaterialFileField, UploadLimitsMixin, size_labe
 ADULT_AGE = 18
 # Near relatives in civil law (民法典 第一千零四十五条) who are not near relatives in criminal procedure.
 CIVIL_ONLY_RELATIVES = {AgentRelation.GRANDPARENT, AgentRelation.GRANDCHILD}
+# A minor's parents are the minor's guardians (民法典 第二十七条), so they apply as 法定代理人 do.
+MINORS_GUARDIANS = {AgentRelation.GUARDIAN, AgentRelation.PARENT}
 
 UPLOAD_HELP = (
     f"PDF、JPG 或 PNG 文件，可多选，每个不超过 {size_label(settings.LEGALAID_UPLOAD_MAX_BYTES)}；"
@@ -125,6 +127,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
             "agent_name",
             "agent_relation",
             "agent_id_number",
+            "agent_guardian_infringes",
         ]
         labels = {"agent_name": "代理人姓名"}
         widgets = {
@@ -172,6 +175,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
                 "agent_name",
                 "agent_relation",
                 "agent_id_number",
+                "agent_guardian_infringes",
             ),
             Fieldset("申请材料", "identity_files", "economic_files", "matter_files", "agent_files"),
         )
@@ -186,7 +190,10 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
 
     def clean_agent_id_number(self) -> str:
         raw = self.cleaned_data.get("agent_id_number", "")
-        return parse_id_number(raw, today=timezone.localdate()).value if raw.strip() else ""
+        if not raw.strip():
+            return ""
+        self.agent_card = parse_id_number(raw, today=timezone.localdate())
+        return self.agent_card.value
 
     def clean(self) -> dict:
         data = super().clean()
@@ -219,9 +226,33 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
             errors["agent_relation"] = (
                 "刑事案件的近亲属仅限夫、妻、父、母、子、女、同胞兄弟姊妹（刑事诉讼法第一百零八条）。"
             )
+        agent_card = getattr(self, "agent_card", None)
+        if agent_card is not None and agent_card.age_on(timezone.localdate()) < ADULT_AGE:
+            errors["agent_id_number"] = "代理申请人须年满18周岁（按身份证号计算）。"
+        errors.update(self._article_40_errors(data, is_minor=is_minor, errors=errors))
         for field, message in errors.items():
             self.add_error(field, message)
         return data
+
+    @staticmethod
+    def _article_40_errors(data: dict, *, is_minor: bool, errors: dict[str, str]) -> dict[str, str]:
+        """法律援助法 第四十条: a minor's matter is applied for by the 法定代理人 (a parent is one);
+        another near relative only when the 法定代理人 infringes the minor's rights. Criminal matters follow 刑事诉讼法 第一百零八条
+        (any near relative), so the rule is for the other matters."""
+        relation = data.get("agent_relation")
+        infringes = data.get("agent_guardian_infringes")
+        if not is_minor or data.get("category") == MatterCategory.CRIMINAL or not relation:
+            if infringes and not is_minor:
+                return {"agent_guardian_infringes": "仅在申请人未满18周岁、由其他近亲属代为申请时勾选。"}
+            return {}
+        if "agent_relation" in errors:
+            return {}
+        if relation not in MINORS_GUARDIANS and not infringes:
+            return {
+                "agent_guardian_infringes": "未成年人的法律援助申请由其法定代理人代为提出；法定代理人侵害其合法权益的，"
+                "其他近亲属方可代为申请（法律援助法第四十条）。近亲属代为申请的，请确认并勾选此项。"
+            }
+        return {}
 
     # Online applicants must upload proof; a clerk at the window sees the papers and may record
     # them as missing instead (and send the one-time 补正 notice).

@@ -48,6 +48,7 @@ from core.forms import add_service_errors
 from core.pagination import BoundedPaginator
 from core.uploads import serve_upload
 from core.views import post_move
+from deadlines.wording import deadline
 
 PAGE_SIZE = 50
 
@@ -116,7 +117,7 @@ def notice_new(request: StaffRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"已登记通知辩护，案件编号 {case.number}（{case.office.name}承办）。"
-                f"请于{due.year}年{due.month}月{due.day}日（含当日）前指派律师，并向通知机关出具法律援助公函。",
+                f"请于{deadline(due)}指派律师，并向通知机关出具法律援助公函。",
             )
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/notice_form.html", {"form": form}, status=400 if form.errors else 200)

@@ -50,7 +50,7 @@ def test_citizen_applies_online_and_tracks_it(page):
     page.get_by_label("身份证号后六位").fill(id_number[-6:])
     page.get_by_role("button", name="查询").click()
     expect(page.get_by_test_id("status")).to_have_text("待审查")
-    expect(page.get_by_test_id("due-on")).to_have_text(f"{due.year}年{due.month}月{due.day}日")
+    expect(page.get_by_test_id("due-on")).to_have_text(f"{due.year}年{due.month}月{due.day}日（含当日）前")
 
 
 def test_walk_in_for_another_county_reaches_the_responsible_office_only(page, make_user):
@@ -111,7 +111,7 @@ def test_supplement_upload_on_track_moves_the_due_date(page, make_user):
     paused = calendar.count_days(requested, today)
     due = calendar.add_days(requested, 7 + paused)
     assert paused == 3
-    expect(page.get_by_test_id("due-on")).to_have_text(f"{due.year}年{due.month}月{due.day}日")
+    expect(page.get_by_test_id("due-on")).to_have_text(f"{due.year}年{due.month}月{due.day}日（含当日）前")
 
 
 def test_refusal_letter_objection_and_correction_reopen(page, make_user):

@@ -13,6 +13,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -87,6 +88,7 @@ def approve_application(request: StaffRequest, pk: int) -> HttpResponse:
         success="已准予法律援助。",
         page=lambda form: redirect("applications:detail", pk=pk),
         then=lambda: _to_new_case(request, opened, pk),
+        back=reverse("applications:detail", args=[pk]),
     )
 
 
@@ -306,6 +308,7 @@ def _button_view(
             success=button.success,
             page=lambda form: render_case_page(request, case, bound=form, bound_as=button.form_name),
             then=lambda: redirect("cases:detail", pk=case.pk),
+            back=reverse("cases:detail", args=[case.pk]),
         )
 
     view.__name__ = name

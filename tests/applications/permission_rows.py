@@ -166,13 +166,14 @@ ROWS = [
         _detail("/staff/applications/{pk}/approve/"),
         acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
         method="post",
+        data={"confirmed": "1"},  # the second step (the first answers 200 with the question)
     ),
     StaffUrl(
         "applications-refuse",
         _detail("/staff/applications/{pk}/refuse/"),
         acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
         method="post",
-        data={"reason": "不符合法律援助条件"},
+        data={"reason": "不符合法律援助条件", "confirmed": "1"},
     ),
     StaffUrl(
         "applications-urgent",
@@ -194,7 +195,7 @@ ROWS = [
         _detail("/staff/applications/{pk}/transfer-out/"),
         acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
         method="post",
-        data={"destination": "广州市法律援助处"},
+        data={"destination": "广州市法律援助处", "confirmed": "1"},
     ),
     StaffUrl(
         "applications-receive-supplement",

@@ -126,6 +126,9 @@ def test_refusal_objection_at_the_office_and_the_bureau_orders_a_correction(page
     page.goto(f"/staff/applications/{application.pk}/")
     page.get_by_label("不予法律援助的理由").fill("申请人家庭经济状况不符合经济困难标准。")
     page.get_by_role("button", name="不予法律援助").click()
+    expect(page.get_by_test_id("confirm-question")).to_contain_text("不能撤回")
+    expect(page.get_by_text("申请人家庭经济状况不符合经济困难标准。")).to_be_visible()
+    page.get_by_role("button", name="确认不予法律援助").click()
     expect(page.get_by_test_id("status")).to_have_text("不予法律援助")
 
     page.get_by_role("link", name="打印不予法律援助决定书").click()

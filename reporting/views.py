@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import RECORD_READERS, Office
 from accounts.permissions import role_required
 from core.forms import add_service_errors
+from core.replica import reads_from_replica
 from core.transitions import TransitionError
 from reporting import rules, services
 from reporting.charts import cumulative_chart, progress_bar
@@ -54,6 +55,7 @@ def _month_choices(today: date) -> list[Period]:
 
 @require_GET
 @role_required(*RECORD_READERS)
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Progress to the annual target: the city total for everyone, the office rows the user may see.
 
@@ -128,6 +130,7 @@ def _month_report(period: Period) -> MonthlyReport:
 
 @require_GET
 @role_required(*RECORD_READERS)
+@reads_from_replica
 def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """Month M: the figures, each office's sheet and its status; the county's own form to submit."""
     report = _month_report(_period(year, month))
@@ -191,6 +194,7 @@ def return_sheet(request: HttpRequest, year: int, month: int, office_code: str) 
 
 @require_GET
 @role_required(*RECORD_READERS)
+@reads_from_replica
 def download(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """下载月报: the city's workbook for city staff; a county's own for county staff (or
     `?office=<code>` within what the user may see)."""

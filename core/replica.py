@@ -12,16 +12,13 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.db import connections
 
 REPLICA = "replica"
 _reading_replica: ContextVar[bool] = ContextVar("reading_replica", default=False)
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 def replica_configured() -> bool:
@@ -38,7 +35,7 @@ def reading_replica() -> Iterator[None]:
         _reading_replica.reset(token)
 
 
-def reads_from_replica(view: Callable[P, R]) -> Callable[P, R]:
+def reads_from_replica[**P, R](view: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(view)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with reading_replica():

@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.urls import reverse
 
-from accounts.models import Office
+from accounts.models import Office, User
 from applications.models import (
     OPEN_STATUSES,
     Application,
@@ -23,7 +23,7 @@ from deadlines.items import DeadlineItem, urgency
 ID_TAIL_LENGTH = 6
 
 
-def case_for(application: Application, *, user=None):
+def case_for(application: Application, *, user: User | None = None):
     """The case opened on `application`, or None; with `user`, only a case that user may open (the
     receiving office reads the application, not the other county's case). The cases app sits above
     this one, so its scope is reached through the case's own class, not imported."""
@@ -49,7 +49,7 @@ def due_flag(due: date | None, *, today: date) -> DueFlag | None:
 ALL_STATUSES = "all"
 
 
-def queue_for(user, *, status: str = "", search: str = "", sent: bool = False) -> QuerySet[Application]:
+def queue_for(user: User, *, status: str = "", search: str = "", sent: bool = False) -> QuerySet[Application]:
     """The review queue: what the user's office is responsible for (or, with `sent`, what it
     received at its window for other offices), urgent first, with everything a row shows loaded.
 
@@ -81,7 +81,7 @@ def queue_for(user, *, status: str = "", search: str = "", sent: bool = False) -
     return applications.order_by(F("urgent_marked_at").desc(nulls_last=True), "-received_at")
 
 
-def deadline_items(user, *, today: date) -> list[DeadlineItem]:
+def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
     """Intake clocks for the dashboard, for what the user's office is responsible for: the 7-day
     review, the applicant's 补正 reply period, and the 司法局's 5-day objection review. Fixed number
     of queries: applications with their 补正 requests and objections, and one calendar.

@@ -13,12 +13,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.http import StaffRequest
 from accounts.models import OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
 from applications import prefill, rules, services
+from applications import receipt as receipts
 from applications.forms import (
     ApplicationForm,
     ObjectionDecisionForm,
@@ -115,6 +118,12 @@ def apply_submitted(request: HttpRequest) -> HttpResponse:
         "applications/apply_submitted.html",
         {"application": application, "due_on": application.review_due_on()},
     )
+
+
+def apply_receipt(request: HttpRequest) -> HttpResponse:
+    """申请材料接收凭证 for the citizen who has just submitted, in this browser only (like the page above)."""
+    application = get_object_or_404(Application, pk=request.session.get(SUBMITTED_SESSION_KEY) or 0)
+    return render(request, "applications/receipt.html", receipts.receipt_context(application))
 
 
 def track(request: HttpRequest) -> HttpResponse:
@@ -252,7 +261,8 @@ def _letter(request: HttpRequest, application: Application, kind: str) -> HttpRe
     supplement = next(iter(application.supplement_requests.all()), None)
     if (statuses is not None and application.status not in statuses) or (kind == "supplement" and supplement is None):
         raise Http404
-    return render(request, template, {"application": application, "supplement": supplement})
+    context = {"application": application, "supplement": supplement, "case": case_for(application)}
+    return render(request, template, context)
 
 
 def _serve(material: Material, request: HttpRequest) -> FileResponse:
@@ -266,7 +276,7 @@ def _visible(request: HttpRequest, pk: int) -> Application:
 
 
 @role_required(*RECORD_READERS)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: StaffRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     form.fields["status"].choices = [("", "待处理"), (ALL_STATUSES, "全部"), *Status.choices]
     filters = form.cleaned_data if form.is_valid() else {}
@@ -285,7 +295,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.CLERK)
-def walk_in(request: HttpRequest) -> HttpResponse:
+def walk_in(request: StaffRequest) -> HttpResponse:
     services.require_permission(rules.can_register_walk_in(request.user))
     office = request.user.office
     # The same page posted again (a double click) lands on the application the first post made.
@@ -309,7 +319,8 @@ def walk_in(request: HttpRequest) -> HttpResponse:
 
 def _registered(request: HttpRequest, application: Application) -> HttpResponse:
     messages.success(request, f"已登记申请 {application.number}，承办机构：{application.responsible_office.name}。")
-    return redirect("applications:detail", pk=application.pk)
+    # The page after registering offers the receipt the applicant takes home as its main action.
+    return redirect(f"{reverse('applications:detail', args=[application.pk])}?registered=1")
 
 
 def _clerk_lookup_allowed(request: HttpRequest, scope: str) -> bool:
@@ -345,7 +356,7 @@ def _duplicate_needs_reason(request: HttpRequest, form: WalkInApplicationForm) -
 
 
 @role_required(*RECORD_READERS)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: StaffRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _visible(request, pk))
 
 
@@ -478,7 +489,7 @@ transfer_out = _button_view("transfer_out", roles=(Role.REVIEWER,))
 
 
 @role_required(*OFFICE_STAFF)
-def request_supplement(request: HttpRequest, pk: int) -> HttpResponse:
+def request_supplement(request: StaffRequest, pk: int) -> HttpResponse:
     application = _visible(request, pk)
     services.require_permission(rules.can_handle_materials(request.user, application))
     form = SupplementRequestForm(request.POST or None, suggested=application.missing_kinds())
@@ -499,12 +510,12 @@ def request_supplement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*RECORD_READERS)
-def supplement_notice(request: HttpRequest, pk: int) -> HttpResponse:
+def supplement_notice(request: StaffRequest, pk: int) -> HttpResponse:
     return _letter(request, _visible(request, pk), "supplement")
 
 
 @role_required(Role.CLERK)
-def supplement_drop(request: HttpRequest) -> HttpResponse:
+def supplement_drop(request: StaffRequest) -> HttpResponse:
     """Any office's clerk takes in 补正 materials for an application of any county, identified by
     its number and the applicant's ID tail, as on /track/ (the applicant goes to one office once)."""
     form = SupplementDropForm(request.POST or None, request.FILES or None)
@@ -545,7 +556,7 @@ def supplement_drop(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(*OFFICE_STAFF)
-def decide_objection(request: HttpRequest, pk: int) -> HttpResponse:
+def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
     objection = get_object_or_404(
         Objection.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
     )
@@ -563,12 +574,18 @@ def decide_objection(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*RECORD_READERS)
-def letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def receipt(request: StaffRequest, pk: int) -> HttpResponse:
+    """申请材料接收凭证, printed again by staff who can see the application."""
+    return render(request, "applications/receipt.html", receipts.receipt_context(_visible(request, pk)))
+
+
+@role_required(*RECORD_READERS)
+def letter(request: StaffRequest, pk: int, kind: str) -> HttpResponse:
     return _letter(request, _visible(request, pk), kind)
 
 
 @role_required(*RECORD_READERS)
-def material(request: HttpRequest, pk: int) -> FileResponse:
+def material(request: StaffRequest, pk: int) -> FileResponse:
     material = get_object_or_404(
         Material.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
     )

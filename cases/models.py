@@ -51,8 +51,21 @@ class CaseType(models.Model):
         return f"{self.name or self.get_category_display()}（{self.char}）"
 
 
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """1–99 as the statute writes item numbers: 六, 十, 十二, 二十一."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, units = divmod(number, 10)
+    return (
+        (CHINESE_DIGITS[tens] if tens > 1 else "") + ("十" if tens else "") + (CHINESE_DIGITS[units] if units else "")
+    )
+
+
 class TerminationGround(models.Model):
-    """A ground for ending legal aid (法律援助法 第四十八条), seeded by a data migration."""
+    """A ground for ending legal aid: an item of 法律援助法 第四十八条第一款, seeded by a data migration."""
 
     item = models.PositiveSmallIntegerField("项", unique=True)
     name = models.CharField("情形", max_length=100, unique=True)
@@ -64,7 +77,18 @@ class TerminationGround(models.Model):
         verbose_name_plural = "终止法律援助情形"
 
     def __str__(self) -> str:
-        return f"（{self.item}）{self.name}"
+        return f"{self.citation}：{self.name}"
+
+    @property
+    def citation(self) -> str:
+        """「第四十八条第一款第六项」: how the letter, the text message and the page cite the ground
+        (the statute's items are counted in Chinese numerals)."""
+        return f"第四十八条第一款第{chinese_numeral(self.item)}项"
+
+    @property
+    def basis(self) -> str:
+        """「法律援助法第四十八条第一款第六项：自行委托律师或者其他代理人」."""
+        return f"法律援助法{self.citation}：{self.name}"
 
 
 class LawFirmQuerySet(models.QuerySet["LawFirm"]):
@@ -163,6 +187,14 @@ class Handler(models.Model):
     @property
     def is_lawyer(self) -> bool:
         return self.kind == HandlerKind.LAWYER
+
+    @property
+    def contact_phone(self) -> str:
+        """Where a client reaches the handler: a lawyer at the firm's phone, office staff (or a lawyer
+        whose firm left no phone) at the office's."""
+        if self.law_firm_id is not None and self.law_firm.phone:
+            return self.law_firm.phone
+        return self.office.phone
 
     def years_of_practice(self, *, on: date) -> int:
         """Full years since the first licence (0 for office staff)."""

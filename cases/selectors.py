@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from cases.models import (
     AGREEMENT_DAYS,
     ASSIGNMENT_DAYS,
@@ -63,7 +64,7 @@ def _label(clock: Clock, case: Case) -> str:
     )
 
 
-def deadline_items(user, *, today: date) -> list[DeadlineItem]:
+def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
     """What is overdue, due today or due within two days on the case clocks, in `user`'s scope.
 
     Queries, whatever the number of cases: the user's groups and permissions (for the scope, once
@@ -158,7 +159,7 @@ def case_deadlines(case: Case, *, today: date | None = None) -> list[CaseDeadlin
     return result
 
 
-def case_list(user, *, state: str = "", q: str = ""):
+def case_list(user: User, *, state: str = "", q: str = ""):
     """The case list of `user`: filter by state, search by case number, application or notice number,
     or the aided person's name."""
     cases = Case.objects.visible_to(user)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.http import StaffRequest
 from accounts.models import Role
 from accounts.permissions import role_required
 from core.pagination import BoundedPaginator
@@ -24,7 +25,7 @@ def _subject_label(label: str) -> str:
 
 @require_GET
 @role_required(Role.CITY_STAFF)
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: StaffRequest) -> HttpResponse:
     """Every text message to applicants, newest first, filtered by state and kind. The city's staff
     follow the county offices here; a 发送失败 row says why."""
     state = request.GET.get("state", "")

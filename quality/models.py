@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -18,7 +19,7 @@ from accounts.models import Office, Role
 from applications.models import MatterCategory, SpecialGroup
 from cases.models import Case
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}  # yuan and fen, for every money column
 SHEET_TOTAL = 100  # every score sheet's items add up to exactly 100 points
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
@@ -197,7 +198,7 @@ class SubsidyFigures:
         )
 
 
-def _money_sum(condition: Q | None):
+def _money_sum(condition: Q | None) -> Coalesce:
     return Coalesce(
         Sum("amount", filter=condition), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2)
     )
@@ -239,7 +240,7 @@ def subsidy_figures(*, office_ids: Iterable[int], start: date, end: date) -> dic
     return figures
 
 
-def subsidy_by_month(*, office_ids: Iterable[int], year: int) -> list[dict]:
+def subsidy_by_month(*, office_ids: Iterable[int], year: int) -> list[dict[str, Any]]:
     """Per office and closure month of `year`: number of subsidies, amount computed, amount paid so
     far, amount pending. One query; rows ordered by office then month."""
     pending = Q(status=SubsidyStatus.PENDING)

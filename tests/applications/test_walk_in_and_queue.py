@@ -12,7 +12,7 @@ def test_clerk_registers_a_walk_in_for_another_county(client, personas):
     response = client.post("/staff/applications/new/", form_data())
     application = Application.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/staff/applications/{application.pk}/"
+    assert response["Location"] == f"/staff/applications/{application.pk}/?registered=1"
     assert application.channel == Channel.WALK_IN
     assert application.receiving_office.slug == "yuncheng"
     assert application.responsible_office.slug == "luoding"

@@ -145,6 +145,44 @@ def _audit_sql(first_id: int, last_id: int) -> str:
     """  # noqa: S608 (integers only)
 
 
+def _settle_past_years(stride: dict[str, int], per_year: int) -> None:
+    """A copy moved into a past year keeps nothing open: what was still running in the demo year
+    ended long ago (an application unanswered → 视为撤回, a pending 异议 → 维持, a running case →
+    closed and archived), as in a real history; only this year's copies carry open work."""
+
+    def past(table: str) -> str:
+        return f"id > {per_year * stride[table]}"
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE applications_application SET status = 'withdrawn', closed_on = clock_started_on + 22, "  # noqa: S608
+            f"closed_note = '视为撤回' WHERE {past('applications_application')} "
+            "AND status IN ('pending_review', 'awaiting_supplement')"
+        )
+        cursor.execute(
+            "UPDATE applications_supplementrequest SET expired = true, resolved_on = reply_due_on "  # noqa: S608
+            f"WHERE {past('applications_supplementrequest')} AND resolved_on IS NULL"
+        )
+        for table in ("applications_objection", "cases_caseobjection"):
+            cursor.execute(
+                f"UPDATE {table} SET outcome = 'upheld', decided_on = due_on WHERE {past(table)} AND outcome = 'pending'"  # noqa: S608
+            )
+        cursor.execute(
+            "UPDATE cases_case c SET handler_id = (SELECT min(h.id) FROM cases_handler h WHERE h.office_id = c.office_id "  # noqa: S608
+            "OR NOT EXISTS (SELECT 1 FROM cases_handler o WHERE o.office_id = c.office_id)), "
+            f"assigned_on = assignment_clock_from + 2 WHERE {past('cases_case')} AND state = 'awaiting_assignment'"
+        )
+        cursor.execute(
+            "UPDATE cases_case SET state = 'archived', "  # noqa: S608
+            "agreement_signed_on = coalesce(agreement_signed_on, assigned_on + 3), "
+            "matter_ended_on = coalesce(matter_ended_on, opened_on + 150), "
+            "closure_method = coalesce(nullif(closure_method, ''), 'mediation'), closure_summary = '调解结案', "
+            "closure_submitted_on = coalesce(closure_submitted_on, opened_on + 170), "
+            "closed_on = opened_on + 180, archived_on = opened_on + 190 "
+            f"WHERE {past('cases_case')} AND state IN ('awaiting_assignment', 'in_progress', 'closure_review')"
+        )
+
+
 def progress_bar(done: int, total: int, label: str, started: float) -> None:
     width = 30
     filled = width * done // max(total, 1)
@@ -177,7 +215,7 @@ def build(scale_name: str, *, report: Callable[[str], None] = print) -> bool:
     by_year: dict[int, list[tuple[int, int]]] = {}
     for c, y in copies:
         by_year.setdefault(y, []).append((c, y))
-    steps = len(by_year) * (len(TABLES) + 1)
+    steps = len(by_year)
     done = 0
     progress_bar(done, steps, "", started)
     from psycopg2.extras import execute_values
@@ -186,13 +224,12 @@ def build(scale_name: str, *, report: Callable[[str], None] = print) -> bool:
         with transaction.atomic(), connection.cursor() as cursor:
             for table in TABLES:
                 execute_values(cursor.cursor, statements[table], batch, page_size=len(batch))
-                done += 1
-                progress_bar(done, steps, table, started)
             for c, _y in batch:
                 base = c * stride["applications_application"]
                 cursor.execute(_audit_sql(base + 1, base + originals["applications_application"]))
-            done += 1
-            progress_bar(done, steps, "audit_auditentry", started)
+        done += 1
+        progress_bar(done, steps, "years copied", started)
+    _settle_past_years(stride, scale.per_year)
     # the original year's audit rows too
     with connection.cursor() as cursor:
         cursor.execute(_audit_sql(1, originals["applications_application"]))

@@ -184,6 +184,8 @@ class _Builder:
         self.offices = {office.code: office for office in Office.objects.all()}
         users = {user.username: user for user in get_user_model().objects.filter(username__contains="-")}
         self.clerks = {code: users.get(f"clerk-{office.slug}") for code, office in self.offices.items()}
+        # The 司法局审核人 who decided the office's objections (第四十九条).
+        self.bureaus = {code: users.get(f"bureau-{office.slug}") for code, office in self.offices.items()}
         self.reviewers = {code: users.get(f"reviewer-{office.slug}") for code, office in self.offices.items()}
         self.authorities: dict[str, list[str]] = {}
         for name, location in KnownAuthority.objects.values_list("name", "location"):
@@ -413,6 +415,7 @@ def _write(builder: _Builder, *, today: date, log: Callable[[str], None]) -> Non
                     recorded_by=clerk,
                     outcome=outcome,
                     decided_on=received_on + timedelta(days=4) if decided else None,
+                    decided_by=builder.bureaus.get(application.responsible_office.code) if decided else None,
                     decision_note="经审查，原决定认定事实清楚，予以维持。" if decided else "",
                 )
             )

@@ -62,9 +62,14 @@ class AgentRelation(models.TextChoices):
     SPOUSE = "spouse", "配偶"
     PARENT = "parent", "父母"
     CHILD = "child", "子女"
-    SIBLING = "sibling", "兄弟姐妹"
+    # 民法典 第一千零四十五条 says 兄弟姐妹; 刑事诉讼法 第一百零八条 only 同胞兄弟姊妹 (same parents). One stored
+    # value; the label names both, and `Application.agent_relation_label` the one of the matter.
+    SIBLING = "sibling", "兄弟姐妹（刑事案件限同胞兄弟姊妹）"
     GRANDPARENT = "grandparent", "祖父母、外祖父母"
     GRANDCHILD = "grandchild", "孙子女、外孙子女"
+
+
+CRIMINAL_SIBLINGS = "同胞兄弟姊妹"  # 刑事诉讼法 第一百零八条
 
 
 class UrgentGround(models.TextChoices):
@@ -192,6 +197,12 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         if user.has_role(Role.CLERK, Role.REVIEWER) and user.office_id is not None:
             offices = Office.objects.visible_to(user)
             scope |= Q(responsible_office__in=offices) | (Q(receiving_office__in=offices) & not_sealed)
+        if user.has_role(Role.BUREAU_REVIEWER) and user.office_id is not None:
+            # The 司法局 reads what an objection to its offices is about (第四十九条): the refused
+            # application, or the one whose case was terminated. Nothing else of the office.
+            objected = Q(objections__isnull=False) | Q(case__objections__isnull=False)
+            offices = Office.objects.visible_to(user)
+            scope |= Q(pk__in=self.filter(objected, responsible_office__in=offices).values("pk"))
         if user.has_role(Role.HANDLER):
             # A handler reads the application of a case assigned to them now, and no other: the
             # client's phone and the materials are what they need to act (sealed or not, as the case).
@@ -268,8 +279,19 @@ class Application(models.Model):
     agent_name = models.CharField("代理申请人姓名", max_length=40, blank=True)
     agent_relation = models.CharField("与申请人关系", max_length=20, choices=AgentRelation.choices, blank=True)
     agent_id_number = models.CharField("代理申请人身份证号", max_length=18, blank=True)
+    agent_guardian_infringes = models.BooleanField(
+        "法定代理人侵害申请人合法权益",
+        default=False,
+        help_text="法律援助法第四十条：法定代理人侵害无民事行为能力人、限制民事行为能力人合法权益的，"
+        "其他近亲属可以代为提出法律援助申请。未成年人的非刑事事项由近亲属（非法定代理人）代为申请时须勾选。",
+    )
 
     duplicate_reason = models.CharField("重复申请说明", max_length=200, blank=True)
+    # The duplicate guard's finding at submission (SPEC §3), for the reviewer: an online applicant is
+    # not stopped nor told (the other application may be someone else's business), a clerk was warned.
+    flagged_duplicate = models.BooleanField(
+        "疑似重复申请", default=False, help_text="提交时同一身份证号已有同类未办结申请，请审查员核实。"
+    )
     # Issued with the form page: the same page posted twice makes one application (issue 10).
     submission_token = models.UUIDField("表单标识", null=True, blank=True, unique=True, editable=False)
 
@@ -360,6 +382,13 @@ class Application(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def agent_relation_label(self) -> str:
+        """The relation as the law of the matter words it: 同胞兄弟姊妹 in a criminal matter."""
+        if self.agent_relation == AgentRelation.SIBLING:
+            return CRIMINAL_SIBLINGS if self.category == MatterCategory.CRIMINAL else "兄弟姐妹"
+        return self.get_agent_relation_display()
 
     @property
     def is_urgent(self) -> bool:
@@ -457,6 +486,11 @@ class ObjectionOutcome(models.TextChoices):
     CORRECTED = "corrected", "责令改正"
 
 
+def objection_upload_to(instance: BaseObjection, filename: str) -> str:
+    # The caller passes a random stored name (core.uploads.stored_upload_name).
+    return filename
+
+
 class BaseObjection(models.Model):
     """An objection to a refusal (不予) or a termination (终止), decided by the 司法局 that set up the
     office within 5 days (法律援助法 第四十九条). Filed and settled through `applications.services`."""
@@ -472,10 +506,29 @@ class BaseObjection(models.Model):
     )
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decision_note = models.TextField("决定说明", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="司法局审核人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The bureau's 决定书, uploaded with the decision (core.uploads: content-checked, served through
+    # a scoped, audited view only).
+    file = models.FileField("司法局决定书", upload_to=objection_upload_to, max_length=200, blank=True)
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    content_type = models.CharField("文件类型", max_length=40, blank=True)
+    size = models.PositiveIntegerField("大小（字节）", null=True, blank=True)
 
     class Meta:
         abstract = True
         ordering = ["received_on", "pk"]
+
+    @property
+    def is_upheld(self) -> bool:
+        """维持: the end of the objection route; what is left is 行政复议 or 行政诉讼."""
+        return self.outcome == ObjectionOutcome.UPHELD
 
 
 class Objection(BaseObjection):

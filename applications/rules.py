@@ -54,5 +54,6 @@ def can_record_objection(user, application: Application) -> bool:
 
 
 def can_decide_objection(user, application: Application) -> bool:
-    """Records the 司法局's decision on an objection."""
-    return can_record_objection(user, application)
+    """A 司法局审核人 of the bureau that set up the deciding office records its decision (第四十九条);
+    never the deciding office's own staff."""
+    return user.is_authenticated and user.decides_objections_of(application.responsible_office_id)

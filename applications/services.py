@@ -202,8 +202,11 @@ def _create_application(
     )
     now = timezone.now()
     today = timezone.localdate(now)
+    # The same rule as the clerk's warning (duplicate_warning): online it only flags the application.
+    flagged = bool(open_duplicates(id_number=data["id_number"], category=data["category"]))
     application = Application(
         **data,
+        flagged_duplicate=flagged,
         number=allocate_application_number(year=today.year),
         channel=Channel.WALK_IN if receiving_office else Channel.ONLINE,
         receiving_office=receiving_office,
@@ -227,6 +230,7 @@ def _create_application(
         obj=application,
         to_state=Status(application.status).label,
         note=f"{application.get_channel_display()}；承办机构：{routing.office.name}（{routing.basis}）"
+        + ("；疑似重复申请（已有同类未办结申请）" if flagged else "")
         + (f"；重复申请说明：{application.duplicate_reason}" if application.duplicate_reason else ""),
     )
     sms.notify_received(application)
@@ -425,14 +429,24 @@ def file_objection(
 OBJECTION_MOVES = {ObjectionOutcome.UPHELD: "uphold", ObjectionOutcome.CORRECTED: "correct"}
 
 
-def settle_objection(move: MoveInProgress[BaseObjection], *, note: str, decided_on: date) -> None:
-    """Finish the 司法局's decision on a locked, pending objection (`move` from its workflow)."""
+def settle_objection(
+    move: MoveInProgress[BaseObjection], *, note: str, decided_on: date, document: UploadedFile | None, by
+) -> None:
+    """Finish the 司法局's decision on a locked, pending objection (`move` from its workflow), with the
+    bureau's 决定书. Call from a service wrapped in `removes_files_on_error`."""
     objection = move.obj
     if not objection.received_on <= decided_on <= timezone.localdate():
         raise ValidationError({"decided_on": "决定日期应在收到异议日期与今天之间。"})
+    if document is None:
+        raise ValidationError({"document": "请上传司法局的异议审查决定书。"})
     objection.decided_on = decided_on
     objection.decision_note = note.strip()
-    move.done(fields=["decided_on", "decision_note"], note=note.strip())
+    objection.decided_by = by
+    save_upload(objection, document, folder="objections")
+    move.done(
+        fields=["decided_on", "decision_note", "decided_by"],
+        note=(note.strip() + "；" if note.strip() else "") + f"决定书：{objection.original_name}",
+    )
 
 
 def objection_move(outcome: str) -> str:
@@ -457,13 +471,22 @@ def register_objection(
     return objection
 
 
+@removes_files_on_error
 @transaction.atomic
 def decide_objection(
-    objection: Objection, *, outcome: str, note: str, decided_on: date, by: User, request: HttpRequest | None = None
+    objection: Objection,
+    *,
+    outcome: str,
+    note: str,
+    decided_on: date,
+    by: User,
+    document: UploadedFile[bytes] | None = None,
+    request: HttpRequest | None = None,
 ) -> Objection:
-    """责令改正 reopens the application for a new decision, with a new seven-day clock from the order."""
+    """The 司法局's decision (第四十九条), recorded by its 司法局审核人 with the bureau's 决定书. 责令改正
+    reopens the application for a new decision, with a new seven-day clock from the order."""
     with OBJECTION_FLOW.begin(objection, objection_move(outcome), by=by, request=request) as move:
-        settle_objection(move, note=note, decided_on=decided_on)
+        settle_objection(move, note=note, decided_on=decided_on, document=document, by=by)
         objection = move.obj
     if outcome == ObjectionOutcome.CORRECTED:
         with APPLICATION_FLOW.begin(objection.application, "reopen", by=by, request=request) as move:

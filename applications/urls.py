@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/applications/<int:pk>/transfer-out/", views.transfer_out, name="transfer_out"),
     path("staff/applications/<int:pk>/objection/", views.register_objection, name="register_objection"),
     path("staff/objections/<int:pk>/decide/", views.decide_objection, name="decide_objection"),
+    path("staff/objections/<int:pk>/document/", views.objection_document, name="objection_document"),
     path("staff/applications/<int:pk>/letters/<str:kind>/", views.letter, name="letter"),
     path("staff/materials/<int:pk>/", views.material, name="material"),
 ]

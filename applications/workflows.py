@@ -6,8 +6,10 @@ manage.py statecharts` draws them in docs/states.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from applications import rules
-from applications.models import Application, Objection, ObjectionOutcome, Status
+from applications.models import Application, BaseObjection, Objection, ObjectionOutcome, Status
 from core.transitions import Move, Workflow
 
 OPEN = (Status.PENDING_REVIEW, Status.AWAITING_SUPPLEMENT)
@@ -27,10 +29,22 @@ def _authority_outside_city(application: Application) -> str | None:
     return None if application.transfer_out_required else "办案机关不在云浮市外，无需转交。"
 
 
-def _no_pending_objection(application: Application) -> str | None:
-    if any(objection.outcome == ObjectionOutcome.PENDING for objection in application.objections.all()):
+AFTER_UPHELD = "司法局已维持原决定，不能再次提出异议；对维持决定不服的，可以依法申请行政复议或者提起行政诉讼。"
+
+
+def objection_refusal(objections: Iterable[BaseObjection]) -> str | None:
+    """Why no objection may be filed now (第四十九条): one is still before the 司法局, or the 司法局
+    upheld the decision — then the route goes on to 行政复议 / 行政诉讼, not to a second objection."""
+    objections = list(objections)
+    if any(objection.outcome == ObjectionOutcome.PENDING for objection in objections):
         return "已有尚未审查完毕的异议。"
+    if any(objection.is_upheld for objection in objections):
+        return AFTER_UPHELD
     return None
+
+
+def _may_object(application: Application) -> str | None:
+    return objection_refusal(application.objections.all())
 
 
 APPLICATION_FLOW = Workflow(
@@ -55,14 +69,27 @@ APPLICATION_FLOW = Workflow(
             who=rules.can_take_in_supplement,
         ),
         "expire_supplement": Move("补正期限届满，视为撤回", sources=[Status.AWAITING_SUPPLEMENT], to=Status.WITHDRAWN),
-        "approve": Move("准予法律援助", sources=[Status.PENDING_REVIEW], to=Status.APPROVED, who=rules.can_decide),
-        "refuse": Move("不予法律援助", sources=[Status.PENDING_REVIEW], to=Status.REFUSED, who=rules.can_decide),
+        "approve": Move(
+            "准予法律援助",
+            sources=[Status.PENDING_REVIEW],
+            to=Status.APPROVED,
+            who=rules.can_decide,
+            confirm="准予后即开立案件、编定案号，并以短信告知申请人；决定作出后不能撤回。",
+        ),
+        "refuse": Move(
+            "不予法律援助",
+            sources=[Status.PENDING_REVIEW],
+            to=Status.REFUSED,
+            who=rules.can_decide,
+            confirm="不予决定作出后不能撤回：理由将以短信告知申请人，申请人只能向司法局提出异议。",
+        ),
         "transfer_out": Move(
             "转交市外机构",
             sources=OPEN,
             to=Status.TRANSFERRED_OUT,
             who=rules.can_decide,
             when=_authority_outside_city,
+            confirm="转交后本市不再办理该申请，不能撤回。",
         ),
         "mark_urgent": Move("先行提供", sources=OPEN, who=rules.can_mark_urgent, when=_not_yet_urgent),
         "reroute": Move("变更承办机构", sources=OPEN, who=rules.can_reroute),
@@ -70,7 +97,7 @@ APPLICATION_FLOW = Workflow(
             "登记异议",
             sources=[Status.REFUSED],
             who=rules.can_record_objection,
-            when=_no_pending_objection,
+            when=_may_object,
         ),
         "reopen": Move(
             "司法局责令改正，重新审查",

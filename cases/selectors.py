@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from applications.selectors import OpenObjection, open_objection
 from cases.models import (
     AGREEMENT_DAYS,
     ASSIGNMENT_DAYS,
@@ -175,3 +176,26 @@ def case_list(user: User, *, state: str = "", q: str = ""):
             | Q(notice__person_name__icontains=q)
         )
     return cases.order_by("-opened_on", "-pk")
+
+
+def open_objections(user, *, today: date) -> list[OpenObjection]:
+    """Objections to terminations pending before the 司法局, in `user`'s scope (第四十九条: 5 days)."""
+    objections = (
+        CaseObjection.objects.filter(
+            outcome=ObjectionOutcome.PENDING, case__in=Case.objects.visible_to(user).values("pk")
+        )
+        .select_related("case__office")
+        .order_by("due_on", "pk")
+    )
+    return [
+        open_objection(
+            kind="对终止的异议",
+            number=objection.case.number,
+            url=reverse("cases:detail", args=[objection.case_id]),
+            office=objection.case.office,
+            received_on=objection.received_on,
+            due_on=objection.due_on,
+            today=today,
+        )
+        for objection in objections
+    ]

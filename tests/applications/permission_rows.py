@@ -38,6 +38,18 @@ def _objection(personas):
     )
 
 
+def _decided_objection(personas):
+    objection = _objection(personas)
+    return services.decide_objection(
+        objection,
+        outcome="upheld",
+        note="",
+        decided_on=objection.received_on,
+        by=personas[(Role.BUREAU_REVIEWER, OWNER)],
+        document=pdf("决定书.pdf"),
+    )
+
+
 def acting(*allowed: tuple[str, Role], success: int, gate: tuple[Role, ...] = (Role.CLERK, Role.REVIEWER)) -> callable:
     """A move on the object. Roles outside the view's `gate` get 403 before anything is looked up;
     then staff of offices that cannot see the object get 404; `allowed` (office, role) pairs succeed
@@ -54,6 +66,8 @@ def acting(*allowed: tuple[str, Role], success: int, gate: tuple[Role, ...] = (R
             return 403  # the administrator belongs to no office and decides nothing
         if persona.role in (Role.CLERK, Role.REVIEWER) and persona.office not in (OWNER, RECEIVER):
             return 404
+        if persona.role == Role.BUREAU_REVIEWER and persona.office != OWNER:
+            return 404  # another county's 司法局 cannot see the objection
         return 403
 
     return expect
@@ -92,12 +106,18 @@ def case_application(personas):
 def its_handler_reads(persona: Persona) -> int:
     if persona.role == Role.HANDLER:
         return 200 if persona.office == OWNER else 404
-    return office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))(persona)
+    return office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,), bureau_reads=True)(persona)
 
 
 def _detail(path: str, factory=cross_county_application):
     return lambda personas: path.format(pk=factory(personas).pk)
 
+
+# Pages the 司法局审核人 may open too: 404 for them unless an objection of their bureau's office is on it.
+READ = office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,), bureau_reads=True)
+READ_OBJECTED = office_object(
+    OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,), bureau_reads=True, objected=True
+)
 
 ROWS = [
     StaffUrl("applications-queue", "/staff/applications/", roles(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)),
@@ -106,7 +126,12 @@ ROWS = [
     StaffUrl(
         "applications-detail",
         _detail("/staff/applications/{pk}/"),
-        handlers_see_only_their_own(office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))),
+        handlers_see_only_their_own(READ),
+    ),
+    StaffUrl(
+        "applications-detail-objected",
+        lambda personas: f"/staff/applications/{_objection(personas).application_id}/",
+        handlers_see_only_their_own(READ_OBJECTED),
     ),
     StaffUrl(
         "applications-detail-of-a-case", _detail("/staff/applications/{pk}/", case_application), its_handler_reads
@@ -119,7 +144,7 @@ ROWS = [
     StaffUrl(
         "applications-material",
         lambda personas: f"/staff/materials/{Material.objects.get(application=cross_county_application(personas)).pk}/",
-        handlers_see_only_their_own(office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))),
+        handlers_see_only_their_own(READ),
     ),
     StaffUrl(
         "applications-material-of-a-case",
@@ -141,13 +166,14 @@ ROWS = [
         _detail("/staff/applications/{pk}/approve/"),
         acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
         method="post",
+        data={"confirmed": "1"},  # the second step (the first answers 200 with the question)
     ),
     StaffUrl(
         "applications-refuse",
         _detail("/staff/applications/{pk}/refuse/"),
         acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
         method="post",
-        data={"reason": "不符合法律援助条件"},
+        data={"reason": "不符合法律援助条件", "confirmed": "1"},
     ),
     StaffUrl(
         "applications-urgent",
@@ -169,7 +195,7 @@ ROWS = [
         _detail("/staff/applications/{pk}/transfer-out/"),
         acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
         method="post",
-        data={"destination": "广州市法律援助处"},
+        data={"destination": "广州市法律援助处", "confirmed": "1"},
     ),
     StaffUrl(
         "applications-receive-supplement",
@@ -188,13 +214,24 @@ ROWS = [
     StaffUrl(
         "applications-decide-objection",
         lambda personas: f"/staff/objections/{_objection(personas).pk}/decide/",
-        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), success=302),
+        # 法律援助法 第四十九条: the 司法局 that set up the office decides, never the office's staff.
+        acting((OWNER, Role.BUREAU_REVIEWER), success=302, gate=(Role.BUREAU_REVIEWER,)),
         method="post",
-        data=lambda: {"outcome": "upheld", "decided_on": timezone.localdate().isoformat(), "note": ""},
+        data=lambda: {
+            "outcome": "upheld",
+            "decided_on": timezone.localdate().isoformat(),
+            "note": "",
+            "document": pdf("决定书.pdf"),
+        },
+    ),
+    StaffUrl(
+        "applications-objection-document",
+        lambda personas: f"/staff/objections/{_decided_objection(personas).pk}/document/",
+        READ_OBJECTED,
     ),
     StaffUrl(
         "applications-letter",
         _detail("/staff/applications/{pk}/letters/refusal/", refused_application),
-        handlers_see_only_their_own(office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))),
+        handlers_see_only_their_own(READ),
     ),
 ]

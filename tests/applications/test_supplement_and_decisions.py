@@ -81,7 +81,7 @@ def test_unanswered_supplement_is_treated_as_withdrawn_once(application, persona
 
 def test_reviewer_approves_and_prints_the_letter(client, application, personas):
     client.force_login(personas[(Role.REVIEWER, "luoding")])
-    client.post(f"/staff/applications/{application.pk}/approve/")
+    client.post(f"/staff/applications/{application.pk}/approve/", {"confirmed": "1"})
     application.refresh_from_db()
     assert application.status == Status.APPROVED
     assert application.decided_on == timezone.localdate()
@@ -96,7 +96,9 @@ def test_refusal_needs_a_reason_and_the_letter_states_the_objection_route(client
     client.post(f"/staff/applications/{application.pk}/refuse/", {"reason": ""})
     application.refresh_from_db()
     assert application.status == Status.PENDING_REVIEW
-    client.post(f"/staff/applications/{application.pk}/refuse/", {"reason": "申请事项不属于法律援助范围。"})
+    client.post(
+        f"/staff/applications/{application.pk}/refuse/", {"reason": "申请事项不属于法律援助范围。", "confirmed": "1"}
+    )
     application.refresh_from_db()
     assert application.status == Status.REFUSED
     letter = client.get(f"/staff/applications/{application.pk}/letters/refusal/").content.decode()
@@ -125,7 +127,12 @@ def test_objection_corrected_reopens_with_a_new_clock(client, application, perso
     )
     assert objection.due_on == calendar.add_days(date(2026, 6, 9), 5)
     services.decide_objection(
-        objection, outcome=ObjectionOutcome.CORRECTED, note="责令重新审查", decided_on=date(2026, 6, 12), by=reviewer
+        objection,
+        outcome=ObjectionOutcome.CORRECTED,
+        note="责令重新审查",
+        decided_on=date(2026, 6, 12),
+        by=personas[(Role.BUREAU_REVIEWER, "luoding")],
+        document=pdf(),
     )
     application.refresh_from_db()
     assert application.status == Status.PENDING_REVIEW
@@ -232,7 +239,12 @@ def test_closed_on_follows_the_application_in_and_out_of_the_queue(application, 
     assert application.closed_on == date(2026, 6, 5)
     objection = services.register_objection(application, reasons="有异议", received_on=date(2026, 6, 6), by=reviewer)
     services.decide_objection(
-        objection, outcome=ObjectionOutcome.CORRECTED, note="", decided_on=date(2026, 6, 8), by=reviewer
+        objection,
+        outcome=ObjectionOutcome.CORRECTED,
+        note="",
+        decided_on=date(2026, 6, 8),
+        by=personas[(Role.BUREAU_REVIEWER, "luoding")],
+        document=pdf(),
     )
     application.refresh_from_db()
     assert application.closed_on is None
@@ -248,7 +260,8 @@ def test_the_bureau_decision_cannot_be_dated_in_the_future(application, personas
             outcome=ObjectionOutcome.CORRECTED,
             note="",
             decided_on=timezone.localdate() + timedelta(days=365),
-            by=reviewer,
+            by=personas[(Role.BUREAU_REVIEWER, "luoding")],
+            document=pdf(),
         )
 
 

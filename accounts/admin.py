@@ -15,7 +15,7 @@ for device_model in (TOTPDevice, StaticDevice):
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "short_name", "justice_bureau", "phone", "sort_order"]
+    list_display = ["code", "name", "short_name", "case_number_abbreviation", "justice_bureau", "phone", "sort_order"]
     ordering = ["sort_order"]
 
 
@@ -26,7 +26,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["office"]
     actions = ["reset_two_factor"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         ("所属机构", {"fields": ["office"]}),
     )
 

@@ -12,6 +12,8 @@ The handler below keeps axes' storage and its lockout page; it only decides whic
 failure count: the pair's, raised to the limit once the account's total reaches its own threshold.
 """
 
+from typing import Any
+
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit
 from django.conf import settings
@@ -23,15 +25,15 @@ LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 
 
 class PairAndAccountLockoutHandler(AxesDatabaseHandler):
-    def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
+    def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
         by_pair, by_account = (
             attempts.aggregate(failures=Sum("failures_since_start"))["failures"] or 0
             for attempts in self.get_user_attempts(request, credentials)
         )
         if by_account >= settings.LOGIN_USERNAME_FAILURE_LIMIT:
-            request.lockout_scope = "account"
+            setattr(request, "lockout_scope", "account")  # noqa: B010 — read by the lockout signal's audit row
             return max(by_pair, get_failure_limit(request, credentials))
-        request.lockout_scope = "pair"
+        setattr(request, "lockout_scope", "pair")  # noqa: B010
         return by_pair
 
     def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:

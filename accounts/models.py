@@ -3,6 +3,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 CITY_OFFICE_CODE = "445300"
@@ -23,7 +24,7 @@ class OfficeQuerySet(models.QuerySet["Office"]):
             return self.none()
         if user.has_role(Role.BUREAU_REVIEWER):
             # A 司法局审核人 reads the objections against every office their bureau set up (第四十九条).
-            return self.filter(justice_bureau=user.office.justice_bureau)
+            return self.filter(justice_bureau=self.filter(pk=user.office_id).values("justice_bureau")[:1])
         return self.filter(pk=user.office_id)
 
 
@@ -32,7 +33,12 @@ class Office(models.Model):
 
     code = models.CharField("行政区划代码", max_length=6, unique=True)
     name = models.CharField("名称", max_length=40, unique=True)
-    short_name = models.CharField("简称", max_length=8, help_text="用于案件编号，如“罗定”“市”。")
+    short_name = models.CharField("简称", max_length=8, help_text="用于列表和报表，如“罗定”“市”。")
+    # SPEC §4: the abbreviation in the case number （2026）云法援民字第0001号 differs from the short name
+    # for the city office (「云」, where lists say 「市」). Issued numbers keep the abbreviation they had.
+    case_number_abbreviation = models.CharField(
+        "案件编号简称", max_length=8, help_text="用于案件编号，如“罗定”“云”（市法律援助处）。"
+    )
     slug = models.SlugField("英文标识", max_length=20, unique=True)
     region_name = models.CharField("所辖区域", max_length=20, help_text="如“罗定市”“云浮市”。")
     justice_bureau = models.CharField(
@@ -40,6 +46,8 @@ class Office(models.Model):
         max_length=40,
         help_text="受理对不予、终止法律援助决定的异议（法律援助法第四十九条）。",
     )
+    # Named on the 不予 and 终止 letters: the applicant must know where to take an objection (第四十九条).
+    justice_bureau_address = models.CharField("司法行政机关地址", max_length=120, blank=True)
     address = models.CharField("地址", max_length=120)
     phone = models.CharField("电话", max_length=40)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
@@ -89,6 +97,8 @@ class User(AbstractUser):
         related_name="staff",
         help_text="工作人员只属于一个机构；系统管理员可以不属于任何机构。",
     )
+    # Not a column: set by accounts.signals between pre_save and post_save of a deactivation.
+    _deactivated: bool = False
 
     # Set whenever the password changes (accounts.passwords.PasswordHistoryValidator); empty for an
     # account made before the rule, whose password then counts from date_joined.
@@ -118,6 +128,14 @@ class User(AbstractUser):
     @property
     def sees_all_offices(self) -> bool:
         return self.is_superuser or Role.CITY_STAFF in self.roles
+
+    @property
+    def own_office_id(self) -> int:
+        """The office a record made by this member of an office's staff belongs to. Call it after the
+        permission check: an account without an office (the administrator) records nothing for one."""
+        if self.office_id is None:
+            raise PermissionDenied("您的账号不属于任何法律援助机构，不能登记本机构的记录。")
+        return self.office_id
 
     def works_at(self, office_id: int | None, *roles: Role) -> bool:
         """Staff of that office holding one of `roles`: the shape of most "who may" rules."""

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts import two_factor
 from accounts.forms import StaffAuthenticationForm, TokenForm
+from accounts.http import StaffRequest
 from accounts.models import Office
 from audit.models import AuditAction
 from audit.services import record
@@ -40,7 +41,7 @@ def _next(request: HttpRequest) -> str:
 
 
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: StaffRequest) -> HttpResponse:
     """First sign-in with STAFF_TWO_FACTOR: scan the QR code, type the first code, note the
     recovery codes (shown once)."""
     if two_factor.has_device(request.user):
@@ -58,7 +59,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: StaffRequest) -> HttpResponse:
     """After the password: the authenticator's code, or one of the recovery codes (each works once).
     django-otp slows down repeated wrong codes on each device (throttling)."""
     if not two_factor.has_device(request.user):

@@ -8,15 +8,23 @@ from datetime import date
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.urls import reverse
 
-from accounts.models import Office
-from applications.models import Application, Objection, ObjectionOutcome, Status, SupplementRequest, review_due_dates
+from accounts.models import Office, User
+from applications.models import (
+    OPEN_STATUSES,
+    Application,
+    Objection,
+    ObjectionOutcome,
+    Status,
+    SupplementRequest,
+    review_due_dates,
+)
 from deadlines.calendar import days_left
 from deadlines.items import DeadlineItem, urgency
 
 ID_TAIL_LENGTH = 6
 
 
-def case_for(application: Application, *, user=None):
+def case_for(application: Application, *, user: User | None = None):
     """The case opened on `application`, or None; with `user`, only a case that user may open (the
     receiving office reads the application, not the other county's case). The cases app sits above
     this one, so its scope is reached through the case's own class, not imported."""
@@ -39,9 +47,16 @@ def due_flag(due: date | None, *, today: date) -> DueFlag | None:
     return DueFlag(state, "deadline-soon" if state == "即将到期" else "deadline-overdue")
 
 
-def queue_for(user, *, status: str = "", search: str = "", sent: bool = False) -> QuerySet[Application]:
+ALL_STATUSES = "all"
+
+
+def queue_for(user: User, *, status: str = "", search: str = "", sent: bool = False) -> QuerySet[Application]:
     """The review queue: what the user's office is responsible for (or, with `sent`, what it
-    received at its window for other offices), urgent first, with everything a row shows loaded."""
+    received at its window for other offices), urgent first, with everything a row shows loaded.
+
+    By default the queue holds what is still to be decided (待审查, 待补正): the history grows by the
+    year and is reached by a search (any status) or by choosing a status or 全部 (`ALL_STATUSES`).
+    Each ordering has an index (`application_open_queue_idx`, `application_queue_order_idx`)."""
     applications = Application.objects.visible_to(user).prefetch_related(
         Prefetch("supplement_requests", queryset=SupplementRequest.objects.order_by("requested_on"))
     )
@@ -52,9 +67,13 @@ def queue_for(user, *, status: str = "", search: str = "", sent: bool = False) -
             )
         else:
             applications = applications.filter(responsible_office=user.office_id)
-    if status:
-        applications = applications.filter(status=status)
     search = search.strip()
+    if status == ALL_STATUSES:
+        pass
+    elif status:
+        applications = applications.filter(status=status)
+    elif not search:
+        applications = applications.filter(status__in=OPEN_STATUSES)
     if search:
         matches = Q(applicant_name__contains=search) | Q(number__iexact=search)
         if len(search) == ID_TAIL_LENGTH:  # the tail the applicant reads out, as on /track/
@@ -63,23 +82,29 @@ def queue_for(user, *, status: str = "", search: str = "", sent: bool = False) -
     return applications.order_by(F("urgent_marked_at").desc(nulls_last=True), "-received_at")
 
 
-def deadline_items(user, *, today: date) -> list[DeadlineItem]:
+def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
     """Intake clocks for the dashboard, for what the user's office is responsible for: the 7-day
     review, the applicant's 补正 reply period, and the 司法局's 5-day objection review. Fixed number
-    of queries: applications with their 补正 requests and objections, and one calendar."""
+    of queries: applications with their 补正 requests and objections, and one calendar.
+
+    Only what is still running is read — open applications (`application_open_idx`) and refused ones
+    with an objection still pending (`objection_pending_idx`) — so the cost follows the open work,
+    not the years of history. Links are built once per item shown, from one reversed pattern."""
+    pending_objection = Objection.objects.filter(outcome=ObjectionOutcome.PENDING)
     applications = list(
         Application.objects.visible_to(user)
-        .filter(status__in=[Status.PENDING_REVIEW, Status.AWAITING_SUPPLEMENT, Status.REFUSED])
         .filter(responsible_office__in=Office.objects.visible_to(user))
-        .exclude(status=Status.REFUSED, objections__isnull=True)
-        .prefetch_related("supplement_requests", "objections")
-        .distinct()
+        .filter(
+            Q(status__in=OPEN_STATUSES) | Q(status=Status.REFUSED, pk__in=pending_objection.values("application_id"))
+        )
+        .prefetch_related("supplement_requests", Prefetch("objections", queryset=pending_objection))
     )
+    url_pattern = reverse("applications:detail", args=[0])
     items: list[DeadlineItem | None] = []
     due_dates = review_due_dates(applications, today=today)
     for application in applications:
-        url = reverse("applications:detail", args=[application.pk])
         office = application.responsible_office
+        url = url_pattern.replace("/0/", f"/{application.pk}/")
         common = {"number": application.number, "url": url, "office": office, "today": today}
         if due_dates[application.pk]:
             items.append(DeadlineItem.due(kind="审查决定", due_on=due_dates[application.pk], **common))
@@ -87,8 +112,7 @@ def deadline_items(user, *, today: date) -> list[DeadlineItem]:
         if supplement is not None:
             items.append(DeadlineItem.due(kind="补正期限", due_on=supplement.reply_due_on, **common))
         for objection in application.objections.all():
-            if objection.outcome == ObjectionOutcome.PENDING:
-                items.append(DeadlineItem.due(kind="异议审查", due_on=objection.due_on, **common))
+            items.append(DeadlineItem.due(kind="异议审查", due_on=objection.due_on, **common))
     return [item for item in items if item is not None]
 
 
@@ -121,7 +145,7 @@ def open_objection(
     )
 
 
-def open_objections(user, *, today: date) -> list[OpenObjection]:
+def open_objections(user: User, *, today: date) -> list[OpenObjection]:
     """Objections to refusals pending before the 司法局, in `user`'s scope (第四十九条: 5 days). Two
     queries: the user's groups (once per user object) and the objections with their applications."""
     objections = (

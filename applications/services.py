@@ -17,7 +17,7 @@ from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Office
+from accounts.models import Office, User
 from applications import sms
 from applications.models import (
     OBJECTION_DAYS,
@@ -52,7 +52,7 @@ def require_permission(allowed: bool) -> None:
         raise PermissionDenied("您无权对该申请进行此操作。")
 
 
-def allowed_actions(user, application: Application) -> set[str]:
+def allowed_actions(user: User, application: Application) -> set[str]:
     """The moves `user` may make on `application` now, from the workflow tables: what the page offers
     (a hidden button is still refused by the service if posted)."""
     moves = APPLICATION_FLOW.allowed(user, application) - {"reopen"}
@@ -82,7 +82,9 @@ def objection_due(received_on: date) -> date:
 
 
 # --- materials -----------------------------------------------------------------------------------
-def attach_material(application: Application, upload: UploadedFile, *, kind: str, source: str, by=None) -> Material:
+def attach_material(
+    application: Application, upload: UploadedFile[bytes], *, kind: str, source: str, by: User | None = None
+) -> Material:
     material = Material(
         application=application,
         kind=kind,
@@ -93,7 +95,9 @@ def attach_material(application: Application, upload: UploadedFile, *, kind: str
     return material
 
 
-def _attach_all(application: Application, uploads: dict[str, Iterable[UploadedFile]], *, source: str, by) -> None:
+def _attach_all(
+    application: Application, uploads: dict[str, Iterable[UploadedFile[bytes]]], *, source: str, by: User
+) -> None:
     for kind, files in uploads.items():
         for upload in files or []:
             attach_material(application, upload, kind=kind, source=source, by=by)
@@ -108,7 +112,7 @@ def open_duplicates(*, id_number: str, category: str) -> list[Application]:
 
 
 def duplicate_warning(
-    *, id_number: str, category: str, by, request: HttpRequest | None = None, exclude: Application | None = None
+    *, id_number: str, category: str, by: User, request: HttpRequest | None = None, exclude: Application | None = None
 ) -> str:
     """The duplicate guard's warning for `by`, or "" when the person has no other open application of
     this 事项类别. An application `by` may see is named with its number and status; one of another
@@ -149,9 +153,9 @@ def submitted_with(token: uuid.UUID | None) -> Application | None:
 def submit_application(
     *,
     data: dict,
-    uploads: dict[str, Iterable[UploadedFile]],
+    uploads: dict[str, Iterable[UploadedFile[bytes]]],
     receiving_office: Office | None,
-    by=None,
+    by: User | None = None,
     request: HttpRequest | None = None,
     origin: str = "",
 ) -> Application:
@@ -180,9 +184,9 @@ def submit_application(
 def _create_application(
     *,
     data: dict,
-    uploads: dict[str, Iterable[UploadedFile]],
+    uploads: dict[str, Iterable[UploadedFile[bytes]]],
     receiving_office: Office | None,
-    by,
+    by: User,
     request: HttpRequest | None,
     origin: str,
 ) -> Application:
@@ -230,7 +234,9 @@ def _create_application(
     return application
 
 
-def reroute(application: Application, *, to_office: Office, reason: str, by, request=None) -> Application:
+def reroute(
+    application: Application, *, to_office: Office, reason: str, by: User, request: HttpRequest | None = None
+) -> Application:
     with APPLICATION_FLOW.begin(application, "reroute", by=by, request=request) as move:
         application = move.obj
         if not reason.strip():
@@ -248,7 +254,7 @@ def reroute(application: Application, *, to_office: Office, reason: str, by, req
     return application
 
 
-def mark_urgent(application: Application, *, ground: str, by, request=None) -> Application:
+def mark_urgent(application: Application, *, ground: str, by: User, request: HttpRequest | None = None) -> Application:
     """先行提供 (第四十四条): the work may start before the review is complete."""
     with APPLICATION_FLOW.begin(application, "mark_urgent", by=by, request=request) as move:
         application = move.obj
@@ -262,7 +268,13 @@ def mark_urgent(application: Application, *, ground: str, by, request=None) -> A
 
 # --- 补正 ----------------------------------------------------------------------------------------
 def request_supplement(
-    application: Application, *, items: list[str], note: str, by, request=None, today: date | None = None
+    application: Application,
+    *,
+    items: list[str],
+    note: str,
+    by: User,
+    request: HttpRequest | None = None,
+    today: date | None = None,
 ) -> SupplementRequest:
     """One notice listing everything missing; the review clock stops until the materials arrive."""
     with APPLICATION_FLOW.begin(application, "request_supplement", by=by, request=request) as move:
@@ -287,9 +299,9 @@ def request_supplement(
 def receive_supplement(
     application: Application,
     *,
-    files: Iterable[UploadedFile],
-    by=None,
-    request=None,
+    files: Iterable[UploadedFile[bytes]],
+    by: User | None = None,
+    request: HttpRequest | None = None,
     today: date | None = None,
 ) -> Application:
     """The missing materials arrived (on /track/ from the applicant, or at any office): the clock runs
@@ -339,7 +351,9 @@ def expire_supplements(*, today: date | None = None) -> list[Application]:
 
 
 # --- decisions -----------------------------------------------------------------------------------
-def approve(application: Application, *, by, request=None, today: date | None = None) -> Application:
+def approve(
+    application: Application, *, by: User, request: HttpRequest | None = None, today: date | None = None
+) -> Application:
     """准予法律援助: the decision only. The case it opens is opened by `cases.services.approve`, which
     calls this in the same transaction; that is the one to call."""
     with APPLICATION_FLOW.begin(application, "approve", by=by, request=request) as move:
@@ -351,7 +365,9 @@ def approve(application: Application, *, by, request=None, today: date | None = 
     return application
 
 
-def refuse(application: Application, *, reason: str, by, request=None, today: date | None = None) -> Application:
+def refuse(
+    application: Application, *, reason: str, by: User, request: HttpRequest | None = None, today: date | None = None
+) -> Application:
     with APPLICATION_FLOW.begin(application, "refuse", by=by, request=request) as move:
         application = move.obj
         if not reason.strip():
@@ -364,7 +380,9 @@ def refuse(application: Application, *, reason: str, by, request=None, today: da
     return application
 
 
-def transfer_out(application: Application, *, destination: str, by, request=None) -> Application:
+def transfer_out(
+    application: Application, *, destination: str, by: User, request: HttpRequest | None = None
+) -> Application:
     with APPLICATION_FLOW.begin(application, "transfer_out", by=by, request=request) as move:
         application = move.obj
         if not destination.strip():
@@ -379,7 +397,14 @@ def transfer_out(application: Application, *, destination: str, by, request=None
 
 # --- objections (第四十九条) -------------------------------------------------------------------------
 def file_objection(
-    objections, *, reasons: str, received_on: date, earliest: date, by, request=None, today: date | None = None
+    objections,
+    *,
+    reasons: str,
+    received_on: date,
+    earliest: date,
+    by: User,
+    request: HttpRequest | None = None,
+    today: date | None = None,
 ) -> BaseObjection:
     """Record an objection on `objections` (an application's or a case's related manager). The
     司法局's 5-day clock is fixed now, as the applicant is told it. Call inside the move that files it."""
@@ -401,7 +426,7 @@ OBJECTION_MOVES = {ObjectionOutcome.UPHELD: "uphold", ObjectionOutcome.CORRECTED
 
 
 def settle_objection(
-    move: MoveInProgress[BaseObjection], *, note: str, decided_on: date, document: UploadedFile | None, by
+    move: MoveInProgress[BaseObjection], *, note: str, decided_on: date, document: UploadedFile[bytes] | None, by: User
 ) -> None:
     """Finish the 司法局's decision on a locked, pending objection (`move` from its workflow), with the
     bureau's 决定书. Call from a service wrapped in `removes_files_on_error`."""
@@ -426,7 +451,9 @@ def objection_move(outcome: str) -> str:
     return OBJECTION_MOVES[outcome]
 
 
-def register_objection(application: Application, *, reasons: str, received_on: date, by, request=None) -> Objection:
+def register_objection(
+    application: Application, *, reasons: str, received_on: date, by: User, request: HttpRequest | None = None
+) -> Objection:
     with APPLICATION_FLOW.begin(application, "register_objection", by=by, request=request) as move:
         objection = file_objection(
             move.obj.objections,
@@ -448,9 +475,9 @@ def decide_objection(
     outcome: str,
     note: str,
     decided_on: date,
-    by,
-    document: UploadedFile | None = None,
-    request=None,
+    by: User,
+    document: UploadedFile[bytes] | None = None,
+    request: HttpRequest | None = None,
 ) -> Objection:
     """The 司法局's decision (第四十九条), recorded by its 司法局审核人 with the bureau's 决定书. 责令改正
     reopens the application for a new decision, with a new seven-day clock from the order."""

@@ -7,6 +7,7 @@ urlpatterns = [
     # Citizens (no account)
     path("apply/", views.apply, name="apply"),
     path("apply/submitted/", views.apply_submitted, name="apply_submitted"),
+    path("apply/receipt/", views.apply_receipt, name="apply_receipt"),
     path("track/", views.track, name="track"),
     path("track/status/", views.track_status, name="track_status"),
     path("track/end/", views.track_end, name="track_end"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("staff/applications/new/", views.walk_in, name="walk_in"),
     path("staff/applications/supplement-drop/", views.supplement_drop, name="supplement_drop"),
     path("staff/applications/<int:pk>/", views.detail, name="detail"),
+    path("staff/applications/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("staff/applications/<int:pk>/supplement/", views.request_supplement, name="request_supplement"),
     path("staff/applications/<int:pk>/supplement/notice/", views.supplement_notice, name="supplement_notice"),
     path("staff/applications/<int:pk>/supplement/receive/", views.receive_supplement, name="receive_supplement"),

@@ -11,15 +11,17 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.http import StaffRequest
 from accounts.models import OBJECTION_READERS, OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
 from applications import prefill, rules, services
+from applications import receipt as receipts
 from applications.forms import (
     ApplicationForm,
     ObjectionDecisionForm,
@@ -36,7 +38,7 @@ from applications.forms import (
     WalkInApplicationForm,
 )
 from applications.models import Application, Material, Objection, Status, review_due_dates
-from applications.selectors import case_for, due_flag, queue_for
+from applications.selectors import ALL_STATUSES, case_for, due_flag, queue_for
 from applications.workflows import APPLICATION_FLOW, OBJECTION_FLOW
 from audit.client_ip import client_ip
 from audit.models import AuditAction
@@ -44,6 +46,7 @@ from audit.selectors import trail_for
 from audit.services import record
 from core import ratelimit
 from core.forms import add_service_errors, submission_token
+from core.pagination import BoundedPaginator
 from core.transitions import TransitionError
 from core.uploads import serve_upload
 from core.views import post_move
@@ -115,6 +118,12 @@ def apply_submitted(request: HttpRequest) -> HttpResponse:
         "applications/apply_submitted.html",
         {"application": application, "due_on": application.review_due_on()},
     )
+
+
+def apply_receipt(request: HttpRequest) -> HttpResponse:
+    """申请材料接收凭证 for the citizen who has just submitted, in this browser only (like the page above)."""
+    application = get_object_or_404(Application, pk=request.session.get(SUBMITTED_SESSION_KEY) or 0)
+    return render(request, "applications/receipt.html", receipts.receipt_context(application))
 
 
 def track(request: HttpRequest) -> HttpResponse:
@@ -252,7 +261,8 @@ def _letter(request: HttpRequest, application: Application, kind: str) -> HttpRe
     supplement = next(iter(application.supplement_requests.all()), None)
     if (statuses is not None and application.status not in statuses) or (kind == "supplement" and supplement is None):
         raise Http404
-    return render(request, template, {"application": application, "supplement": supplement})
+    context = {"application": application, "supplement": supplement, "case": case_for(application)}
+    return render(request, template, context)
 
 
 def _serve(material: Material, request: HttpRequest) -> FileResponse:
@@ -266,14 +276,14 @@ def _visible(request: HttpRequest, pk: int) -> Application:
 
 
 @role_required(*RECORD_READERS)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: StaffRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
-    form.fields["status"].choices = [("", "全部"), *Status.choices]
+    form.fields["status"].choices = [("", "待处理"), (ALL_STATUSES, "全部"), *Status.choices]
     filters = form.cleaned_data if form.is_valid() else {}
     applications = queue_for(
         request.user, status=filters.get("status", ""), search=filters.get("q", ""), sent=filters.get("sent", False)
     )
-    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(applications, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     due_dates = review_due_dates(list(page.object_list), today=today)
     rows = [(a, due_dates[a.pk], due_flag(due_dates[a.pk], today=today)) for a in page.object_list]
@@ -285,7 +295,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.CLERK)
-def walk_in(request: HttpRequest) -> HttpResponse:
+def walk_in(request: StaffRequest) -> HttpResponse:
     services.require_permission(rules.can_register_walk_in(request.user))
     office = request.user.office
     # The same page posted again (a double click) lands on the application the first post made.
@@ -309,7 +319,8 @@ def walk_in(request: HttpRequest) -> HttpResponse:
 
 def _registered(request: HttpRequest, application: Application) -> HttpResponse:
     messages.success(request, f"已登记申请 {application.number}，承办机构：{application.responsible_office.name}。")
-    return redirect("applications:detail", pk=application.pk)
+    # The page after registering offers the receipt the applicant takes home as its main action.
+    return redirect(f"{reverse('applications:detail', args=[application.pk])}?registered=1")
 
 
 def _clerk_lookup_allowed(request: HttpRequest, scope: str) -> bool:
@@ -345,7 +356,7 @@ def _duplicate_needs_reason(request: HttpRequest, form: WalkInApplicationForm) -
 
 
 @role_required(*OBJECTION_READERS)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: StaffRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _visible(request, pk))
 
 
@@ -478,7 +489,7 @@ transfer_out = _button_view("transfer_out", roles=(Role.REVIEWER,))
 
 
 @role_required(*OFFICE_STAFF)
-def request_supplement(request: HttpRequest, pk: int) -> HttpResponse:
+def request_supplement(request: StaffRequest, pk: int) -> HttpResponse:
     application = _visible(request, pk)
     services.require_permission(rules.can_handle_materials(request.user, application))
     form = SupplementRequestForm(request.POST or None, suggested=application.missing_kinds())
@@ -499,12 +510,12 @@ def request_supplement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*RECORD_READERS)
-def supplement_notice(request: HttpRequest, pk: int) -> HttpResponse:
+def supplement_notice(request: StaffRequest, pk: int) -> HttpResponse:
     return _letter(request, _visible(request, pk), "supplement")
 
 
 @role_required(Role.CLERK)
-def supplement_drop(request: HttpRequest) -> HttpResponse:
+def supplement_drop(request: StaffRequest) -> HttpResponse:
     """Any office's clerk takes in 补正 materials for an application of any county, identified by
     its number and the applicant's ID tail, as on /track/ (the applicant goes to one office once)."""
     form = SupplementDropForm(request.POST or None, request.FILES or None)
@@ -543,7 +554,7 @@ def supplement_drop(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/supplement_drop.html", {"form": form})
 
 
-def _visible_objection(request: HttpRequest, pk: int) -> Objection:
+def _visible_objection(request: StaffRequest, pk: int) -> Objection:
     return get_object_or_404(
         Objection.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
     )
@@ -551,7 +562,7 @@ def _visible_objection(request: HttpRequest, pk: int) -> Objection:
 
 @require_POST
 @role_required(Role.BUREAU_REVIEWER)
-def decide_objection(request: HttpRequest, pk: int) -> HttpResponse:
+def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
     """The 司法局审核人 records the bureau's decision with its 决定书 (第四十九条)."""
     objection = _visible_objection(request, pk)
     return post_move(
@@ -568,7 +579,7 @@ def decide_objection(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*OBJECTION_READERS)
-def objection_document(request: HttpRequest, pk: int) -> FileResponse:
+def objection_document(request: StaffRequest, pk: int) -> FileResponse:
     """The 司法局's 决定书 on an objection, for whoever may open the application (audited)."""
     objection = _visible_objection(request, pk)
     if not objection.file:
@@ -583,13 +594,19 @@ def objection_document(request: HttpRequest, pk: int) -> FileResponse:
     return serve_upload(objection)
 
 
+@role_required(*RECORD_READERS)
+def receipt(request: StaffRequest, pk: int) -> HttpResponse:
+    """申请材料接收凭证, printed again by staff who can see the application."""
+    return render(request, "applications/receipt.html", receipts.receipt_context(_visible(request, pk)))
+
+
 @role_required(*OBJECTION_READERS)
-def letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def letter(request: StaffRequest, pk: int, kind: str) -> HttpResponse:
     return _letter(request, _visible(request, pk), kind)
 
 
 @role_required(*OBJECTION_READERS)
-def material(request: HttpRequest, pk: int) -> FileResponse:
+def material(request: StaffRequest, pk: int) -> FileResponse:
     material = get_object_or_404(
         Material.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
     )

@@ -1,3 +1,5 @@
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.http import HttpRequest
 
@@ -8,7 +10,7 @@ from audit.models import AuditAction, AuditEntry
 def record(
     action: AuditAction,
     *,
-    actor=None,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
     request: HttpRequest | None = None,
     obj: models.Model | None = None,
     from_state: str = "",
@@ -20,7 +22,7 @@ def record(
         actor = None
     return AuditEntry.objects.create(
         action=action,
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,  # the user model lives in an app above this one
         actor_username=actor.get_username() if actor is not None else "",
         ip_address=client_ip(request) if request is not None else None,
         object_type=obj._meta.label if obj is not None else "",

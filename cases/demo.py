@@ -378,7 +378,7 @@ def _number(cases: list[Case]) -> None:
         for case, serial in zip(members, serials, strict=True):
             case.serial = serial
             case.number = format_case_number(
-                year=year, office_short_name=case.office.short_name, type_char=char, serial=serial
+                year=year, abbreviation=case.office.case_number_abbreviation, type_char=char, serial=serial
             )
 
 

@@ -166,7 +166,7 @@ class ReturnClosureForm(forms.Form):
 
 class TerminateForm(forms.Form):
     ground = forms.ModelChoiceField(
-        label="终止情形（法律援助法第四十八条）",
+        label="终止情形（法律援助法第四十八条第一款）",
         queryset=TerminationGround.objects.filter(is_active=True),
         empty_label="请选择",
     )

@@ -11,7 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from accounts.models import Office, Role
 from applications.identity import IdNumber
@@ -51,8 +51,21 @@ class CaseType(models.Model):
         return f"{self.name or self.get_category_display()}（{self.char}）"
 
 
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """1–99 as the statute writes item numbers: 六, 十, 十二, 二十一."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, units = divmod(number, 10)
+    return (
+        (CHINESE_DIGITS[tens] if tens > 1 else "") + ("十" if tens else "") + (CHINESE_DIGITS[units] if units else "")
+    )
+
+
 class TerminationGround(models.Model):
-    """A ground for ending legal aid (法律援助法 第四十八条), seeded by a data migration."""
+    """A ground for ending legal aid: an item of 法律援助法 第四十八条第一款, seeded by a data migration."""
 
     item = models.PositiveSmallIntegerField("项", unique=True)
     name = models.CharField("情形", max_length=100, unique=True)
@@ -64,7 +77,18 @@ class TerminationGround(models.Model):
         verbose_name_plural = "终止法律援助情形"
 
     def __str__(self) -> str:
-        return f"（{self.item}）{self.name}"
+        return f"{self.citation}：{self.name}"
+
+    @property
+    def citation(self) -> str:
+        """「第四十八条第一款第六项」: how the letter, the text message and the page cite the ground
+        (the statute's items are counted in Chinese numerals)."""
+        return f"第四十八条第一款第{chinese_numeral(self.item)}项"
+
+    @property
+    def basis(self) -> str:
+        """「法律援助法第四十八条第一款第六项：自行委托律师或者其他代理人」."""
+        return f"法律援助法{self.citation}：{self.name}"
 
 
 class LawFirmQuerySet(models.QuerySet["LawFirm"]):
@@ -163,6 +187,14 @@ class Handler(models.Model):
     @property
     def is_lawyer(self) -> bool:
         return self.kind == HandlerKind.LAWYER
+
+    @property
+    def contact_phone(self) -> str:
+        """Where a client reaches the handler: a lawyer at the firm's phone, office staff (or a lawyer
+        whose firm left no phone) at the office's."""
+        if self.law_firm_id is not None and self.law_firm.phone:
+            return self.law_firm.phone
+        return self.office.phone
 
     def years_of_practice(self, *, on: date) -> int:
         """Full years since the first licence (0 for office staff)."""
@@ -384,6 +416,17 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["office", "state"], name="case_office_state_idx"),
             models.Index(fields=["state"], name="case_state_idx"),
+            # Issue 14: the case list's and the admin's order (Meta.ordering), city-wide and per office.
+            models.Index(F("opened_on").desc(), F("id").desc(), name="case_opened_idx"),
+            models.Index("office", F("opened_on").desc(), F("id").desc(), name="case_office_opened_idx"),
+            # The monthly report's closures (cases closed, subsidies computed) read by month.
+            models.Index(fields=["closed_on"], name="case_closed_idx"),
+            # The dashboard's case clocks run only in these states: a small partial index, not the history.
+            models.Index(
+                fields=["office"],
+                name="case_running_clocks_idx",
+                condition=Q(state__in=[CaseState.AWAITING_ASSIGNMENT, CaseState.IN_PROGRESS, CaseState.CLOSURE_REVIEW]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -531,6 +574,12 @@ class CaseObjection(BaseObjection):
     class Meta(BaseObjection.Meta):
         verbose_name = "终止异议"
         verbose_name_plural = "终止异议"
+        # The dashboard's 异议审查 clock reads only the pending ones.
+        indexes = [
+            models.Index(
+                fields=["case"], name="case_objection_pending_idx", condition=Q(outcome=ObjectionOutcome.PENDING)
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome__in=ObjectionOutcome.values), name="case_objection_outcome_valid"

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from applications.identity import IdNumber
 from applications.models import NOTIFYING_KINDS, AuthorityKind, KnownAuthority, Location, MatterCategory
 from applications.routing import route
@@ -116,7 +117,7 @@ def is_minor(data: NoticeData) -> bool:
 @removes_files_on_error
 @transaction.atomic
 def register_notice(
-    data: NoticeData, *, scan: UploadedFile, by, request: HttpRequest | None = None, today: date | None = None
+    data: NoticeData, *, scan: UploadedFile, by: User, request: HttpRequest | None = None, today: date | None = None
 ) -> Case:
     """登记通知辩护: record the notice with its scan and open its case (待指派) at the office where the
     organ sits. Refused, with nothing saved, when a field does not hold (Chinese, by the field)."""

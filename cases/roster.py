@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Office, Role
+from accounts.models import Office, Role, User
 from audit.models import AuditAction
 from audit.services import record
 from cases.models import Handler, HandlerKind, LawFirm
@@ -48,7 +49,9 @@ def _save_checked(obj, *, fields: list[str] | None) -> None:
 
 
 @transaction.atomic
-def save_law_firm(*, office: Office, name: str, phone: str, by, firm: LawFirm | None = None, request=None) -> LawFirm:
+def save_law_firm(
+    *, office: Office, name: str, phone: str, by: User, firm: LawFirm | None = None, request: HttpRequest | None = None
+) -> LawFirm:
     """Add a law firm of `office`'s county, or edit one (`firm`)."""
     _require(can_manage_roster(by, office.pk))
     values = {"name": name.strip(), "phone": phone.strip()}
@@ -112,8 +115,8 @@ def add_handler(
     law_firm: LawFirm | None = None,
     is_active: bool = True,
     familiar_with_minors: bool = False,
-    by,
-    request=None,
+    by: User,
+    request: HttpRequest | None = None,
     today: date | None = None,
 ) -> Handler:
     """Put an existing sign-in account of `office` with the 承办人 role on the roster."""
@@ -146,8 +149,8 @@ def edit_handler(
     law_firm: LawFirm | None = None,
     is_active: bool,
     familiar_with_minors: bool = False,
-    by,
-    request=None,
+    by: User,
+    request: HttpRequest | None = None,
     today: date | None = None,
 ) -> Handler:
     """Change a handler's category, licence, firm or availability (the account stays the same)."""

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Office
+from accounts.models import Office, User
 from applications import services as application_services
 from applications.models import Application, MatterCategory, Status
 from applications.services import file_objection, objection_move, settle_objection
@@ -47,7 +47,7 @@ from core.transitions import TransitionError
 from core.uploads import removes_files_on_error, save_upload
 
 
-def allowed_actions(user, case: Case) -> set[str]:
+def allowed_actions(user: User, case: Case) -> set[str]:
     """The moves to offer on the case page, from the workflow tables (templates never test roles or
     states themselves)."""
     actions = CASE_FLOW.allowed(user, case) - {"restore"}
@@ -59,7 +59,9 @@ def allowed_actions(user, case: Case) -> set[str]:
 
 # --- 准予 opens the case ---------------------------------------------------------------------------
 @transaction.atomic
-def approve(application: Application, *, by, request: HttpRequest | None = None, today: date | None = None) -> Case:
+def approve(
+    application: Application, *, by: User, request: HttpRequest | None = None, today: date | None = None
+) -> Case:
     """准予法律援助 and the case it opens, numbered, in one transaction (SPEC §4). The matter counts in
     the month of the decision (SPEC §7)."""
     application = application_services.approve(application, by=by, request=request, today=today)
@@ -83,8 +85,8 @@ def is_sealed_matter(application: Application) -> bool:
     return application.id_card.age_on(applied_on - timedelta(days=1)) < ADULT_AGE
 
 
-def format_case_number(*, year: int, office_short_name: str, type_char: str, serial: int) -> str:
-    return f"（{year}）{office_short_name}法援{type_char}字第{serial:04d}号"
+def format_case_number(*, year: int, abbreviation: str, type_char: str, serial: int) -> str:
+    return f"（{year}）{abbreviation}法援{type_char}字第{serial:04d}号"
 
 
 def case_number_scope(office_code: str, type_char: str) -> str:
@@ -102,7 +104,7 @@ def numbered_case(*, office: Office, case_type: CaseType, opened_on: date, seria
         year=opened_on.year,
         serial=serial,
         number=format_case_number(
-            year=opened_on.year, office_short_name=office.short_name, type_char=case_type.char, serial=serial
+            year=opened_on.year, abbreviation=office.case_number_abbreviation, type_char=case_type.char, serial=serial
         ),
         opened_on=opened_on,
         assignment_clock_from=opened_on,
@@ -128,7 +130,7 @@ def new_case(application: Application, *, serial: int, case_type: CaseType) -> C
 
 
 @transaction.atomic
-def open_case(application: Application, *, by, request: HttpRequest | None = None) -> Case:
+def open_case(application: Application, *, by: User, request: HttpRequest | None = None) -> Case:
     """Create the case of an approved application, in the transaction of the decision (SPEC §4).
 
     The number comes from the locked counter row of (office, year, type): two reviewers approving
@@ -173,10 +175,10 @@ def assign(
     case: Case,
     *,
     handler: Handler,
-    by,
+    by: User,
     reason: str = "",
     may_bring_life_or_death: bool | None = None,
-    request=None,
+    request: HttpRequest | None = None,
     today: date | None = None,
 ) -> Case:
     """指派 (待指派 → 承办中), or 变更承办人 with a written reason while the case is handled.
@@ -216,7 +218,9 @@ def assign(
     return case
 
 
-def record_agreement(case: Case, *, signed_on: date, by, request=None, today: date | None = None) -> Case:
+def record_agreement(
+    case: Case, *, signed_on: date, by: User, request: HttpRequest | None = None, today: date | None = None
+) -> Case:
     """The 委托协议 with the recipient was signed (due 5 days after assignment)."""
     with CASE_FLOW.begin(case, "record_agreement", by=by, request=request) as move:
         case = move.obj
@@ -229,7 +233,14 @@ def record_agreement(case: Case, *, signed_on: date, by, request=None, today: da
 
 # --- handling and closure ------------------------------------------------------------------------------
 def log_progress(
-    case: Case, *, kind: str, happened_on: date, note: str, by, request=None, today: date | None = None
+    case: Case,
+    *,
+    kind: str,
+    happened_on: date,
+    note: str,
+    by: User,
+    request: HttpRequest | None = None,
+    today: date | None = None,
 ) -> ProgressEntry:
     with CASE_FLOW.begin(case, "log_progress", by=by, request=request) as move:
         if kind not in ProgressKind.values:
@@ -250,7 +261,9 @@ def _check_matter_end(case: Case, matter_ended_on: date, *, today: date) -> None
         raise ValidationError({"matter_ended_on": "案件办结日期应在指派日期与今天之间。"})
 
 
-def record_matter_end(case: Case, *, matter_ended_on: date, by, request=None, today: date | None = None) -> Case:
+def record_matter_end(
+    case: Case, *, matter_ended_on: date, by: User, request: HttpRequest | None = None, today: date | None = None
+) -> Case:
     """The matter ended (judgment, settlement …): the 30-day clock for closure materials starts."""
     with CASE_FLOW.begin(case, "record_matter_end", by=by, request=request) as move:
         case = move.obj
@@ -260,7 +273,7 @@ def record_matter_end(case: Case, *, matter_ended_on: date, by, request=None, to
     return case
 
 
-def attach_closure_material(case: Case, upload: UploadedFile, *, by) -> ClosureMaterial:
+def attach_closure_material(case: Case, upload: UploadedFile[bytes], *, by: User) -> ClosureMaterial:
     material = ClosureMaterial(case=case, uploaded_by=by)
     save_upload(material, upload)
     return material
@@ -273,9 +286,9 @@ def submit_closure(
     method: str,
     matter_ended_on: date,
     summary: str,
-    files: Iterable[UploadedFile],
-    by,
-    request=None,
+    files: Iterable[UploadedFile[bytes]],
+    by: User,
+    request: HttpRequest | None = None,
     today: date | None = None,
 ) -> Case:
     """提交结案 (承办中 → 待结案审查): the office's 30-day review clock starts today."""
@@ -303,7 +316,7 @@ def submit_closure(
     return case
 
 
-def accept_closure(case: Case, *, by, request=None, today: date | None = None) -> Case:
+def accept_closure(case: Case, *, by: User, request: HttpRequest | None = None, today: date | None = None) -> Case:
     """结案审查通过 (待结案审查 → 已结案). The lawyer's subsidy is computed with it: call
     `quality.services.accept_closure`, which owns that step."""
     with CASE_FLOW.begin(case, "accept_closure", by=by, request=request) as move:
@@ -315,7 +328,7 @@ def accept_closure(case: Case, *, by, request=None, today: date | None = None) -
     return case
 
 
-def return_closure(case: Case, *, reason: str, by, request=None) -> Case:
+def return_closure(case: Case, *, reason: str, by: User, request: HttpRequest | None = None) -> Case:
     """The office sends the closure back for more (待结案审查 → 承办中), with a reason."""
     with CASE_FLOW.begin(case, "return_closure", by=by, request=request) as move:
         case = move.obj
@@ -327,7 +340,7 @@ def return_closure(case: Case, *, reason: str, by, request=None) -> Case:
     return case
 
 
-def archive(case: Case, *, by, request=None, today: date | None = None) -> Case:
+def archive(case: Case, *, by: User, request: HttpRequest | None = None, today: date | None = None) -> Case:
     """归档 (已结案 → 已归档)."""
     with CASE_FLOW.begin(case, "archive", by=by, request=request) as move:
         case = move.obj
@@ -338,7 +351,13 @@ def archive(case: Case, *, by, request=None, today: date | None = None) -> Case:
 
 # --- 终止 and the objection to it (第四十八条, 第四十九条) ------------------------------------------------
 def terminate(
-    case: Case, *, ground: TerminationGround, reason: str, by, request=None, today: date | None = None
+    case: Case,
+    *,
+    ground: TerminationGround,
+    reason: str,
+    by: User,
+    request: HttpRequest | None = None,
+    today: date | None = None,
 ) -> Case:
     """终止法律援助 on a ground of 第四十八条; the applicant may object to the 司法局 (第四十九条)."""
     with CASE_FLOW.begin(case, "terminate", by=by, request=request) as move:
@@ -360,7 +379,13 @@ def terminate(
 
 
 def register_objection(
-    case: Case, *, reasons: str, received_on: date, by, request=None, today: date | None = None
+    case: Case,
+    *,
+    reasons: str,
+    received_on: date,
+    by: User,
+    request: HttpRequest | None = None,
+    today: date | None = None,
 ) -> CaseObjection:
     """The recipient objects to the termination; the 司法局 decides within 5 days."""
     with CASE_FLOW.begin(case, "register_objection", by=by, request=request) as move:
@@ -385,9 +410,9 @@ def decide_objection(
     outcome: str,
     note: str,
     decided_on: date,
-    by,
-    document: UploadedFile | None = None,
-    request=None,
+    by: User,
+    document: UploadedFile[bytes] | None = None,
+    request: HttpRequest | None = None,
 ) -> CaseObjection:
     """Record the 司法局's decision on the pending objection. 责令改正 reopens the case where it
     stood before 终止 (待指派, 承办中 with its handler, or 待结案审查 with the submitted closure).
@@ -419,7 +444,7 @@ def decide_objection(
 
 
 # --- the seal of a minor suspect's record (刑事诉讼法 第二百八十六条) ----------------------------------
-def set_seal(case: Case, *, sealed: bool, reason: str, by, request=None) -> Case:
+def set_seal(case: Case, *, sealed: bool, reason: str, by: User, request: HttpRequest | None = None) -> Case:
     """The office's reviewer confirms or corrects whether the case's records are sealed.
 
     The default set on opening reads the applicant's age; the law asks about the suspect's (a minor

@@ -12,19 +12,10 @@ from cases.models import Case, Handler
 from notifications.models import MessageKind
 from notifications.services import enqueue
 
-CHINESE_ITEMS = "一二三四五六七八九十"
-
 
 def handler_text(handler: Handler) -> str:
     where = handler.law_firm.name if handler.law_firm_id else handler.office.name
     return f"{handler.user.display_name}（{where}）"
-
-
-def termination_basis(case: Case) -> str:
-    """「法律援助法第四十八条第一款第六项：自行委托律师或者其他代理人」."""
-    ground = case.termination_ground
-    item = CHINESE_ITEMS[ground.item - 1] if 1 <= ground.item <= len(CHINESE_ITEMS) else str(ground.item)
-    return f"法律援助法第四十八条第一款第{item}项：{ground.name}"
 
 
 def approved_text(case: Case) -> str:
@@ -47,7 +38,7 @@ def assigned_text(case: Case, *, reassigned: bool = False) -> str:
 def terminated_text(case: Case) -> str:
     office = case.office
     return (
-        f"{office.name}决定终止对您的法律援助（案号{case.number}），依据{termination_basis(case)}。"
+        f"{office.name}决定终止对您的法律援助（案号{case.number}），依据{case.termination_ground.basis}。"
         f"{objection_route(office)}咨询电话{office.phone}。"
     )
 

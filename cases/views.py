@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import StaffRequest
 from accounts.models import CASE_READERS, OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
 from applications.forms import ObjectionDecisionForm, ObjectionForm
@@ -43,6 +44,7 @@ from cases.rules import can_manage_roster, can_register_notice
 from cases.selectors import case_deadlines, case_list
 from cases.workflows import CASE_FLOW
 from core.forms import add_service_errors
+from core.pagination import BoundedPaginator
 from core.uploads import serve_upload
 from core.views import post_move
 
@@ -54,11 +56,11 @@ PAGE_SIZE = 50
 
 
 @role_required(*CASE_READERS)
-def case_list_view(request: HttpRequest) -> HttpResponse:
+def case_list_view(request: StaffRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     cases = case_list(request.user, state=filters.get("state", ""), q=filters.get("q", ""))
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
@@ -71,7 +73,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 # --- 准予 opens a case ------------------------------------------------------------------------------
 @require_POST
 @role_required(Role.REVIEWER)
-def approve_application(request: HttpRequest, pk: int) -> HttpResponse:
+def approve_application(request: StaffRequest, pk: int) -> HttpResponse:
     """准予法律援助 from the application page: the decision and the case it opens (SPEC §4)."""
     application = get_object_or_404(Application.objects.visible_to(request.user), pk=pk)
     opened: list[Case] = []
@@ -97,7 +99,7 @@ def _to_new_case(request: HttpRequest, opened: list[Case], application_pk: int) 
 # --- 通知辩护: a notice opens a case ----------------------------------------------------------------
 @role_required(*OFFICE_STAFF)
 @require_http_methods(["GET", "POST"])
-def notice_new(request: HttpRequest) -> HttpResponse:
+def notice_new(request: StaffRequest) -> HttpResponse:
     """登记通知辩护 (SPEC §3.3): any office's clerk or reviewer; the case opens at the office where the
     notifying organ sits."""
     if not can_register_notice(request.user):
@@ -123,7 +125,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*CASE_READERS)
-def notice_scan(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_scan(request: StaffRequest, pk: int) -> HttpResponseBase:
     """The scanned 通知书, only for someone who may see the case (never via MEDIA_URL)."""
     case = _visible(request, pk)
     if case.notice_id is None:
@@ -133,7 +135,7 @@ def notice_scan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*CASE_READERS)
-def organ_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def organ_letter(request: StaffRequest, pk: int) -> HttpResponse:
     """法律援助公函: tells the notifying organ which lawyer was assigned (第三十六条)."""
     case = _visible(request, pk)
     if case.notice_id is None or case.handler_id is None:
@@ -274,7 +276,7 @@ def render_case_page(
 
 
 @role_required(*CASE_PAGE_READERS)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: StaffRequest, pk: int) -> HttpResponse:
     return render_case_page(request, _visible(request, pk))
 
 
@@ -319,7 +321,7 @@ set_seal = _button_view("set_seal")
 
 
 @role_required(*CASE_PAGE_READERS)
-def termination_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def termination_letter(request: StaffRequest, pk: int) -> HttpResponse:
     case = _visible(request, pk)
     if case.state != CaseState.TERMINATED:
         raise Http404("该案件未终止法律援助。")
@@ -327,7 +329,7 @@ def termination_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*CASE_PAGE_READERS)
-def objection_document(request: HttpRequest, pk: int, objection_pk: int) -> HttpResponse:
+def objection_document(request: StaffRequest, pk: int, objection_pk: int) -> HttpResponseBase:
     """The 司法局's 决定书 on an objection to 终止, for whoever may see the case (audited)."""
     case = _visible(request, pk)
     objection = get_object_or_404(CaseObjection, pk=objection_pk, case=case)
@@ -344,7 +346,7 @@ def objection_document(request: HttpRequest, pk: int, objection_pk: int) -> Http
 
 
 @role_required(*CASE_PAGE_READERS)
-def closure_material(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
+def closure_material(request: StaffRequest, pk: int, material_pk: int) -> HttpResponseBase:
     """A closure material, only for someone who may see the case (never via MEDIA_URL)."""
     case = _visible(request, pk)
     material = get_object_or_404(ClosureMaterial, pk=material_pk, case=case)
@@ -362,7 +364,7 @@ def _roster_office(request: HttpRequest):
 
 @role_required(*RECORD_READERS)
 @require_GET
-def handler_list(request: HttpRequest) -> HttpResponse:
+def handler_list(request: StaffRequest) -> HttpResponse:
     """The roster of the offices the user may see: handlers, then law firms."""
     context = {
         "handlers": Handler.objects.visible_to(request.user),
@@ -375,7 +377,7 @@ def handler_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.REVIEWER)
 @require_http_methods(["GET", "POST"])
-def handler_new(request: HttpRequest) -> HttpResponse:
+def handler_new(request: StaffRequest) -> HttpResponse:
     office = _roster_office(request)
     form = HandlerForm(request.POST or None, office=office)
     if request.method == "POST" and form.is_valid():
@@ -391,7 +393,7 @@ def handler_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
-def handler_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def handler_edit(request: StaffRequest, pk: int) -> HttpResponse:
     handler = get_object_or_404(Handler.objects.visible_to(request.user), pk=pk)
     if not can_manage_roster(request.user, handler.office_id):
         raise PermissionDenied("只有本机构的审查员可以维护承办人。")
@@ -410,7 +412,7 @@ def handler_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.REVIEWER)
 @require_http_methods(["GET", "POST"])
-def law_firm_new(request: HttpRequest) -> HttpResponse:
+def law_firm_new(request: StaffRequest) -> HttpResponse:
     office = _roster_office(request)
     form = LawFirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -426,7 +428,7 @@ def law_firm_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
-def law_firm_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def law_firm_edit(request: StaffRequest, pk: int) -> HttpResponse:
     firm = get_object_or_404(LawFirm.objects.visible_to(request.user), pk=pk)
     if not can_manage_roster(request.user, firm.office_id):
         raise PermissionDenied("只有本机构的审查员可以维护律师事务所。")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from applications.models import MatterCategory
@@ -20,7 +22,7 @@ class ConsultationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["people"].min_value = 1
+        cast(forms.IntegerField, self.fields["people"]).min_value = 1
         self.fields["people"].widget.attrs["min"] = 1
         self.fields["people"].error_messages["min_value"] = "人次至少为1。"
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from applications import prefill
 from applications.identity import normalize_mobile
 from applications.models import Application
@@ -57,7 +58,7 @@ def register_consultation(
     people: int = 1,
     name: str = "",
     phone: str = "",
-    by,
+    by: User,
     request: HttpRequest | None = None,
 ) -> Consultation:
     """登记 a consultation of the clerk's own office."""
@@ -68,7 +69,7 @@ def register_consultation(
     except ValidationError as error:
         raise ValidationError({"phone": error.messages[0]}) from None
     consultation = Consultation(
-        office_id=by.office_id,
+        office_id=by.own_office_id,
         channel=channel,
         consulted_on=consulted_on,
         category=category,
@@ -92,7 +93,7 @@ def register_document(
     category: str,
     copies: int = 1,
     note: str = "",
-    by,
+    by: User,
     request: HttpRequest | None = None,
 ) -> DraftedDocument:
     """登记 a document drafted for someone (代拟法律文书) by the clerk's own office."""
@@ -101,7 +102,7 @@ def register_document(
     if not document_type.is_active:
         raise ValidationError({"document_type": "该文书类型已停用，请选择其他类型。"})
     document = DraftedDocument(
-        office_id=by.office_id,
+        office_id=by.own_office_id,
         drafted_on=drafted_on,
         document_type=document_type,
         category=category,
@@ -115,7 +116,7 @@ def register_document(
     return document
 
 
-def start_conversion(consultation: Consultation, *, by, request: HttpRequest) -> None:
+def start_conversion(consultation: Consultation, *, by: User, request: HttpRequest) -> None:
     """转为申请: put the consultation's name, phone, 事项类别 and summary into the walk-in form
     (applications.prefill); the link is made when that form registers the application."""
     _require(rules.can_convert(by, consultation), "只有本机构窗口受理员可以将未转申请的咨询转为申请。")
@@ -132,7 +133,13 @@ def start_conversion(consultation: Consultation, *, by, request: HttpRequest) ->
 
 
 def link_converted_application(
-    sender, *, application: Application, origin: str, by=None, request: HttpRequest | None = None, **kwargs
+    sender: object,
+    *,
+    application: Application,
+    origin: str,
+    by: User | None = None,
+    request: HttpRequest | None = None,
+    **kwargs: object,
 ) -> None:
     """Receiver of `applications.signals.application_submitted`, inside the submission's transaction:
     the consultation the walk-in form was opened from records the application it became. A second

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import StaffRequest
 from accounts.models import RECORD_READERS, Role
 from accounts.permissions import role_required
 from consultations import rules, services
 from consultations.forms import ConsultationFilterForm, ConsultationForm, DocumentForm, RegisterFilterForm
 from consultations.models import Consultation, DraftedDocument
 from core.forms import add_service_errors
+from core.pagination import BoundedPaginator
 
 PAGE_SIZE = 50
 
@@ -42,13 +43,13 @@ def _filter(queryset, form, *, day_field: str):
 # --- 法律咨询 ---------------------------------------------------------------------------------------
 @role_required(*RECORD_READERS)
 @require_GET
-def consultation_list(request: HttpRequest) -> HttpResponse:
+def consultation_list(request: StaffRequest) -> HttpResponse:
     """Consultations the user may see, filtered. Queries: one page (with the linked applications) + count."""
     form = ConsultationFilterForm(request.GET or None)
     consultations = _filter(
         Consultation.objects.visible_to(request.user).select_related("application"), form, day_field="consulted_on"
     )
-    page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "consultations/consultations.html",
@@ -63,7 +64,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLERK)
 @require_http_methods(["GET", "POST"])
-def consultation_new(request: HttpRequest) -> HttpResponse:
+def consultation_new(request: StaffRequest) -> HttpResponse:
     form = ConsultationForm(request.POST or None, initial={"consulted_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,7 +79,7 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(*RECORD_READERS)
 @require_GET
-def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_detail(request: StaffRequest, pk: int) -> HttpResponse:
     consultation = get_object_or_404(Consultation.objects.visible_to(request.user).select_related("application"), pk=pk)
     return render(
         request,
@@ -89,7 +90,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.CLERK)
 @require_POST
-def consultation_convert(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_convert(request: StaffRequest, pk: int) -> HttpResponse:
     """转为申请: the walk-in form opens prefilled; the link is kept when it is registered."""
     consultation = get_object_or_404(Consultation.objects.visible_to(request.user), pk=pk)
     if not rules.can_convert(request.user, consultation):
@@ -101,13 +102,13 @@ def consultation_convert(request: HttpRequest, pk: int) -> HttpResponse:
 # --- 代拟法律文书 -----------------------------------------------------------------------------------
 @role_required(*RECORD_READERS)
 @require_GET
-def document_list(request: HttpRequest) -> HttpResponse:
+def document_list(request: StaffRequest) -> HttpResponse:
     """Drafted documents the user may see, filtered. Queries: one page (with the types) + count."""
     form = RegisterFilterForm(request.GET or None)
     documents = _filter(
         DraftedDocument.objects.visible_to(request.user).select_related("document_type"), form, day_field="drafted_on"
     )
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "consultations/documents.html",
@@ -122,7 +123,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLERK)
 @require_http_methods(["GET", "POST"])
-def document_new(request: HttpRequest) -> HttpResponse:
+def document_new(request: StaffRequest) -> HttpResponse:
     form = DocumentForm(request.POST or None, initial={"drafted_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

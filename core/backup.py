@@ -19,6 +19,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -37,9 +38,9 @@ class BackupError(Exception):
 
 @dataclass(frozen=True)
 class Manifest:
-    files: dict[str, dict]  # relative path (posix) → {"sha256": …, "bytes": …}
+    files: dict[str, dict[str, Any]]  # relative path (posix) → {"sha256": …, "bytes": …}
     created_at: str
-    database: dict
+    database: dict[str, Any]
     migrations: dict[str, str]
 
     @property
@@ -64,7 +65,7 @@ def backup(destination: Path) -> Manifest:
     manifest = Manifest(
         files={_relative(path, destination): _digest(path) for path in _files(destination)},
         created_at=timezone.localtime().isoformat(timespec="seconds"),
-        database={"name": connection.settings_dict["NAME"], "server_version": connection.pg_version},
+        database={"name": connection.settings_dict["NAME"], "server_version": getattr(connection, "pg_version", None)},
         migrations=_migration_state(),
     )
     (destination / MANIFEST).write_text(
@@ -168,7 +169,7 @@ def _relative(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _digest(path: Path) -> dict:
+def _digest(path: Path) -> dict[str, Any]:
     sha256 = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

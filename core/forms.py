@@ -34,7 +34,7 @@ class SubmissionTokenMixin(forms.Form):
             self.fields[SUBMISSION_TOKEN].initial = uuid.uuid4()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get(SUBMISSION_TOKEN):
             # Not next to a field: the token is hidden, and only a stale or hand-made page lacks it.
             self.add_error(None, "页面已失效，请刷新页面后重新填写提交。")

@@ -16,12 +16,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from functools import wraps
 from types import MappingProxyType
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.utils import timezone
 from PIL import Image, ImageOps
@@ -68,7 +69,7 @@ def size_label(limit: int) -> str:
     return f"{limit}字节"
 
 
-class CheckedUpload(UploadedFile):
+class CheckedUpload(UploadedFile[bytes]):
     """An upload that passed `check_upload`: `kind` is what it is, and its content is what is stored
     (an image re-encoded; a PDF as it came)."""
 
@@ -86,7 +87,7 @@ def _shown_name(raw: str) -> str:
     return name if len(name) <= 40 else name[:40] + "…"
 
 
-def check_upload(file: UploadedFile) -> CheckedUpload:
+def check_upload(file: UploadedFile[bytes]) -> CheckedUpload:
     """Judge an upload by its name, size and parsed content; return what to store, or raise a
     ValidationError naming the file. Checking a `CheckedUpload` again costs nothing."""
     if isinstance(file, CheckedUpload):
@@ -132,7 +133,7 @@ def check_upload(file: UploadedFile) -> CheckedUpload:
     return checked
 
 
-def validate_upload(file: UploadedFile) -> str:
+def validate_upload(file: UploadedFile[bytes]) -> str:
     """The kind of an acceptable upload (see `check_upload`), or a ValidationError naming the file."""
     return check_upload(file).kind
 
@@ -286,7 +287,7 @@ def _volume_error(count: int, total: int) -> ValidationError | None:
     return None
 
 
-def check_record_total(stored_bytes: int, files: Iterable[UploadedFile]) -> None:
+def check_record_total(stored_bytes: int, files: Iterable[UploadedFile[bytes]]) -> None:
     """The files of one application, together with those it already holds, stay within
     `LEGALAID_UPLOAD_MAX_APPLICATION_BYTES`. Raises a ValidationError for the `files` field."""
     limit: int = settings.LEGALAID_UPLOAD_MAX_APPLICATION_BYTES
@@ -310,7 +311,7 @@ class UploadLimitsMixin(forms.Form):
     field where the limit was crossed."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         count = total = 0
         for name, field in self.fields.items():
             if not isinstance(field, MaterialFileField):
@@ -323,12 +324,13 @@ class UploadLimitsMixin(forms.Form):
                 break
         return data
 
-    def _posted_files(self, name: str) -> list[UploadedFile]:
+    def _posted_files(self, name: str) -> list[UploadedFile[bytes]]:
         key = self.add_prefix(name)
-        if hasattr(self.files, "getlist"):
-            return self.files.getlist(key)
-        value = (self.files or {}).get(key)
-        return list(value) if isinstance(value, list | tuple) else [value]
+        posted: Any = self.files  # a MultiValueDict from a request; a plain dict when a test builds the form
+        if hasattr(posted, "getlist"):
+            return list(posted.getlist(key))
+        value = (posted or {}).get(key)
+        return list(value) if isinstance(value, list | tuple) else [value] if value else []
 
 
 def stored_upload_name(kind: str, *, folder: str = "materials") -> str:
@@ -338,24 +340,36 @@ def stored_upload_name(kind: str, *, folder: str = "materials") -> str:
     return f"{folder}/{today:%Y}/{today:%m}/{uuid.uuid4().hex}{extension}"
 
 
-_files_written: ContextVar[list | None] = ContextVar("files_written", default=None)
+class StoredFile(Protocol):
+    """A file record (an application's material, a closure material, a publicity photo…)."""
+
+    file: FieldFile
+    original_name: str
+    content_type: str
+    size: int
+
+    def save(self, *args: Any, **kwargs: Any) -> None: ...
 
 
-def removes_files_on_error(service: Callable) -> Callable:
+_files_written: ContextVar[list[StoredFile] | None] = ContextVar("files_written", default=None)
+
+
+def removes_files_on_error[**P, R](service: Callable[P, R]) -> Callable[P, R]:
     """For a service that saves uploads inside its transaction: if it fails, the rows roll back and
     the files it wrote are deleted too, so no applicant's papers are left on disk unreferenced."""
 
     @wraps(service)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
         if _files_written.get() is not None:  # an outer service is already keeping the list
             return service(*args, **kwargs)
-        written: list = []
+        written: list[StoredFile] = []
         token = _files_written.set(written)
         try:
             return service(*args, **kwargs)
         except BaseException:
             for stored in written:
-                stored.file.storage.delete(stored.file.name)
+                if stored.file.name:
+                    stored.file.storage.delete(stored.file.name)
             raise
         finally:
             _files_written.reset(token)
@@ -363,7 +377,7 @@ def removes_files_on_error(service: Callable) -> Callable:
     return wrapped
 
 
-def save_upload(stored, upload: UploadedFile, *, folder: str = "materials") -> None:
+def save_upload(stored: StoredFile, upload: UploadedFile[bytes], *, folder: str = "materials") -> None:
     """Fill a file record (`file`, `original_name`, `content_type`, `size`) from an upload judged by
     `check_upload`, write what it returned under a random name, and save the record.
     Call it from a service wrapped in `removes_files_on_error`."""
@@ -375,8 +389,8 @@ def save_upload(stored, upload: UploadedFile, *, folder: str = "materials") -> N
         if (error := _volume_error(len(written) + 1, stored_bytes + (checked.size or 0))) is not None:
             raise error
     stored.original_name = (checked.name or "")[:MAX_NAME_LENGTH]
-    stored.content_type = checked.content_type
-    stored.size = checked.size
+    stored.content_type = ALLOWED_TYPES[checked.kind][0]
+    stored.size = checked.size or 0
     stored.file.save(stored_upload_name(checked.kind, folder=folder), checked, save=False)
     if written is not None:
         written.append(stored)
@@ -387,7 +401,7 @@ _EXTENSIONS_OF = {mime: extension for mime, extension in ALLOWED_TYPES.values()}
 _EXTENSIONS_OF_KIND = {"application/pdf": {".pdf"}, "image/jpeg": {".jpg", ".jpeg"}, "image/png": {".png"}}
 
 
-def download_name(stored) -> str:
+def download_name(stored: StoredFile) -> str:
     """The uploader's name, with an extension that says what the file is (a PNG sent as "扫描件.pdf"
     is downloaded as "扫描件.png")."""
     stem, extension = posixpath.splitext(stored.original_name or "材料")
@@ -396,7 +410,7 @@ def download_name(stored) -> str:
     return (stem or "材料") + _EXTENSIONS_OF.get(stored.content_type, "")
 
 
-def serve_upload(stored) -> FileResponse:
+def serve_upload(stored: StoredFile) -> FileResponse:
     """Stream a file record to a viewer the caller has already checked (and audited): never from a
     public media URL, always as a download (`attachment`: the browser never renders an applicant's
     file in the portal's origin), never sniffed into another type."""
@@ -440,7 +454,7 @@ class MultipleMaterialFileField(MaterialFileField):
         kwargs.setdefault("widget", MultipleMaterialInput())
         super().__init__(*args, **kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
         if isinstance(data, Sequence) and not isinstance(data, str):
             files = [item for item in data if item]
         else:
@@ -450,7 +464,7 @@ class MultipleMaterialFileField(MaterialFileField):
                 raise ValidationError(self.error_messages["required"], code="required")
             return []
         # Every file is checked, so one message lists all the bad files rather than only the first.
-        cleaned: list[UploadedFile] = []
+        cleaned: list[UploadedFile[bytes]] = []
         errors: list[ValidationError] = []
         for file in files:
             try:

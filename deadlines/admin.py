@@ -7,7 +7,7 @@ WEEKDAYS = "一二三四五六日"
 
 
 @admin.register(HolidayOverride)
-class HolidayOverrideAdmin(admin.ModelAdmin):
+class HolidayOverrideAdmin(admin.ModelAdmin[HolidayOverride]):
     """Where staff correct the holiday package or enter a year it lacks (SPEC §3.1)."""
 
     list_display = ["day", "weekday", "is_working_day", "note", "package_status"]

@@ -70,7 +70,7 @@ def package_is_working_day(day: date) -> bool | None:
     """What the `chinese_calendar` package says about `day`, or None for a year it does not cover."""
     if not package_covers_year(day.year):
         return None
-    return chinese_calendar.is_workday(day)
+    return bool(chinese_calendar.is_workday(day))
 
 
 def fallback_is_working_day(day: date) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
@@ -17,27 +19,32 @@ ROWS = 5  # blank rows on a fresh day form; 添加一行 adds one more (a submit
 MAX_ROWS = 60
 
 
+class HandlerChoiceField(forms.ModelChoiceField[Handler]):
+    """The label says which handlers are lawyers (and of which firm)."""
+
+    def label_from_instance(self, obj: Handler) -> str:
+        firm = obj.law_firm.name if obj.kind == HandlerKind.LAWYER and obj.law_firm else obj.get_kind_display()
+        return f"{obj.user.display_name}（{firm}）"
+
+
 class ShiftForm(forms.Form):
     """安排值班: a lawyer of the office at one of its stations on a day."""
 
     on = forms.DateField(label="值班日期", widget=DATE)
     workstation = forms.ModelChoiceField(label="值班工作站", queryset=Workstation.objects.none(), empty_label="请选择")
-    lawyer = forms.ModelChoiceField(label="值班律师", queryset=Handler.objects.none(), empty_label="请选择")
+    lawyer = HandlerChoiceField(label="值班律师", queryset=Handler.objects.none(), empty_label="请选择")
     half_day = forms.ChoiceField(label="时段", choices=HalfDay.choices, initial=HalfDay.FULL_DAY)
 
     def __init__(self, *args, office, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["workstation"].queryset = Workstation.objects.filter(office=office, is_active=True).select_related(
-            "office", "kind"
-        )
+        cast(forms.ModelChoiceField, self.fields["workstation"]).queryset = Workstation.objects.filter(
+            office=office, is_active=True
+        ).select_related("office", "kind")
         # Every active handler of the office is offered so that the service, not the list, refuses
         # an office employee with its reason; the label says which are lawyers.
-        self.fields["lawyer"].queryset = Handler.objects.filter(office=office, is_active=True).select_related(
-            "user", "law_firm"
-        )
-        self.fields["lawyer"].label_from_instance = lambda handler: (
-            f"{handler.user.display_name}（{handler.law_firm.name if handler.kind == HandlerKind.LAWYER else handler.get_kind_display()}）"
-        )
+        cast(forms.ModelChoiceField, self.fields["lawyer"]).queryset = Handler.objects.filter(
+            office=office, is_active=True
+        ).select_related("user", "law_firm")
 
 
 class DayForm(forms.Form):
@@ -53,9 +60,9 @@ class DayForm(forms.Form):
         error_messages={"required": "请选择值班工作站。", "invalid_choice": "请选择本机构的值班工作站。"},
     )
 
-    def __init__(self, *args, office_id: int | None, **kwargs) -> None:
+    def __init__(self, *args: Any, office_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["workstation"].queryset = Workstation.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["workstation"]).queryset = Workstation.objects.filter(
             office_id=office_id, is_active=True
         ).select_related("office", "kind")
         for field in self.fields.values():
@@ -81,7 +88,7 @@ class PersonForm(forms.Form):
     def __init__(self, *args, kind_choices: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The choices come from one query for the whole list (not one per row).
-        self.fields["kinds"].choices = kind_choices
+        cast(forms.ChoiceField, self.fields["kinds"]).choices = kind_choices
         self.fields["person_name"].error_messages["required"] = "请填写受帮助人姓名。"
         self.fields["stage"].error_messages["required"] = "请选择诉讼阶段。"
         for name in ("person_name", "id_number", "note"):
@@ -111,7 +118,7 @@ class PersonForm(forms.Form):
         )
 
 
-class BasePeopleFormSet(forms.BaseFormSet):
+class BasePeopleFormSet(forms.BaseFormSet[PersonForm]):
     def clean(self) -> None:
         super().clean()
         if any(self.errors):
@@ -124,8 +131,11 @@ class BasePeopleFormSet(forms.BaseFormSet):
         return [form for form in self.forms if form.has_changed() and form.cleaned_data]
 
 
-PeopleFormSet = formset_factory(
-    PersonForm, formset=BasePeopleFormSet, extra=ROWS, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
+PeopleFormSet = cast(
+    type[BasePeopleFormSet],
+    formset_factory(
+        PersonForm, formset=BasePeopleFormSet, extra=ROWS, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
+    ),
 )
 
 
@@ -151,4 +161,7 @@ class RecordFilterForm(forms.Form):
     def __init__(self, *args, workstations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # A plain list, read once (a model choice field would count and then read the rows).
-        self.fields["workstation"].choices = [("", "全部"), *((w.pk, w.name) for w in workstations)]
+        cast(forms.ChoiceField, self.fields["workstation"]).choices = [
+            ("", "全部"),
+            *((w.pk, w.name) for w in workstations),
+        ]

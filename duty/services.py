@@ -15,7 +15,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Office
+from accounts.models import Office, User
 from applications.identity import parse_id_number
 from audit.models import AuditAction
 from audit.services import record
@@ -82,7 +82,7 @@ def add_shift(
     workstation: Workstation,
     lawyer: Handler,
     half_day: str,
-    by,
+    by: User,
     request: HttpRequest | None = None,
 ) -> DutyShift:
     """Put a lawyer on the office's duty roster for a day (the roster day is made on first use)."""
@@ -102,7 +102,7 @@ def add_shift(
 
 
 @transaction.atomic
-def remove_shift(shift: DutyShift, *, by, request: HttpRequest | None = None) -> None:
+def remove_shift(shift: DutyShift, *, by: User, request: HttpRequest | None = None) -> None:
     """Take a shift off an open day's roster; a shift with records stays (the records need it)."""
     shift = DutyShift.objects.select_related("day", "workstation", "lawyer__user").get(pk=shift.pk)
     _require(rules.can_keep_roster(by, shift.day.office_id), "只有本机构审查员可以修改排班。")
@@ -156,7 +156,7 @@ def record_day(
     helped_on: date,
     workstation: Workstation,
     people: Sequence[Person],
-    by,
+    by: User,
     request: HttpRequest | None = None,
     today: date | None = None,
 ) -> list[HelpRecord]:
@@ -284,7 +284,7 @@ def day_subsidies(day: DutyDay, *, persons: Mapping[int, int]) -> list[ShiftSubs
     return [item for item in computed if item is not None]
 
 
-def close_day(day: DutyDay, *, by, request: HttpRequest | None = None) -> DutyDay:
+def close_day(day: DutyDay, *, by: User, request: HttpRequest | None = None) -> DutyDay:
     """The office reviewer closes a roster day: every duty lawyer's subsidy for the day is computed
     and stored with its inputs (待发放); the day's roster and records are final from then on."""
     with DAY_FLOW.begin(day, "close", by=by, request=request) as move:
@@ -320,7 +320,7 @@ def close_day(day: DutyDay, *, by, request: HttpRequest | None = None) -> DutyDa
     return day
 
 
-def mark_paid(subsidy: DutySubsidy, *, paid_on: date, by, request: HttpRequest | None = None) -> DutySubsidy:
+def mark_paid(subsidy: DutySubsidy, *, paid_on: date, by: User, request: HttpRequest | None = None) -> DutySubsidy:
     """待发放 → 已发放, with the payment date and who paid."""
     with DUTY_SUBSIDY_FLOW.begin(subsidy, "mark_paid", by=by, request=request) as move:
         subsidy = move.obj
@@ -335,7 +335,9 @@ def mark_paid(subsidy: DutySubsidy, *, paid_on: date, by, request: HttpRequest |
 
 # --- rates (city staff) ---------------------------------------------------------------------------
 @transaction.atomic
-def add_rate(*, unit: str, amount: Decimal, effective_from: date, by, request: HttpRequest | None = None) -> DutyRate:
+def add_rate(
+    *, unit: str, amount: Decimal, effective_from: date, by: User, request: HttpRequest | None = None
+) -> DutyRate:
     """A new duty rate from a date. The rate of the same unit in force until then ends the day
     before; a rate may not start on or before the latest one's start (history is not rewritten)."""
     _require(rules.can_edit_rates(by), "只有市局工作人员可以修改值班补贴标准。")

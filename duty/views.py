@@ -8,16 +8,17 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import StaffRequest
 from accounts.models import CASE_READERS, RECORD_READERS, Role
 from accounts.permissions import role_required
 from core.forms import add_service_errors
+from core.pagination import BoundedPaginator
 from core.transitions import TransitionError
 from core.views import post_move
 from duty import rules, services
@@ -42,7 +43,7 @@ PEOPLE_PREFIX = "people"
 # --- 法律帮助 records -------------------------------------------------------------------------------
 @role_required(*CASE_READERS)
 @require_GET
-def record_list(request: HttpRequest) -> HttpResponse:
+def record_list(request: StaffRequest) -> HttpResponse:
     """The 法律帮助 records the user may see, filtered. Queries: the workstations of the filter,
     one page of records + count, their help kinds."""
     user = request.user
@@ -60,7 +61,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
             records = records.filter(stage=data["stage"])
         if data["q"]:
             records = records.filter(person_name__contains=data["q"].strip())
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "duty/records.html",
@@ -77,7 +78,7 @@ def _total_forms(data) -> int:
 
 @role_required(Role.HANDLER)
 @require_http_methods(["GET", "POST"])
-def record_day(request: HttpRequest) -> HttpResponse:
+def record_day(request: StaffRequest) -> HttpResponse:
     """记录法律帮助: a day's list at one workstation in one form, saved all-or-nothing. 添加一行 posts
     the list back with one more blank row (no inline script: the site runs a strict CSP)."""
     user = request.user
@@ -86,7 +87,7 @@ def record_day(request: HttpRequest) -> HttpResponse:
     kind_choices = list(HelpKind.objects.filter(is_active=True).values_list("pk", "name"))
     data = request.POST.copy() if request.method == "POST" else None
     adding_row = data is not None and "add_row" in data
-    if adding_row:
+    if data is not None and adding_row:
         data[f"{PEOPLE_PREFIX}-TOTAL_FORMS"] = str(min(_total_forms(data) + 1, MAX_ROWS))
     day_form = DayForm(data, office_id=user.handler_profile.office_id, initial={"helped_on": timezone.localdate()})
     formset = PeopleFormSet(data, prefix=PEOPLE_PREFIX, form_kwargs={"kind_choices": kind_choices})
@@ -140,7 +141,7 @@ def _put_errors(error: ValidationError, *, day_form: DayForm, rows: list) -> Non
 # --- the roster -----------------------------------------------------------------------------------
 @role_required(*CASE_READERS)
 @require_GET
-def roster(request: HttpRequest) -> HttpResponse:
+def roster(request: StaffRequest) -> HttpResponse:
     """Roster days the user may see (a duty lawyer: the days they are on), newest first, with their
     shifts. Queries: one page of days + count, their shifts."""
     user = request.user
@@ -151,7 +152,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in DutyDayStatus.values:
         days = days.filter(status=status)
-    page = Paginator(days, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(days, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "duty/roster.html",
@@ -167,15 +168,16 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.REVIEWER)
 @require_http_methods(["GET", "POST"])
-def shift_new(request: HttpRequest) -> HttpResponse:
+def shift_new(request: StaffRequest) -> HttpResponse:
     """安排值班 (the office reviewer)."""
     user = request.user
-    if not rules.can_keep_roster(user, user.office_id):
+    office = user.office
+    if office is None or not rules.can_keep_roster(user, office.pk):
         raise PermissionDenied("只有本机构审查员可以安排值班。")
-    form = ShiftForm(request.POST or None, office=user.office, initial={"on": timezone.localdate()})
+    form = ShiftForm(request.POST or None, office=office, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            shift = services.add_shift(office=user.office, **form.cleaned_data, by=user, request=request)
+            shift = services.add_shift(office=office, **form.cleaned_data, by=user, request=request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -186,7 +188,7 @@ def shift_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(*CASE_READERS)
 @require_GET
-def day_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def day_detail(request: StaffRequest, pk: int) -> HttpResponse:
     """One roster day: its shifts with the persons helped on each, its subsidies, the close button.
     Queries: the day, its shifts with their record counts, its subsidies."""
     user = request.user
@@ -212,7 +214,7 @@ def day_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*RECORD_READERS)
-def day_close(request: HttpRequest, pk: int) -> HttpResponse:
+def day_close(request: StaffRequest, pk: int) -> HttpResponse:
     day = get_object_or_404(DutyDay.objects.visible_to(request.user), pk=pk)
     return post_move(
         request,
@@ -228,7 +230,7 @@ def day_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.REVIEWER)
 @require_POST
-def shift_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def shift_remove(request: StaffRequest, pk: int) -> HttpResponse:
     shift = get_object_or_404(DutyShift.objects.visible_to(request.user), pk=pk)
     if not rules.can_keep_roster(request.user, shift.day.office_id):
         raise PermissionDenied("只有本机构审查员可以修改排班。")
@@ -244,14 +246,14 @@ def shift_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # --- subsidies and rates --------------------------------------------------------------------------
 @role_required(*CASE_READERS)
 @require_GET
-def subsidy_list(request: HttpRequest) -> HttpResponse:
+def subsidy_list(request: StaffRequest) -> HttpResponse:
     """Duty subsidies the user may see (a duty lawyer: their own). Queries: one page + count."""
     user = request.user
     subsidies = DutySubsidy.objects.visible_to(user)
     status = request.GET.get("status", "")
     if status in SubsidyStatus.values:
         subsidies = subsidies.filter(status=status)
-    page = Paginator(subsidies, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(subsidies, PAGE_SIZE).get_page(request.GET.get("page"))
     for subsidy in page:
         subsidy.can_pay = subsidy.status == SubsidyStatus.PENDING and rules.can_mark_paid(user, subsidy.office_id)
     return render(
@@ -268,7 +270,7 @@ def subsidy_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.REVIEWER, Role.CITY_STAFF)
 @require_POST
-def subsidy_pay(request: HttpRequest, pk: int) -> HttpResponse:
+def subsidy_pay(request: StaffRequest, pk: int) -> HttpResponse:
     subsidy = get_object_or_404(DutySubsidy.objects.visible_to(request.user), pk=pk)
     if not rules.can_mark_paid(request.user, subsidy.office_id):
         raise PermissionDenied("只有市局工作人员或本机构审查员可以登记发放。")
@@ -289,7 +291,7 @@ def subsidy_pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
-def rates(request: HttpRequest) -> HttpResponse:
+def rates(request: StaffRequest) -> HttpResponse:
     """The duty subsidy rates; city staff add one (the rate in force on a duty day applies)."""
     can_edit = rules.can_edit_rates(request.user)
     if request.method == "POST" and not can_edit:

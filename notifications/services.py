@@ -5,11 +5,15 @@ the change it reports. The app that owns the event composes the text (applicatio
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import partial
+from typing import Any
 
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from notifications.models import MessageKind, OutboxMessage, OutboxState, StaffMessage
 from notifications.tasks import schedule_sms, send_staff_email
 from notifications.workflows import OUTBOX_FLOW
@@ -47,7 +51,7 @@ def enqueue(*, recipient: str, text: str, kind: MessageKind, about: models.Model
     return message
 
 
-def messages_about(obj: models.Model):
+def messages_about(obj: models.Model) -> models.QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(subject_type=obj._meta.label, subject_id=str(obj.pk))
 
 
@@ -65,7 +69,7 @@ def enqueue_due() -> int:
     return len(due)
 
 
-def resend(message: OutboxMessage, *, by, request=None) -> OutboxMessage:
+def resend(message: OutboxMessage, *, by: User, request: HttpRequest | None = None) -> OutboxMessage:
     """An administrator puts a message that failed for good back in the queue (after fixing the cause)."""
     with OUTBOX_FLOW.begin(message, "resend", by=by, request=request) as move:
         message = move.obj
@@ -76,7 +80,9 @@ def resend(message: OutboxMessage, *, by, request=None) -> OutboxMessage:
     return message
 
 
-def post_staff_message(*, recipient, day, title: str, body: str, items: list[dict], email: bool) -> StaffMessage | None:
+def post_staff_message(
+    *, recipient: User, day: date, title: str, body: str, items: list[dict[str, Any]], email: bool
+) -> StaffMessage | None:
     """File one message on `recipient`'s 我的消息 page for `day`, once (None when already filed), and
     e-mail it when `email` and the person has an address."""
     with transaction.atomic():

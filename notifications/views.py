@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.http import StaffRequest
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.pagination import BoundedPaginator
 from notifications.models import MessageKind, OutboxMessage, OutboxState
 
 PAGE_SIZE = 50
@@ -24,7 +25,7 @@ def _subject_label(label: str) -> str:
 
 @require_GET
 @role_required(Role.CITY_STAFF)
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: StaffRequest) -> HttpResponse:
     """Every text message to applicants, newest first, filtered by state and kind. The city's staff
     follow the county offices here; a 发送失败 row says why."""
     state = request.GET.get("state", "")
@@ -34,7 +35,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
         found = found.filter(state=state)
     if kind in MessageKind.values:
         found = found.filter(kind=kind)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(message, _subject_label(message.subject_type)) for message in page]
     return render(
         request,

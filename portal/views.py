@@ -1,13 +1,15 @@
 from itertools import groupby
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.http import StaffRequest
 from accounts.models import Office, Role
 from accounts.permissions import STAFF_ROLES, role_required
+from core.pagination import BoundedPaginator
 from deadlines.calendar import missing_holiday_years
 from deadlines.items import URGENCY_ORDER
 from notifications.models import StaffMessage
@@ -16,6 +18,12 @@ from portal.worklist import open_objections, worklist
 # The State Council publishes next year's holidays in late autumn: ask for them only from October.
 HOLIDAY_WARNING_FROM_MONTH = 10
 MESSAGES_PAGE_SIZE = 20
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and bookmarks ask for /favicon.ico whatever a page links: send them to the static file
+    (its name is hashed in production, so the redirect is not permanent)."""
+    return redirect(static("favicon.ico"))
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -31,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF_ROLES)
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: StaffRequest) -> HttpResponse:
     """The deadline dashboard: every clock in the user's scope that is overdue, due today or soon."""
     user = request.user
     today = timezone.localdate()
@@ -67,9 +75,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF_ROLES)
-def staff_messages(request: HttpRequest) -> HttpResponse:
+def staff_messages(request: StaffRequest) -> HttpResponse:
     """我的消息: the signed-in user's own messages (the daily digest), newest first."""
-    page = Paginator(StaffMessage.objects.filter(recipient=request.user), MESSAGES_PAGE_SIZE).get_page(
+    page = BoundedPaginator(StaffMessage.objects.filter(recipient=request.user), MESSAGES_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "portal/messages.html", {"page": page})

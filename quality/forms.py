@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.models import User
 from applications.models import SpecialGroup
 from cases.models import Case
 from core.uploads import MultipleMaterialFileField, UploadLimitsMixin
@@ -53,7 +55,9 @@ class DrawForm(forms.Form):
 
 
 class AssignReviewerForm(forms.Form):
-    reviewer = forms.ModelChoiceField(label="评估员", queryset=None, empty_label="请选择评估员")
+    reviewer: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="评估员", queryset=User.objects.none(), empty_label="请选择评估员"
+    )
 
     def __init__(self, *args, reviewers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,8 +159,8 @@ class ScoreItemForm(forms.Form):
     guidance = forms.CharField(label="评分要点", max_length=200, required=False)
 
 
-class BaseScoreItemFormSet(forms.BaseFormSet):
-    def clean(self):
+class BaseScoreItemFormSet(forms.BaseFormSet[ScoreItemForm]):
+    def clean(self) -> None:
         """The sheet's items must add up to exactly 100 points."""
         if any(self.errors):
             return
@@ -168,11 +172,14 @@ class BaseScoreItemFormSet(forms.BaseFormSet):
         if total != SHEET_TOTAL:
             raise ValidationError(f"评分项目分值合计须为{SHEET_TOTAL}分，现为{total}分。")
 
-    def items(self) -> list[dict]:
+    def items(self) -> list[dict[str, Any]]:
         return [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
 
 
-ScoreItemFormSet = forms.formset_factory(ScoreItemForm, formset=BaseScoreItemFormSet, extra=1, can_delete=True)
+ScoreItemFormSet = cast(
+    type[BaseScoreItemFormSet],
+    forms.formset_factory(ScoreItemForm, formset=BaseScoreItemFormSet, extra=1, can_delete=True),
+)
 
 
 class PhotoField(MultipleMaterialFileField):

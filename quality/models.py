@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from accounts.models import Office, Role
 from applications.models import MatterCategory, SpecialGroup
 from cases.models import Case
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}  # yuan and fen, for every money column
 SHEET_TOTAL = 100  # every score sheet's items add up to exactly 100 points
 
 
@@ -152,6 +153,8 @@ class SampledCase(models.Model):
         ordering = ["case__office__sort_order", "case__pk"]
         verbose_name = "抽中评估案件"
         verbose_name_plural = "抽中评估案件"
+        # The monthly report's peer reviews settled in the month (issue 14).
+        indexes = [models.Index(fields=["settled_on"], name="sampled_case_settled_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=SampleStatus.values), name="sampled_case_status_valid"),
             models.CheckConstraint(
@@ -285,6 +288,8 @@ class FollowUp(models.Model):
         ordering = ["-contacted_on", "-pk"]
         verbose_name = "案件回访"
         verbose_name_plural = "案件回访"
+        # The follow-up list's order and the monthly report's follow-ups of the month (issue 14).
+        indexes = [models.Index(F("contacted_on").desc(), F("id").desc(), name="follow_up_contacted_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(channel__in=FollowUpChannel.values), name="follow_up_channel_valid"),
             models.CheckConstraint(

@@ -10,14 +10,15 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import StaffRequest
 from accounts.models import CASE_READERS, OFFICE_STAFF, RECORD_READERS, Office, Role
 from accounts.permissions import role_required
 from audit.models import AuditAction
@@ -25,6 +26,7 @@ from audit.services import record
 from cases.models import Case
 from cases.workflows import CASE_FLOW
 from core.forms import add_service_errors
+from core.pagination import BoundedPaginator
 from core.transitions import TransitionError
 from core.uploads import serve_upload
 from core.views import post_move
@@ -75,7 +77,7 @@ def _year(request: HttpRequest) -> int:
 # --- overview -------------------------------------------------------------------------------------
 # --- 结案审查通过: the case closes and its subsidy is computed -------------------------------------
 @role_required(*CASE_READERS)
-def accept_closure(request: HttpRequest, pk: int) -> HttpResponse:
+def accept_closure(request: StaffRequest, pk: int) -> HttpResponse:
     """The 结案审查通过 button of the case page (the case app renders it; the step spans both apps)."""
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
     return post_move(
@@ -92,7 +94,7 @@ def accept_closure(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*RECORD_READERS)
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: StaffRequest) -> HttpResponse:
     """Per office (and the city, for city staff): reviews settled this year, grade distribution and
     优良率; follow-ups and 满意率. Queries: offices, peer-review figures, follow-up figures."""
     year = _year(request)
@@ -118,7 +120,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 # --- draws and samples ----------------------------------------------------------------------------
 @role_required(Role.CITY_STAFF)
 @require_http_methods(["GET", "POST"])
-def draws(request: HttpRequest) -> HttpResponse:
+def draws(request: StaffRequest) -> HttpResponse:
     """The draws made so far, and the 抽取评估案件 form. Queries: draws with their sample counts."""
     form = DrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -143,7 +145,7 @@ def draws(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CITY_STAFF)
 @require_GET
-def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def draw_detail(request: StaffRequest, pk: int) -> HttpResponse:
     """The sampled cases of one draw. Queries: the draw, its samples with their cases."""
     draw = get_object_or_404(SampleDraw.objects.select_related("drawn_by"), pk=pk)
     samples = (
@@ -181,14 +183,14 @@ def _sample_page(request: HttpRequest, sample: SampledCase, *, assign_form: Form
 
 @role_required(*RECORD_READERS)
 @require_GET
-def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def sample_detail(request: StaffRequest, pk: int) -> HttpResponse:
     """The case's peer-review page: its reviews, settled grade and subsidy."""
     return _sample_page(request, get_object_or_404(SampledCase.objects.visible_to(request.user), pk=pk))
 
 
 @role_required(*RECORD_READERS)
 @require_POST
-def assign_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
+def assign_reviewer(request: StaffRequest, pk: int) -> HttpResponse:
     sample = get_object_or_404(SampledCase.objects.visible_to(request.user), pk=pk)
     if not rules.can_assign_reviewer(request.user):
         raise PermissionDenied("只有市局工作人员可以分配评估员。")
@@ -216,20 +218,20 @@ def assign_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
 # --- reviews --------------------------------------------------------------------------------------
 @role_required(Role.PEER_REVIEWER, Role.CITY_STAFF)
 @require_GET
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: StaffRequest) -> HttpResponse:
     """A peer reviewer's tasks (city staff: every review). Queries: one page of reviews + count."""
     reviews = (
         PeerReview.objects.visible_to(request.user)
         .select_related("sample__case__application", "sample__case__notice")
         .order_by("submitted_at", "-assigned_at", "-pk")
     )
-    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "quality/reviews.html", {"page": page})
 
 
 @role_required(Role.PEER_REVIEWER, Role.CITY_STAFF)
 @require_http_methods(["GET", "POST"])
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def review_detail(request: StaffRequest, pk: int) -> HttpResponse:
     """The score sheet of one review: the form for its reviewer while open (提交评分), else the scores."""
     review = get_object_or_404(PeerReview.objects.visible_to(request.user), pk=pk)
     can_score = review.reviewer_id == request.user.pk and not review.is_submitted
@@ -259,7 +261,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- follow-ups -----------------------------------------------------------------------------------
 @role_required(*RECORD_READERS)
 @require_GET
-def follow_up_list(request: HttpRequest) -> HttpResponse:
+def follow_up_list(request: StaffRequest) -> HttpResponse:
     """Follow-ups the user may see, with each office's 满意率 this year.
     Queries: offices, follow-up figures, one page of follow-ups + count."""
     year = _year(request)
@@ -268,7 +270,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         office_ids=[o.pk for o in offices], start=date(year, 1, 1), end=date(year, 12, 31)
     )
     follow_ups = FollowUp.objects.visible_to(request.user).select_related("case__application", "case__notice")
-    page = Paginator(follow_ups, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(follow_ups, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "quality/follow_ups.html",
@@ -283,7 +285,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*OFFICE_STAFF)
 @require_http_methods(["GET", "POST"])
-def follow_up_new(request: HttpRequest) -> HttpResponse:
+def follow_up_new(request: StaffRequest) -> HttpResponse:
     form = FollowUpForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -299,7 +301,7 @@ def follow_up_new(request: HttpRequest) -> HttpResponse:
 # --- subsidies ------------------------------------------------------------------------------------
 @role_required(*RECORD_READERS)
 @require_GET
-def subsidy_list(request: HttpRequest) -> HttpResponse:
+def subsidy_list(request: StaffRequest) -> HttpResponse:
     """Subsidies the user may see and the per office and month totals of the year.
     Queries: offices, month totals, one page of subsidies + count."""
     year = _year(request)
@@ -309,7 +311,7 @@ def subsidy_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in SubsidyStatus.values:
         subsidies = subsidies.filter(status=status)
-    page = Paginator(subsidies, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(subsidies, PAGE_SIZE).get_page(request.GET.get("page"))
     can_change_stage = rules.can_edit_reference_data(request.user)
     stages: dict[str, list[SubsidyStage]] = {}
     if can_change_stage and page.object_list:
@@ -335,7 +337,7 @@ def subsidy_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.REVIEWER, Role.CITY_STAFF)
 @require_POST
-def subsidy_pay(request: HttpRequest, pk: int) -> HttpResponse:
+def subsidy_pay(request: StaffRequest, pk: int) -> HttpResponse:
     subsidy = get_object_or_404(Subsidy.objects.visible_to(request.user), pk=pk)
     if not rules.can_mark_paid(request.user, subsidy.case.office_id):
         raise PermissionDenied("只有市局工作人员或本机构审查员可以登记发放。")
@@ -354,7 +356,7 @@ def subsidy_pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.CITY_STAFF)
 @require_POST
-def subsidy_stage(request: HttpRequest, pk: int) -> HttpResponse:
+def subsidy_stage(request: StaffRequest, pk: int) -> HttpResponse:
     subsidy = get_object_or_404(Subsidy.objects.visible_to(request.user), pk=pk)
     form = StageForm(request.POST)
     if not form.is_valid():
@@ -372,7 +374,7 @@ def subsidy_stage(request: HttpRequest, pk: int) -> HttpResponse:
 # --- reference data (city staff) ------------------------------------------------------------------
 @role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
-def rates(request: HttpRequest) -> HttpResponse:
+def rates(request: StaffRequest) -> HttpResponse:
     """The subsidy rate table and quality coefficients; city staff add rates and set coefficients."""
     can_edit = rules.can_edit_reference_data(request.user)
     if request.method == "POST" and not can_edit:
@@ -409,14 +411,14 @@ def rates(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CITY_STAFF, Role.PEER_REVIEWER)
 @require_GET
-def sheets(request: HttpRequest) -> HttpResponse:
+def sheets(request: StaffRequest) -> HttpResponse:
     sheet_list = ScoreSheet.objects.prefetch_related("items")
     return render(request, "quality/sheets.html", {"sheets": sheet_list, "can_edit": rules.is_city_staff(request.user)})
 
 
 @role_required(Role.CITY_STAFF)
 @require_http_methods(["GET", "POST"])
-def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def sheet_edit(request: StaffRequest, pk: int) -> HttpResponse:
     """Edit a score sheet's items; the formset refuses items that do not add up to 100."""
     sheet = get_object_or_404(ScoreSheet, pk=pk)
     initial = [
@@ -428,7 +430,7 @@ def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             reference.save_sheet_items(sheet, items=formset.items(), by=request.user, request=request)
         except ValidationError as error:
-            formset._non_form_errors = formset.error_class(error.messages)
+            formset._non_form_errors = formset.error_class(error.messages)  # type: ignore[attr-defined]  # Django's own slot for formset-wide errors
         else:
             messages.success(request, f"已保存{sheet.name}。")
             return redirect("quality:sheets")
@@ -438,10 +440,10 @@ def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- publicity ------------------------------------------------------------------------------------
 @role_required(*RECORD_READERS)
 @require_GET
-def publicity_list(request: HttpRequest) -> HttpResponse:
+def publicity_list(request: StaffRequest) -> HttpResponse:
     """Activities the user may see (county staff: their own office's). Queries: page + count + groups."""
     activities = PublicityActivity.objects.visible_to(request.user).prefetch_related("target_groups")
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "quality/publicity_list.html",
@@ -451,7 +453,7 @@ def publicity_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*OFFICE_STAFF)
 @require_http_methods(["GET", "POST"])
-def publicity_new(request: HttpRequest) -> HttpResponse:
+def publicity_new(request: StaffRequest) -> HttpResponse:
     form = PublicityActivityForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -466,7 +468,7 @@ def publicity_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(*RECORD_READERS)
 @require_GET
-def publicity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def publicity_detail(request: StaffRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(PublicityActivity.objects.visible_to(request.user), pk=pk)
     return render(
         request,
@@ -477,7 +479,7 @@ def publicity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*RECORD_READERS)
 @require_GET
-def publicity_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+def publicity_photo(request: StaffRequest, pk: int, photo_pk: int) -> HttpResponseBase:
     """A photo, served only to those who may see the activity (never from a public media URL)."""
     activity = get_object_or_404(PublicityActivity.objects.visible_to(request.user), pk=pk)
     photo = get_object_or_404(PublicityPhoto, activity=activity, pk=photo_pk)

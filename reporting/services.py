@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Office
+from accounts.models import Office, User
 from audit.models import AuditAction
 from audit.services import record
 from core.transitions import TransitionError
@@ -44,7 +44,7 @@ def check_targets_add_up(*, city_target: int, office_total: int) -> None:
 
 @transaction.atomic
 def save_targets(
-    *, year: int, city_target: int, office_targets: dict[Office, int], by, request: HttpRequest | None = None
+    *, year: int, city_target: int, office_targets: dict[Office, int], by: User, request: HttpRequest | None = None
 ) -> AnnualTarget:
     """Set a year's targets. The offices must add up to the city (ValidationError otherwise: the
     form checks it first, this makes sure of it for every caller)."""
@@ -78,7 +78,7 @@ def set_counting_rule(
     counts: bool,
     starting: Period | None = None,
     reason: str = "",
-    by,
+    by: User,
     request: HttpRequest | None = None,
     today: date | None = None,
 ) -> CountingRule:
@@ -117,7 +117,7 @@ def submit_monthly_sheet(
     progress: str,
     funding: str,
     problems: str,
-    by,
+    by: User,
     request: HttpRequest | None = None,
 ) -> MonthlySubmission:
     """提交月报: the first submission creates the sheet; after the city returned it, the office sends
@@ -170,7 +170,7 @@ def submit_monthly_sheet(
 
 
 def return_monthly_sheet(
-    submission: MonthlySubmission, *, reason: str, by, request: HttpRequest | None = None
+    submission: MonthlySubmission, *, reason: str, by: User, request: HttpRequest | None = None
 ) -> MonthlySubmission:
     """The city returns a submitted sheet for correction, saying why; the county submits it again."""
     with SUBMISSION_FLOW.begin(submission, "return_sheet", by=by, request=request) as move:
@@ -201,7 +201,7 @@ def export_monthly_report(
     offices: Iterable[Office],
     year: int,
     month: int,
-    by=None,
+    by: User | None = None,
     request: HttpRequest | None = None,
     via: str = EXPORT_NOTE_DOWNLOAD,
 ) -> MonthlyExport:

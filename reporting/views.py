@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import StaffRequest
 from accounts.models import RECORD_READERS, Office
 from accounts.permissions import role_required
 from core.forms import add_service_errors
@@ -54,7 +55,7 @@ def _month_choices(today: date) -> list[Period]:
 
 @require_GET
 @role_required(*RECORD_READERS)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: StaffRequest) -> HttpResponse:
     """Progress to the annual target: the city total for everyone, the office rows the user may see.
 
     Queries: see tests/reporting/test_views.py (DASHBOARD_QUERIES); fixed whatever the rows."""
@@ -128,7 +129,7 @@ def _month_report(period: Period) -> MonthlyReport:
 
 @require_GET
 @role_required(*RECORD_READERS)
-def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+def month(request: StaffRequest, year: int, month: int) -> HttpResponse:
     """Month M: the figures, each office's sheet and its status; the county's own form to submit."""
     report = _month_report(_period(year, month))
     return render(request, "reporting/month.html", _month_context(request, report))
@@ -136,7 +137,7 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 @require_POST
 @role_required(*RECORD_READERS)
-def submit(request: HttpRequest, year: int, month: int) -> HttpResponse:
+def submit(request: StaffRequest, year: int, month: int) -> HttpResponse:
     """提交月报."""
     period = _period(year, month)
     if not rules.can_submit(request.user):
@@ -160,7 +161,7 @@ def submit(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 @require_POST
 @role_required(*RECORD_READERS)
-def return_sheet(request: HttpRequest, year: int, month: int, office_code: str) -> HttpResponse:
+def return_sheet(request: StaffRequest, year: int, month: int, office_code: str) -> HttpResponse:
     """The city returns a county's submitted sheet for correction."""
     period = _period(year, month)
     if not rules.can_return(request.user):
@@ -191,7 +192,7 @@ def return_sheet(request: HttpRequest, year: int, month: int, office_code: str) 
 
 @require_GET
 @role_required(*RECORD_READERS)
-def download(request: HttpRequest, year: int, month: int) -> HttpResponse:
+def download(request: StaffRequest, year: int, month: int) -> HttpResponse:
     """下载月报: the city's workbook for city staff; a county's own for county staff (or
     `?office=<code>` within what the user may see)."""
     period = _period(year, month)
@@ -211,7 +212,7 @@ def download(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*RECORD_READERS)
-def targets(request: HttpRequest, year: int) -> HttpResponse:
+def targets(request: StaffRequest, year: int) -> HttpResponse:
     """年度目标: the city's target and each office's share, set by city staff."""
     if not rules.can_set_targets(request.user):
         raise PermissionDenied("只有市局工作人员可以设定年度目标。")
@@ -253,7 +254,7 @@ def targets(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
-def counting(request: HttpRequest) -> HttpResponse:
+def counting(request: StaffRequest) -> HttpResponse:
     """计入民生实事事项: which forms of legal aid count toward the target, and since when (SPEC §7).
     Every reader sees the rules; city staff change them."""
     today = timezone.localdate()

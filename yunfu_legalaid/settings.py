@@ -6,13 +6,18 @@ request: a county office switching the portal on must learn about a typo before 
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 import xstatic.pkg.bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from yunfu_legalaid.env import env_bool, env_int, env_list, env_str
+
+# Django's generic classes subscriptable at run time, as the type hints name them (django-stubs).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -109,7 +114,7 @@ TEMPLATES = [
 ]
 
 
-def _database_from_env() -> dict:
+def _database_from_env() -> dict[str, Any]:
     url = env_str("DATABASE_URL", default="")
     if not url:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
@@ -119,7 +124,7 @@ def _database_from_env() -> dict:
         raise ImproperlyConfigured(f"DATABASE_URL is malformed ({exc}): {url!r}") from exc
     if not config.get("ENGINE") or not config.get("NAME"):
         raise ImproperlyConfigured(f"DATABASE_URL is malformed: {url!r} (expected postgres://user@host:5432/dbname)")
-    return config
+    return dict(config)
 
 
 DATABASES = {"default": _database_from_env()}

@@ -6,8 +6,10 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import record
 from cases.models import Case
@@ -24,7 +26,14 @@ def _require(allowed: bool, message: str = "您无权进行此操作。") -> Non
 # --- follow-up ------------------------------------------------------------------------------------
 @transaction.atomic
 def record_follow_up(
-    *, case: Case, contacted_on: date, channel: str, satisfaction: str, note: str = "", by, request=None
+    *,
+    case: Case,
+    contacted_on: date,
+    channel: str,
+    satisfaction: str,
+    note: str = "",
+    by: User,
+    request: HttpRequest | None = None,
 ) -> FollowUp:
     """回访 a closed case; recorded by the staff of the case's office."""
     case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)

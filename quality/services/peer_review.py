@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Office, Role
+from accounts.models import Office, Role, User
 from applications.models import MatterCategory
 from audit.models import AuditAction
 from audit.services import record
@@ -107,7 +106,7 @@ def draw_sample(
     *,
     period_start: date,
     period_end: date,
-    by,
+    by: User,
     ratio: Decimal = DEFAULT_RATIO,
     seed: int | None = None,
     request: HttpRequest | None = None,
@@ -148,7 +147,7 @@ def draw_sample(
 
 
 # --- reviewers ------------------------------------------------------------------------------------
-def reviewer_refusal(case: Case, reviewer) -> str | None:
+def reviewer_refusal(case: Case, reviewer: User) -> str | None:
     """Why `reviewer` may not review `case`, or None: never the handler, nor anyone of the handler's
     law firm, nor anyone of the case's county (regional recusal)."""
     if not (reviewer.is_active and reviewer.has_role(Role.PEER_REVIEWER)):
@@ -169,31 +168,28 @@ def reviewer_refusal(case: Case, reviewer) -> str | None:
     return None
 
 
-def eligible_reviewers(sample: SampledCase) -> QuerySet:
+def eligible_reviewers(sample: SampledCase) -> QuerySet[User]:
     """The peer reviewers the assign form offers: `reviewer_refusal` as one query."""
     case = sample.case
     users = (
-        get_user_model()
-        .objects.filter(groups__name=Role.PEER_REVIEWER.label, is_active=True)
+        User.objects.filter(groups__name=Role.PEER_REVIEWER.label, is_active=True)
         .exclude(office_id=case.office_id)
         .exclude(pk__in=sample.reviews.values("reviewer_id"))
         .exclude(handler_profile__law_firm__office_id=case.office_id)
         .select_related("office")
         .order_by("username")
     )
-    if case.handler_id is not None:
-        users = users.exclude(pk=case.handler.user_id)
-        if case.handler.law_firm_id is not None:
-            users = users.exclude(handler_profile__law_firm_id=case.handler.law_firm_id)
+    if (handler := case.handler) is not None:
+        users = users.exclude(pk=handler.user_id)
+        if handler.law_firm_id is not None:
+            users = users.exclude(handler_profile__law_firm_id=handler.law_firm_id)
     if case.is_sealed:
-        readers = get_user_model().objects.with_perm(
-            "cases.view_sealed_case", backend="django.contrib.auth.backends.ModelBackend"
-        )
+        readers = User.objects.with_perm("cases.view_sealed_case", backend="django.contrib.auth.backends.ModelBackend")
         users = users.filter(pk__in=readers.values("pk"))
     return users
 
 
-def assign_reviewer(sample: SampledCase, *, reviewer, by, request: HttpRequest | None = None) -> PeerReview:
+def assign_reviewer(sample: SampledCase, *, reviewer: User, by: User, request: HttpRequest | None = None) -> PeerReview:
     """Give a sampled case to a peer reviewer: the first review, or one of the two re-reviews."""
     with SAMPLE_FLOW.begin(sample, "assign_reviewer", by=by, request=request) as move:
         sample = move.obj
@@ -243,7 +239,7 @@ def submit_review(
     review: PeerReview,
     *,
     scores: Mapping[int, tuple[int, str]],
-    by,
+    by: User,
     summary: str = "",
     request: HttpRequest | None = None,
     today: date | None = None,
@@ -289,14 +285,14 @@ def submit_review(
     return review
 
 
-def _advance_sample(sample: SampledCase, *, by, request, today: date) -> None:
+def _advance_sample(sample: SampledCase, *, by: User, request: HttpRequest | None, today: date) -> None:
     """After a review: settle the grade (and recompute the subsidy), or call two re-reviewers."""
     totals = list(
         sample.reviews.filter(submitted_at__isnull=False)
         .order_by("round", "submitted_at", "pk")
         .values_list("total", flat=True)
     )
-    settled = final_grade(totals)
+    settled = final_grade([total for total in totals if total is not None])  # submitted: totalled
     if settled is not None:
         with SAMPLE_FLOW.begin(sample, "settle", by=by, request=request) as move:
             sample = move.obj

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
 
+from accounts.models import User
 from applications.models import SpecialGroup
 from audit.models import AuditAction
 from audit.services import record
@@ -26,7 +27,7 @@ def _require(allowed: bool, message: str = "您无权进行此操作。") -> Non
 
 
 # --- publicity ------------------------------------------------------------------------------------
-def validate_photo(file: UploadedFile) -> str:
+def validate_photo(file: UploadedFile[bytes]) -> str:
     """A JPEG or PNG photo, recognised by its content (a PDF is refused here)."""
     kind = validate_upload(file)
     if kind not in IMAGE_KINDS:
@@ -47,14 +48,14 @@ def record_publicity(
     people_reached: int,
     materials_handed_out: int = 0,
     note: str = "",
-    photos: Sequence[UploadedFile] = (),
-    by,
+    photos: Sequence[UploadedFile[bytes]] = (),
+    by: User,
     request: HttpRequest | None = None,
 ) -> PublicityActivity:
     """登记 a publicity activity of the recorder's own office, with its photos."""
     _require(rules.can_record_for_office(by, by.office_id), "只有法律援助机构的工作人员可以登记宣传活动。")
     activity = PublicityActivity(
-        office_id=by.office_id,
+        office_id=by.own_office_id,
         held_on=held_on,
         place=place,
         form=form,

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import record
 from quality import rules
@@ -32,7 +34,7 @@ def check_sheet_total(points: Iterable[int]) -> None:
 
 @transaction.atomic
 def save_sheet_items(
-    sheet: ScoreSheet, *, items: Sequence[Mapping], by, request: HttpRequest | None = None
+    sheet: ScoreSheet, *, items: Sequence[Mapping[str, Any]], by: User, request: HttpRequest | None = None
 ) -> ScoreSheet:
     """Replace the sheet's items with `items` (dicts of pk or None, name, max_points, guidance).
 
@@ -47,7 +49,7 @@ def save_sheet_items(
     removed.delete()
     existing = {item.pk: item for item in sheet.items.all()}
     for order, data in enumerate(items, start=1):
-        item = existing.get(data.get("pk")) or ScoreItem(sheet=sheet)
+        item = existing.get(data.get("pk") or 0) or ScoreItem(sheet=sheet)
         item.name, item.max_points, item.guidance, item.sort_order = (
             data["name"],
             data["max_points"],
@@ -63,7 +65,7 @@ def save_sheet_items(
 # --- subsidy rates and coefficients ---------------------------------------------------------------
 @transaction.atomic
 def add_subsidy_rate(
-    *, stage: SubsidyStage, amount: Decimal, effective_from: date, by, request: HttpRequest | None = None
+    *, stage: SubsidyStage, amount: Decimal, effective_from: date, by: User, request: HttpRequest | None = None
 ) -> SubsidyRate:
     """A new rate from a date. The rate in force until then ends the day before; a rate may not start
     inside a closed period nor before the latest rate's start (history is not rewritten)."""
@@ -94,7 +96,7 @@ def add_subsidy_rate(
 
 
 @transaction.atomic
-def set_coefficients(*, coefficients: Mapping[str, Decimal], by, request: HttpRequest | None = None) -> None:
+def set_coefficients(*, coefficients: Mapping[str, Decimal], by: User, request: HttpRequest | None = None) -> None:
     """Set the quality coefficient of each grade (applies to subsidies computed from now on)."""
     _require(rules.can_edit_reference_data(by), "只有市局工作人员可以修改质量系数。")
     for grade, value in coefficients.items():

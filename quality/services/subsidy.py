@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import record
 from cases import services as case_services
@@ -25,13 +26,20 @@ UNGRADED_COEFFICIENT = Decimal("1.00")  # a case never sampled is paid the base 
 CLOSED_STATES = (CaseState.CLOSED, CaseState.ARCHIVED)
 
 
-def accept_closure(case: Case, *, by, request: HttpRequest | None = None, today: date | None = None) -> Case:
+def accept_closure(case: Case, *, by: User, request: HttpRequest | None = None, today: date | None = None) -> Case:
     """结案审查通过 as the office makes it: the case is closed and its handler's subsidy computed in
     the same transaction (SPEC §5). The workflow spans cases and quality, so it is owned here."""
     with transaction.atomic():
         case = case_services.accept_closure(case, by=by, request=request, today=today)
         compute_subsidy(case, by=by, request=request)
     return case
+
+
+def _closure_date(case: Case) -> date:
+    """The closure date of a subsidy's case: a subsidy is only ever made for a closed case."""
+    if case.closed_on is None:
+        raise TransitionError("只有已结案的案件才能核算补贴。")
+    return case.closed_on
 
 
 def coefficient_for(grade: str) -> Decimal:
@@ -57,7 +65,7 @@ def default_stage(category: str) -> SubsidyStage | None:
 
 @transaction.atomic
 def compute_subsidy(
-    case: Case, *, by=None, stage: SubsidyStage | None = None, request: HttpRequest | None = None
+    case: Case, *, by: User | None = None, stage: SubsidyStage | None = None, request: HttpRequest | None = None
 ) -> Subsidy | None:
     """Compute (or recompute) the handler's subsidy of a closed case and store it with its inputs.
 
@@ -109,7 +117,7 @@ def compute_subsidy(
 
 
 def change_subsidy_stage(
-    subsidy: Subsidy, *, stage: SubsidyStage, by, request: HttpRequest | None = None
+    subsidy: Subsidy, *, stage: SubsidyStage, by: User, request: HttpRequest | None = None
 ) -> Subsidy | None:
     """City staff correct the stage of an unpaid subsidy (the default stage of its category was set
     at closure); the amount is recomputed from that stage's rate on the closure date."""
@@ -117,19 +125,19 @@ def change_subsidy_stage(
         subsidy = move.obj
         if stage.category != subsidy.case.case_type.category:
             raise ValidationError({"stage": "办案阶段与案件类别不符。"})
-        if rate_in_force(stage, on=subsidy.case.closed_on) is None:
+        if rate_in_force(stage, on=_closure_date(subsidy.case)) is None:
             raise ValidationError({"stage": "该办案阶段在结案日期没有适用的补贴标准。"})
         move.done(note=f"修改办案阶段：{subsidy.stage} → {stage}")
         return compute_subsidy(subsidy.case, stage=stage, by=by, request=request)
 
 
-def mark_subsidy_paid(subsidy: Subsidy, *, paid_on: date, by, request: HttpRequest | None = None) -> Subsidy:
+def mark_subsidy_paid(subsidy: Subsidy, *, paid_on: date, by: User, request: HttpRequest | None = None) -> Subsidy:
     """待发放 → 已发放, with the payment date and who paid."""
     with SUBSIDY_FLOW.begin(subsidy, "mark_paid", by=by, request=request) as move:
         subsidy = move.obj
         if paid_on > timezone.localdate():
             raise ValidationError({"paid_on": "发放日期不能晚于今天。"})
-        if paid_on < subsidy.case.closed_on:
+        if paid_on < _closure_date(subsidy.case):
             raise ValidationError({"paid_on": "发放日期不能早于结案日期。"})
         subsidy.paid_on, subsidy.paid_by = paid_on, by
         move.done(fields=["paid_on", "paid_by"], note=f"发放 {subsidy.amount}元")

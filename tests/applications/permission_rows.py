@@ -105,6 +105,11 @@ ROWS = [
         READ_OBJECTED,
     ),
     StaffUrl(
+        "applications-receipt",
+        _detail("/staff/applications/{pk}/receipt/"),
+        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+    ),
+    StaffUrl(
         "applications-material",
         lambda personas: f"/staff/materials/{Material.objects.get(application=cross_county_application(personas)).pk}/",
         READ,

@@ -12,7 +12,7 @@ def test_clerk_registers_a_walk_in_for_another_county(client, personas):
     response = client.post("/staff/applications/new/", form_data())
     application = Application.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/staff/applications/{application.pk}/"
+    assert response["Location"] == f"/staff/applications/{application.pk}/?registered=1"
     assert application.channel == Channel.WALK_IN
     assert application.receiving_office.slug == "yuncheng"
     assert application.responsible_office.slug == "luoding"
@@ -182,3 +182,17 @@ def test_the_administrator_maintains_the_intake_reference_lists(client, personas
     submit()
     page = client.get("/admin/applications/application/1/change/").content.decode()
     assert Application.objects.get().id_number not in page
+
+
+def test_queue_holds_what_is_still_to_be_decided_and_the_history_on_request(client, personas):
+    from applications import services
+
+    decided = submit(id_number=make_id_number(sequence="301"))
+    services.refuse(decided, reason="申请事项不属于法律援助范围。", by=personas[(Role.REVIEWER, "luoding")])
+    waiting = submit(id_number=make_id_number(sequence="302"))
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    # The default queue is the open work (issue 14: the history grows by the year) ...
+    assert [r.number for r in _rows(client)] == [waiting.number]
+    # ... the history is one choice or one search away.
+    assert {r.number for r in _rows(client, status="all")} == {waiting.number, decided.number}
+    assert [r.number for r in _rows(client, q=decided.number)] == [decided.number]

@@ -28,7 +28,7 @@ def test_numbers_run_per_office_and_type(personas):
     assert second.number == f"（{year}）罗定法援民字第0002号"
     assert criminal.number == f"（{year}）罗定法援刑字第0001号"
     assert elsewhere.number == f"（{year}）云城法援民字第0001号"
-    assert city.number == f"（{year}）{Office.objects.get(slug='city').short_name}法援劳字第0001号"
+    assert city.number == f"（{year}）云法援劳字第0001号"
     assert NumberSequence.objects.get(kind="case", scope="445381-民", year=year).last_value == 2
 
 
@@ -95,3 +95,22 @@ def test_thirty_concurrent_approvals_give_gap_free_numbers_per_office(reference_
         assert serials == list(range(1, 11)), slug
     assert Case.objects.values("number").distinct().count() == 30
     connection.close()
+
+
+@pytest.mark.django_db
+def test_spec_4_city_office_case_number_abbreviation_is_yun(personas):
+    """SPEC §4: the city office numbers its cases （2026）云法援民字第0001号, not 「市」."""
+    year = timezone.localdate().year
+    case = make_case(personas, office="city")
+    assert case.number == f"（{year}）云法援民字第0001号"
+
+
+@pytest.mark.django_db
+def test_case_number_abbreviation_is_editable_and_leaves_issued_numbers_alone(personas):
+    year = timezone.localdate().year
+    first = make_case(personas, office="luoding")
+    Office.objects.filter(slug="luoding").update(case_number_abbreviation="罗")
+    second = make_case(personas, office="luoding")
+    first.refresh_from_db()
+    assert first.number == f"（{year}）罗定法援民字第0001号"
+    assert second.number == f"（{year}）罗法援民字第0002号"

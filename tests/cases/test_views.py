@@ -210,6 +210,23 @@ def test_the_termination_letter_extends_the_shared_letter_layout(client, persona
     assert f'href="/staff/cases/{case.pk}/"' in page
 
 
+def test_article_48_paragraph_1_termination_letter_page_and_sms_cite_the_item(client, personas):
+    """法律援助法第四十八条第一款: the letter, the case page and the text message cite
+    「第四十八条第一款第六项」 the same way (one citation, on the ground)."""
+    from cases.models import TerminationGround
+    from notifications.models import OutboxMessage
+
+    case = make_case(personas, state=CaseState.TERMINATED)
+    ground = TerminationGround.objects.get(item=6)
+    citation = f"法律援助法第四十八条第一款第六项：{ground.name}"
+    client.force_login(personas[(Role.CLERK, "luoding")])
+    letter = client.get(f"/staff/cases/{case.pk}/termination-letter/").content.decode()
+    assert f"《中华人民共和国法律援助法》第四十八条第一款第六项规定的“{ground.name}”" in letter
+    assert citation in client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert OutboxMessage.objects.filter(text__contains=citation).exists()
+    assert str(ground) == f"第四十八条第一款第六项：{ground.name}"
+
+
 def test_the_objection_forms_are_the_intakes():
     from applications import forms as intake_forms
     from cases import forms, views

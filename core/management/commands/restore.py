@@ -3,8 +3,9 @@ into the EMPTY database named by DATABASE_URL and the materials into an empty ME
 (core.backup). Nothing is touched when a check fails."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.backup import BackupError, restore
 
@@ -12,10 +13,10 @@ from core.backup import BackupError, restore
 class Command(BaseCommand):
     help = "校验备份清单后，将备份恢复到新建的空数据库与空的材料目录。"
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--input", required=True, help="backup 命令生成的备份目录")
 
-    def handle(self, *args, input: str, **options) -> None:
+    def handle(self, *args: Any, input: str, **options: Any) -> None:
         try:
             manifest = restore(Path(input))
         except BackupError as error:

@@ -2,10 +2,11 @@
 (a test fails when the file is stale: run this after changing a table)."""
 
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from core.transitions import Workflow, autodiscover
 
@@ -27,7 +28,7 @@ def render_statecharts() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _section(workflow: Workflow) -> list[str]:
+def _section(workflow: Workflow[Any]) -> list[str]:
     meta = workflow.model._meta
     lines = [
         f"## {meta.verbose_name} (`{meta.label}.{workflow.field}`)",
@@ -50,10 +51,10 @@ def _section(workflow: Workflow) -> list[str]:
 class Command(BaseCommand):
     help = "Write the workflow tables as Mermaid state diagrams to docs/states.md."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", type=Path, default=DEFAULT_PATH)
 
-    def handle(self, *args, output: Path, **options):
+    def handle(self, *args: Any, output: Path, **options: Any) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(render_statecharts(), encoding="utf-8")
         self.stdout.write(f"已写入 {output}（{len(Workflow.registry)} 个状态机）")

@@ -1,0 +1,52 @@
+"""Lists whose cost does not grow with the history (issue 14).
+
+Django's Paginator counts the whole filtered table to number the pages: at province scale that count
+alone costs more than the page. `BoundedPaginator` counts at most `max_rows` rows (a LIMIT inside the
+count's subquery, so PostgreSQL stops early) and shows "more than N" beyond that; the pages past the
+bound are not offered. Each list's ORDER BY has an index (named for the list) so the page itself is a
+short index scan whatever the offset within the bound.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
+
+# 200 pages of 50: far beyond what anyone pages through; a search or filter narrows the rest.
+MAX_COUNTED_ROWS = 10_000
+
+
+class BoundedPaginator(Paginator[Any]):
+    def __init__(self, object_list: Any, per_page: int, *, max_rows: int = MAX_COUNTED_ROWS, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.max_rows = max_rows
+
+    @cached_property
+    def count(self) -> int:
+        """The rows, counted up to `max_rows` + 1 (one query; the ORDER BY is dropped)."""
+        object_list = self.object_list
+        if hasattr(object_list, "order_by"):
+            return int(object_list.order_by()[: self.max_rows + 1].count())
+        return len(object_list[: self.max_rows + 1])
+
+    @property
+    def truncated(self) -> bool:
+        """More rows than counted: the list says 「超过 N 条」 and stops offering pages there."""
+        return self.count > self.max_rows
+
+    @property
+    def shown_count(self) -> int:
+        return min(self.count, self.max_rows)
+
+    @cached_property
+    def num_pages(self) -> int:
+        if self.count == 0 and not self.allow_empty_first_page:
+            return 0
+        return max(1, -(-self.shown_count // self.per_page))
+
+
+def bounded_page(object_list: Any, per_page: int, number: str | int | None) -> Page[Any]:
+    """The requested page of a bounded list (an out-of-range number gives the last page)."""
+    return BoundedPaginator(object_list, per_page).get_page(number)

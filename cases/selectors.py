@@ -178,7 +178,7 @@ def case_list(user: User, *, state: str = "", q: str = ""):
     return cases.order_by("-opened_on", "-pk")
 
 
-def open_objections(user, *, today: date) -> list[OpenObjection]:
+def open_objections(user: User, *, today: date) -> list[OpenObjection]:
     """Objections to terminations pending before the 司法局, in `user`'s scope (第四十九条: 5 days)."""
     objections = (
         CaseObjection.objects.filter(

@@ -25,8 +25,8 @@ from applications.models import (
     SpecialGroup,
     UrgentGround,
 )
-from core.forms import SubmissionTokenMixin
-from core.uploads import MultipleMaterialFileField, UploadLimitsMixin, size_label
+from core.forms import NamedRequiredMixin, SubmissionTokenMixin
+from core.uploads import MaterialFileField, MultipleMaterialFileField, UploadLimitsMixin, size_label
 
 ADULT_AGE = 18
 # Near relatives in civil law (民法典 第一千零四十五条) who are not near relatives in criminal procedure.
@@ -47,24 +47,42 @@ class GroundChoiceField(forms.ModelChoiceField):
         return f"{obj.citation}：{obj.name}"
 
 
-class ApplicationForm(UploadLimitsMixin, SubmissionTokenMixin, forms.ModelForm):
+# ID numbers: no inputmode="numeric" — one in eleven ends in X, which a phone's number pad cannot type.
+ID_NUMBER_ATTRS = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": "20"}
+
+
+class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixin, forms.ModelForm):
     """The §3 application form, shared by the online form and the clerk's walk-in form. Its token
     makes a second post of the same page land on the application the first one created."""
 
-    id_number = forms.CharField(label="身份证号", max_length=20, help_text="18位居民身份证号码，末位X可小写。")
-    phone = forms.CharField(label="联系电话", max_length=20, help_text="11位手机号码。")
+    id_number = forms.CharField(
+        label="身份证号",
+        max_length=20,
+        widget=forms.TextInput(attrs=ID_NUMBER_ATTRS),
+        help_text="18位居民身份证号码，最后一位可能是X（大小写都可以）。系统会核对最后一位校验码："
+        "号码中任何一位输错都会提示，请对照身份证逐位核对。出生日期和性别从号码中读取，不用另填。",
+    )
+    phone = forms.CharField(
+        label="联系电话",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel-national"}),
+        help_text="11位手机号码，办理进展会以短信告知。",
+    )
     residence = forms.ChoiceField(
         label="经常居住地",
         choices=[
             ("", "请选择"),
             *[(loc.value, loc.label) for loc in Location if loc not in (Location.CITY_LEVEL, Location.UNKNOWN)],
         ],
+        help_text="您现在长期居住的地方：离开户籍地后连续住满一年的地方；一直住在户籍地的，就选户籍地。"
+        "不清楚由哪个办案机关处理时，由这里的法律援助机构办理。",
     )
     authority_location = forms.ChoiceField(
         label="办案机关或争议处理机关所在地",
         choices=[(loc.value, loc.label) for loc in Location],
         initial=Location.UNKNOWN,
-        help_text="诉讼事项填法院、检察院、公安机关所在地；非诉讼事项填仲裁委、调解组织或事由发生地。",
+        help_text="打官司的，选法院、检察院或公安局所在的县（市、区）；不打官司的（如劳动仲裁、调解），"
+        "选仲裁委、调解组织所在地或事情发生的地方。不清楚就选“不清楚”。",
     )
     economic_basis = forms.ChoiceField(label="经济状况", choices=EconomicBasis.choices, widget=forms.RadioSelect)
     integrity_pledge = forms.BooleanField(
@@ -87,7 +105,9 @@ class ApplicationForm(UploadLimitsMixin, SubmissionTokenMixin, forms.ModelForm):
     agent_relation = forms.ChoiceField(
         label="与申请人关系", choices=[("", "请选择"), *AgentRelation.choices], required=False
     )
-    agent_id_number = forms.CharField(label="代理人身份证号", max_length=20, required=False)
+    agent_id_number = forms.CharField(
+        label="代理人身份证号", max_length=20, required=False, widget=forms.TextInput(attrs=ID_NUMBER_ATTRS)
+    )
     identity_files = MultipleMaterialFileField(label="身份证明", required=False, help_text=UPLOAD_HELP)
     economic_files = MultipleMaterialFileField(
         label="经济困难状况说明，或所选情形的证明材料", required=False, help_text=UPLOAD_HELP
@@ -122,15 +142,29 @@ class ApplicationForm(UploadLimitsMixin, SubmissionTokenMixin, forms.ModelForm):
         ]
         labels = {"agent_name": "代理人姓名"}
         widgets = {
+            "applicant_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "household_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "category": forms.Select,
-            "authority_name": forms.TextInput(attrs={"list": "known-authorities"}),
+            "authority_name": forms.TextInput(attrs={"list": "known-authorities", "autocomplete": "off"}),
+            "agent_name": forms.TextInput(attrs={"autocomplete": "off"}),
         }
+
+    required_messages = {
+        "id_number": "请填写身份证号码。",
+        "phone": "请填写联系电话（11位手机号码）。",
+        "summary": "请简要写明需要法律援助的事情（案情摘要）。",
+        "economic_basis": "请选择经济状况：经济困难、免予核查或不受经济困难条件限制。",
+        "authority_location": "请选择办案机关或争议处理机关所在地，不清楚就选“不清楚”。",
+    }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "请选择"), *self.fields["category"].choices[1:]]
-        self.fields["authority_name"].help_text = "如：罗定市人民法院、云浮市劳动人事争议仲裁委员会。不清楚可不填。"
+        self.fields["authority_name"].help_text = (
+            "正在处理您这件事的单位：打官司的填法院；刑事案件填公安局、检察院或法院；劳动争议填劳动人事争议"
+            "仲裁委员会。如：罗定市人民法院、云浮市劳动人事争议仲裁委员会。不清楚可不填。"
+        )
         self.known_authorities = KnownAuthority.objects.all()
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -275,7 +309,10 @@ class WalkInApplicationForm(ApplicationForm):
     def __init__(self, *args, receiving_office: Office, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.receiving_office = receiving_office
-        self.helper.layout.insert(0, Fieldset(f"受理点：{receiving_office.name}"))
+        # The clerk types other people's details: the browser must not offer the clerk's own.
+        for name in ("applicant_name", "phone", "household_address"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+        # 受理点 is named once, in the page's heading (walk_in.html).
         self.helper.layout.append(Fieldset("重复申请", "duplicate_reason"))
 
     def service_data(self) -> dict:
@@ -284,9 +321,21 @@ class WalkInApplicationForm(ApplicationForm):
         return data
 
 
-class TrackForm(forms.Form):
-    number = forms.CharField(label="申请编号", max_length=20, help_text="如 YF-2026-000123")
-    id_last6 = forms.CharField(label="身份证号后六位", min_length=6, max_length=6)
+class TrackForm(NamedRequiredMixin, forms.Form):
+    number = forms.CharField(
+        label="申请编号",
+        max_length=20,
+        help_text="如 YF-2026-000123，在提交申请后的页面和短信里。",
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    id_last6 = forms.CharField(
+        label="身份证号后六位",
+        min_length=6,
+        max_length=6,
+        help_text="最后一位是X的，输入X。",
+        error_messages={"min_length": "请输入身份证号的最后6位。"},
+        widget=forms.TextInput(attrs=ID_NUMBER_ATTRS | {"maxlength": "6"}),
+    )
 
     def clean_number(self) -> str:
         return self.cleaned_data["number"].strip().upper()
@@ -295,7 +344,7 @@ class TrackForm(forms.Form):
         return self.cleaned_data["id_last6"].strip().upper()
 
 
-class SupplementUploadForm(UploadLimitsMixin, forms.Form):
+class SupplementUploadForm(NamedRequiredMixin, UploadLimitsMixin, forms.Form):
     files = MultipleMaterialFileField(label="补正材料", help_text=UPLOAD_HELP)
 
 
@@ -333,6 +382,18 @@ class RefuseForm(forms.Form):
     reason = forms.CharField(label="不予法律援助的理由", widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class SupplementConfirmForm(forms.Form):
+    """补正材料齐全: nothing to fill in; the day of the check restarts the clock."""
+
+
+class SupplementRejectForm(forms.Form):
+    reason = forms.CharField(label="补正材料不符合要求之处", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="撤回原因", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class RerouteForm(forms.Form):
     to_office = forms.ModelChoiceField(label="新的承办机构", queryset=Office.objects.all(), empty_label="请选择")
     reason = forms.CharField(label="变更理由", widget=forms.Textarea(attrs={"rows": 2}))
@@ -364,6 +425,7 @@ class ObjectionDecisionForm(forms.Form):
     )
     decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label="决定说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    document = MaterialFileField(label="司法局决定书", help_text="异议审查决定书的扫描件（PDF、JPG 或 PNG）。")
 
 
 class QueueFilterForm(forms.Form):

@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.http import StaffRequest
-from accounts.models import OFFICE_STAFF, RECORD_READERS, Role
+from accounts.models import APPLICATION_READERS, CASE_READERS, OBJECTION_READERS, OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
 from applications import prefill, rules, services
 from applications import receipt as receipts
+from applications.blank_form import blank_form_html
 from applications.forms import (
     ApplicationForm,
     ObjectionDecisionForm,
@@ -29,13 +30,16 @@ from applications.forms import (
     QueueFilterForm,
     RefuseForm,
     RerouteForm,
+    SupplementConfirmForm,
     SupplementDropForm,
+    SupplementRejectForm,
     SupplementRequestForm,
     SupplementUploadForm,
     TrackForm,
     TransferOutForm,
     UrgentForm,
     WalkInApplicationForm,
+    WithdrawForm,
 )
 from applications.models import Application, Material, Objection, Status, review_due_dates
 from applications.selectors import ALL_STATUSES, case_for, due_flag, queue_for
@@ -87,7 +91,9 @@ def apply(request: HttpRequest) -> HttpResponse:
         application = _submit(request, form, receiving_office=None)
         if application is not None:
             return _submitted(request, application)
-    return render(request, "applications/apply.html", {"form": form})
+    # A blank form is the same for everyone: rendered once (applications.blank_form), the tokens fresh.
+    form_html = blank_form_html(form) if not form.is_bound else None
+    return render(request, "applications/apply.html", {"form": form, "form_html": form_html})
 
 
 def _submitted(request: HttpRequest, application: Application) -> HttpResponse:
@@ -231,12 +237,28 @@ def track_supplement(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "补正材料已提交，审查期限恢复计算。")
+            messages.success(request, "补正材料已提交。承办机构核对齐全后，审查期限恢复计算。")
             return redirect("applications:track_status")
     context = _status_context(application)
     context["upload_form"] = form
     context["lookup_minutes"] = settings.LEGALAID_TRACK_LOOKUP_MINUTES
     return render(request, "applications/track_status.html", context, status=400)
+
+
+@require_POST
+def track_withdraw(request: HttpRequest) -> HttpResponse:
+    """撤回申请: the applicant withdraws an application still under review (audited as theirs)."""
+    try:
+        application = _tracked(request)
+    except Http404:
+        return track_status(request)
+    try:
+        services.withdraw(application, reason=request.POST.get("reason", "")[:150], request=request)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "您已撤回申请。如仍需要法律援助，可以重新申请。")
+    return redirect("applications:track_status")
 
 
 def track_material(request: HttpRequest, pk: int) -> FileResponse:
@@ -306,14 +328,23 @@ def walk_in(request: StaffRequest) -> HttpResponse:
     else:
         initial, origin_token = prefill.take(request)  # 转为申请 from a consultation, once
     form = WalkInApplicationForm(request.POST or None, request.FILES or None, receiving_office=office, initial=initial)
-    if request.method == "POST" and form.is_valid() and not _duplicate_needs_reason(request, form):
-        application = _submit(request, form, receiving_office=office, origin=prefill.origin_of(origin_token))
-        if application is not None:
-            return _registered(request, application)
+    duplicate = ""
+    if request.method == "POST" and form.is_valid():
+        duplicate = _duplicate_warning(request, form)
+        if not form.errors:
+            application = _submit(request, form, receiving_office=office, origin=prefill.origin_of(origin_token))
+            if application is not None:
+                return _registered(request, application)
     return render(
         request,
         "applications/walk_in.html",
-        {"form": form, "office": office, "origin_token": origin_token, "prefilled": bool(origin_token)},
+        {
+            "form": form,
+            "office": office,
+            "origin_token": origin_token,
+            "prefilled": bool(origin_token),
+            "duplicate_warning": duplicate,
+        },
     )
 
 
@@ -334,15 +365,16 @@ def _too_many_lookups() -> str:
     return f"查询过于频繁（每小时最多{settings.LEGALAID_CLERK_LOOKUPS_PER_HOUR}次），请稍后再试。"
 
 
-def _duplicate_needs_reason(request: HttpRequest, form: WalkInApplicationForm) -> bool:
+def _duplicate_warning(request: HttpRequest, form: WalkInApplicationForm) -> str:
     """The duplicate guard (SPEC §3): a second open application of the same person and 事项类别 needs a
-    written reason. True (with the message by its field) when the form must come back. With a reason
-    already written nothing is looked up (and nothing revealed)."""
+    written reason. The form gets errors when it must come back (a duplicate, or too many lookups);
+    the warning returned is shown at the top of the page too. With a reason already written nothing
+    is looked up (and nothing revealed)."""
     if form.cleaned_data.get("duplicate_reason", "").strip():
-        return False
+        return ""
     if not _clerk_lookup_allowed(request, "duplicate_lookup"):
         form.add_error("id_number", _too_many_lookups())
-        return True
+        return ""
     warning = services.duplicate_warning(
         id_number=form.cleaned_data["id_number"],
         category=form.cleaned_data["category"],
@@ -350,12 +382,12 @@ def _duplicate_needs_reason(request: HttpRequest, form: WalkInApplicationForm) -
         request=request,
     )
     if warning:
+        form.add_error("id_number", "该申请人已有同类未办结申请，见页面上方的提示。")
         form.add_error("duplicate_reason", f"{warning}如确需再次登记，请写明理由。")
-        return True
-    return False
+    return warning
 
 
-@role_required(*RECORD_READERS)
+@role_required(*APPLICATION_READERS)
 def detail(request: StaffRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _visible(request, pk))
 
@@ -382,7 +414,25 @@ BUTTONS = {
         SupplementUploadForm,
         "receive_form",
         lambda a, data, **who: services.receive_supplement(a, files=data["files"], **who),
-        "已收到补正材料，审查期限恢复计算。",
+        "已登记补正材料，请承办机构核对：齐全的，审查期限自核对之日起恢复计算。",
+    ),
+    "confirm_supplement": Button(
+        SupplementConfirmForm,
+        "confirm_supplement_form",
+        lambda a, data, **who: services.confirm_supplement(a, **who),
+        "补正材料齐全，审查期限自今日起恢复计算。",
+    ),
+    "reject_supplement": Button(
+        SupplementRejectForm,
+        "reject_supplement_form",
+        lambda a, data, **who: services.reject_supplement(a, reason=data["reason"], **who),
+        "已记录未按要求补正，视为撤回申请；申请人可以重新申请。",
+    ),
+    "withdraw": Button(
+        WithdrawForm,
+        "withdraw_form",
+        lambda a, data, **who: services.withdraw(a, reason=data["reason"], **who),
+        "已登记申请人撤回申请。",
     ),
     "mark_urgent": Button(
         UrgentForm,
@@ -417,6 +467,12 @@ PAGE_FORMS = {
 }
 
 
+def _auto_id(form_name: str) -> str:
+    # Several forms on the page share field names (理由 of 不予 and of 变更承办机构): each form's element
+    # ids carry its name, so every id is unique and every label points at its own control.
+    return f"{form_name}_%s"
+
+
 def _detail_page(
     request: HttpRequest, application: Application, *, bound: forms.Form | None = None, bound_as: str = ""
 ) -> HttpResponse:
@@ -429,13 +485,17 @@ def _detail_page(
     context = _status_context(application, user=user)
     context.update(
         {
+            # The duplicate guard is the office's business; a handler reading their client's file is
+            # told nothing of other applications (nor is a reveal recorded against them).
             "duplicate_warning": services.duplicate_warning(
                 id_number=application.id_number,
                 category=application.category,
                 by=user,
                 request=request,
                 exclude=application,
-            ),
+            )
+            if user.reads_records
+            else "",
             "missing": application.missing_kinds(),
             "history": trail_for(application, *context["objections"]),
             "can": services.allowed_actions(user, application),
@@ -443,7 +503,9 @@ def _detail_page(
     )
     for name, form_class in PAGE_FORMS.items():
         initial = {"received_on": today, "decided_on": today}
-        context[name] = form_class(initial={k: v for k, v in initial.items() if k in form_class.base_fields})
+        context[name] = form_class(
+            initial={k: v for k, v in initial.items() if k in form_class.base_fields}, auto_id=_auto_id(name)
+        )
     if bound is not None:
         context[bound_as] = bound
     return render(request, "applications/detail.html", context, status=400 if bound is not None else 200)
@@ -469,11 +531,12 @@ def _button_view(name: str, *, roles: tuple[Role, ...] = OFFICE_STAFF) -> Callab
             application,
             workflow=APPLICATION_FLOW,
             move=name,
-            form=lambda: button.form(request.POST, request.FILES),
+            form=lambda: button.form(request.POST, request.FILES, auto_id=_auto_id(button.form_name)),
             perform=lambda data: button.perform(application, data, by=request.user, request=request),
             success=button.success,
             page=lambda form: _detail_page(request, application, bound=form, bound_as=button.form_name),
             then=lambda: _after_move(request, pk),
+            back=reverse("applications:detail", args=[pk]),
         )
 
     view.__name__ = name
@@ -481,6 +544,9 @@ def _button_view(name: str, *, roles: tuple[Role, ...] = OFFICE_STAFF) -> Callab
 
 
 receive_supplement = _button_view("receive_supplement")
+confirm_supplement = _button_view("confirm_supplement")
+reject_supplement = _button_view("reject_supplement")
+withdraw = _button_view("withdraw")
 mark_urgent = _button_view("mark_urgent")
 reroute = _button_view("reroute")
 register_objection = _button_view("register_objection")
@@ -509,7 +575,7 @@ def request_supplement(request: StaffRequest, pk: int) -> HttpResponse:
     return render(request, "applications/supplement_form.html", {"form": form, "application": application})
 
 
-@role_required(*RECORD_READERS)
+@role_required(*CASE_READERS)
 def supplement_notice(request: StaffRequest, pk: int) -> HttpResponse:
     return _letter(request, _visible(request, pk), "supplement")
 
@@ -547,25 +613,30 @@ def supplement_drop(request: StaffRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"已代收 {application.number} 的补正材料，已转{application.responsible_office.name}，"
-                    "审查期限恢复计算。",
+                    f"已代收 {application.number} 的补正材料，已转{application.responsible_office.name}核对；"
+                    "核对齐全后审查期限恢复计算。",
                 )
                 return redirect("applications:supplement_drop")
     return render(request, "applications/supplement_drop.html", {"form": form})
 
 
-@require_POST
-@role_required(*OFFICE_STAFF)
-def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
-    objection = get_object_or_404(
+def _visible_objection(request: StaffRequest, pk: int) -> Objection:
+    return get_object_or_404(
         Objection.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
     )
+
+
+@require_POST
+@role_required(Role.BUREAU_REVIEWER)
+def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
+    """The 司法局审核人 records the bureau's decision with its 决定书 (第四十九条)."""
+    objection = _visible_objection(request, pk)
     return post_move(
         request,
         objection,
         workflow=OBJECTION_FLOW,
         move="uphold",  # 维持 and 责令改正 share one rule; the service picks the move from the outcome
-        form=lambda: ObjectionDecisionForm(request.POST),
+        form=lambda: ObjectionDecisionForm(request.POST, request.FILES, auto_id=_auto_id("objection_decision_form")),
         perform=lambda data: services.decide_objection(objection, **data, by=request.user, request=request),
         success="已记录司法局对异议的审查结果。",
         page=lambda form: _detail_page(request, objection.application, bound=form, bound_as="objection_decision_form"),
@@ -573,18 +644,34 @@ def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*RECORD_READERS)
+@role_required(*OBJECTION_READERS)
+def objection_document(request: StaffRequest, pk: int) -> FileResponse:
+    """The 司法局's 决定书 on an objection, for whoever may open the application (audited)."""
+    objection = _visible_objection(request, pk)
+    if not objection.file:
+        raise Http404
+    record(
+        AuditAction.VIEW_FILE,
+        actor=request.user,
+        request=request,
+        obj=objection.application,
+        note=f"异议审查决定书：{objection.original_name}",
+    )
+    return serve_upload(objection)
+
+
+@role_required(*CASE_READERS)
 def receipt(request: StaffRequest, pk: int) -> HttpResponse:
     """申请材料接收凭证, printed again by staff who can see the application."""
     return render(request, "applications/receipt.html", receipts.receipt_context(_visible(request, pk)))
 
 
-@role_required(*RECORD_READERS)
+@role_required(*APPLICATION_READERS)
 def letter(request: StaffRequest, pk: int, kind: str) -> HttpResponse:
     return _letter(request, _visible(request, pk), kind)
 
 
-@role_required(*RECORD_READERS)
+@role_required(*APPLICATION_READERS)
 def material(request: StaffRequest, pk: int) -> FileResponse:
     material = get_object_or_404(
         Material.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk

@@ -118,7 +118,7 @@ def seed(*, rng: random.Random, today: date, log: Callable[[str], None]) -> None
     converted = 0
     for application in walk_ins.select_related("receiving_office"):
         clerk = clerks.get(application.receiving_office_id)
-        if clerk is None or rng.random() >= CONVERTED_SHARE:
+        if clerk is None or application.receiving_office_id is None or rng.random() >= CONVERTED_SHARE:
             continue
         consultations.append(
             Consultation(

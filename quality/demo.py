@@ -213,7 +213,7 @@ def _subsidies(*, rng: random.Random, today: date, users: dict) -> int:
     rows = []
     for case in cases:
         stage = stages.get(case.case_type.category)
-        if stage is None:
+        if stage is None or case.closed_on is None or case.handler_id is None:
             continue
         key = (stage.pk, case.closed_on)
         if key not in rates:
@@ -250,9 +250,12 @@ def _pay_old_subsidies(*, rng: random.Random, today: date, users: dict) -> None:
         .order_by("pk")
     )
     for subsidy in pending:
-        subsidy.paid_on = subsidy.case.closed_on + timedelta(days=rng.randint(30, 50))
+        closed_on = subsidy.case.closed_on
+        if closed_on is None:  # a subsidy's case is closed; the filter above says so too
+            continue
+        subsidy.paid_on = paid_on = closed_on + timedelta(days=rng.randint(30, 50))
         subsidy.paid_by = users.get(f"reviewer-{subsidy.case.office.slug}")
-        if subsidy.paid_by is not None and subsidy.paid_on < today:
+        if subsidy.paid_by is not None and paid_on < today:
             subsidy.status = SubsidyStatus.PAID
     Subsidy.objects.bulk_update(
         [s for s in pending if s.status == SubsidyStatus.PAID], ["status", "paid_on", "paid_by"], batch_size=1000
@@ -270,7 +273,7 @@ def _follow_ups(*, rng: random.Random, today: date, users: dict) -> int:
     rows = []
     for case in cases:
         clerk = users.get(f"clerk-{case.office.slug}")
-        if clerk is None or rng.random() > 0.6:
+        if clerk is None or case.closed_on is None or rng.random() > 0.6:
             continue
         contacted_on = case.closed_on + timedelta(days=rng.randint(3, 20))
         if contacted_on > today:
@@ -304,7 +307,7 @@ def _publicity(*, rng: random.Random, today: date, users: dict) -> int:
                 held_on = date(today.year, month, rng.randint(1, 28))
                 if held_on > today:
                     continue
-                form = rng.choice(PublicityForm.values)
+                form = PublicityForm(rng.choice(PublicityForm.values))
                 activities.append(
                     (
                         PublicityActivity(

@@ -85,6 +85,8 @@ CASE_READERS = (*RECORD_READERS, Role.HANDLER)  # and handlers, who read the cas
 # The 司法局 that set up an office decides objections to its 不予 / 终止 (第四十九条): its reviewers read
 # the application or case an objection is about, and nothing else of the office.
 OBJECTION_READERS = (*RECORD_READERS, Role.BUREAU_REVIEWER)
+# Who may open an application's pages (each sees only those in their scope, `Application.objects.visible_to`).
+APPLICATION_READERS = (*CASE_READERS, Role.BUREAU_REVIEWER)
 
 
 class User(AbstractUser):

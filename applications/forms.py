@@ -24,12 +24,14 @@ from applications.models import (
     SpecialGroup,
     UrgentGround,
 )
-from core.forms import SubmissionTokenMixin
+from core.forms import NamedRequiredMixin, SubmissionTokenMixin
 from core.uploads import MaterialFileField, MultipleMaterialFileField, UploadLimitsMixin, size_label
 
 ADULT_AGE = 18
 # Near relatives in civil law (民法典 第一千零四十五条) who are not near relatives in criminal procedure.
 CIVIL_ONLY_RELATIVES = {AgentRelation.GRANDPARENT, AgentRelation.GRANDCHILD}
+# A minor's parents are the minor's guardians (民法典 第二十七条), so they apply as 法定代理人 do.
+MINORS_GUARDIANS = {AgentRelation.GUARDIAN, AgentRelation.PARENT}
 
 UPLOAD_HELP = (
     f"PDF、JPG 或 PNG 文件，可多选，每个不超过 {size_label(settings.LEGALAID_UPLOAD_MAX_BYTES)}；"
@@ -37,24 +39,42 @@ UPLOAD_HELP = (
 )
 
 
-class ApplicationForm(UploadLimitsMixin, SubmissionTokenMixin, forms.ModelForm):
+# ID numbers: no inputmode="numeric" — one in eleven ends in X, which a phone's number pad cannot type.
+ID_NUMBER_ATTRS = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": "20"}
+
+
+class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixin, forms.ModelForm):
     """The §3 application form, shared by the online form and the clerk's walk-in form. Its token
     makes a second post of the same page land on the application the first one created."""
 
-    id_number = forms.CharField(label="身份证号", max_length=20, help_text="18位居民身份证号码，末位X可小写。")
-    phone = forms.CharField(label="联系电话", max_length=20, help_text="11位手机号码。")
+    id_number = forms.CharField(
+        label="身份证号",
+        max_length=20,
+        widget=forms.TextInput(attrs=ID_NUMBER_ATTRS),
+        help_text="18位居民身份证号码，最后一位可能是X（大小写都可以）。系统会核对最后一位校验码："
+        "号码中任何一位输错都会提示，请对照身份证逐位核对。出生日期和性别从号码中读取，不用另填。",
+    )
+    phone = forms.CharField(
+        label="联系电话",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel-national"}),
+        help_text="11位手机号码，办理进展会以短信告知。",
+    )
     residence = forms.ChoiceField(
         label="经常居住地",
         choices=[
             ("", "请选择"),
             *[(loc.value, loc.label) for loc in Location if loc not in (Location.CITY_LEVEL, Location.UNKNOWN)],
         ],
+        help_text="您现在长期居住的地方：离开户籍地后连续住满一年的地方；一直住在户籍地的，就选户籍地。"
+        "不清楚由哪个办案机关处理时，由这里的法律援助机构办理。",
     )
     authority_location = forms.ChoiceField(
         label="办案机关或争议处理机关所在地",
         choices=[(loc.value, loc.label) for loc in Location],
         initial=Location.UNKNOWN,
-        help_text="诉讼事项填法院、检察院、公安机关所在地；非诉讼事项填仲裁委、调解组织或事由发生地。",
+        help_text="打官司的，选法院、检察院或公安局所在的县（市、区）；不打官司的（如劳动仲裁、调解），"
+        "选仲裁委、调解组织所在地或事情发生的地方。不清楚就选“不清楚”。",
     )
     economic_basis = forms.ChoiceField(label="经济状况", choices=EconomicBasis.choices, widget=forms.RadioSelect)
     integrity_pledge = forms.BooleanField(
@@ -75,7 +95,9 @@ class ApplicationForm(UploadLimitsMixin, SubmissionTokenMixin, forms.ModelForm):
     agent_relation = forms.ChoiceField(
         label="与申请人关系", choices=[("", "请选择"), *AgentRelation.choices], required=False
     )
-    agent_id_number = forms.CharField(label="代理人身份证号", max_length=20, required=False)
+    agent_id_number = forms.CharField(
+        label="代理人身份证号", max_length=20, required=False, widget=forms.TextInput(attrs=ID_NUMBER_ATTRS)
+    )
     identity_files = MultipleMaterialFileField(label="身份证明", required=False, help_text=UPLOAD_HELP)
     economic_files = MultipleMaterialFileField(
         label="经济困难状况说明或免予核查的证明材料", required=False, help_text=UPLOAD_HELP
@@ -105,18 +127,33 @@ class ApplicationForm(UploadLimitsMixin, SubmissionTokenMixin, forms.ModelForm):
             "agent_name",
             "agent_relation",
             "agent_id_number",
+            "agent_guardian_infringes",
         ]
         labels = {"agent_name": "代理人姓名"}
         widgets = {
+            "applicant_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "household_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "category": forms.Select,
-            "authority_name": forms.TextInput(attrs={"list": "known-authorities"}),
+            "authority_name": forms.TextInput(attrs={"list": "known-authorities", "autocomplete": "off"}),
+            "agent_name": forms.TextInput(attrs={"autocomplete": "off"}),
         }
+
+    required_messages = {
+        "id_number": "请填写身份证号码。",
+        "phone": "请填写联系电话（11位手机号码）。",
+        "summary": "请简要写明需要法律援助的事情（案情摘要）。",
+        "economic_basis": "请选择经济状况：经济困难、免予核查或不受经济困难条件限制。",
+        "authority_location": "请选择办案机关或争议处理机关所在地，不清楚就选“不清楚”。",
+    }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "请选择"), *self.fields["category"].choices[1:]]
-        self.fields["authority_name"].help_text = "如：罗定市人民法院、云浮市劳动人事争议仲裁委员会。不清楚可不填。"
+        self.fields["authority_name"].help_text = (
+            "正在处理您这件事的单位：打官司的填法院；刑事案件填公安局、检察院或法院；劳动争议填劳动人事争议"
+            "仲裁委员会。如：罗定市人民法院、云浮市劳动人事争议仲裁委员会。不清楚可不填。"
+        )
         self.known_authorities = KnownAuthority.objects.all()
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -138,6 +175,7 @@ class ApplicationForm(UploadLimitsMixin, SubmissionTokenMixin, forms.ModelForm):
                 "agent_name",
                 "agent_relation",
                 "agent_id_number",
+                "agent_guardian_infringes",
             ),
             Fieldset("申请材料", "identity_files", "economic_files", "matter_files", "agent_files"),
         )
@@ -152,7 +190,10 @@ class ApplicationForm(UploadLimitsMixin, SubmissionTokenMixin, forms.ModelForm):
 
     def clean_agent_id_number(self) -> str:
         raw = self.cleaned_data.get("agent_id_number", "")
-        return parse_id_number(raw, today=timezone.localdate()).value if raw.strip() else ""
+        if not raw.strip():
+            return ""
+        self.agent_card = parse_id_number(raw, today=timezone.localdate())
+        return self.agent_card.value
 
     def clean(self) -> dict:
         data = super().clean()
@@ -185,9 +226,33 @@ class ApplicationForm(UploadLimitsMixin, SubmissionTokenMixin, forms.ModelForm):
             errors["agent_relation"] = (
                 "刑事案件的近亲属仅限夫、妻、父、母、子、女、同胞兄弟姊妹（刑事诉讼法第一百零八条）。"
             )
+        agent_card = getattr(self, "agent_card", None)
+        if agent_card is not None and agent_card.age_on(timezone.localdate()) < ADULT_AGE:
+            errors["agent_id_number"] = "代理申请人须年满18周岁（按身份证号计算）。"
+        errors.update(self._article_40_errors(data, is_minor=is_minor, errors=errors))
         for field, message in errors.items():
             self.add_error(field, message)
         return data
+
+    @staticmethod
+    def _article_40_errors(data: dict, *, is_minor: bool, errors: dict[str, str]) -> dict[str, str]:
+        """法律援助法 第四十条: a minor's matter is applied for by the 法定代理人 (a parent is one);
+        another near relative only when the 法定代理人 infringes the minor's rights. Criminal matters follow 刑事诉讼法 第一百零八条
+        (any near relative), so the rule is for the other matters."""
+        relation = data.get("agent_relation")
+        infringes = data.get("agent_guardian_infringes")
+        if not is_minor or data.get("category") == MatterCategory.CRIMINAL or not relation:
+            if infringes and not is_minor:
+                return {"agent_guardian_infringes": "仅在申请人未满18周岁、由其他近亲属代为申请时勾选。"}
+            return {}
+        if "agent_relation" in errors:
+            return {}
+        if relation not in MINORS_GUARDIANS and not infringes:
+            return {
+                "agent_guardian_infringes": "未成年人的法律援助申请由其法定代理人代为提出；法定代理人侵害其合法权益的，"
+                "其他近亲属方可代为申请（法律援助法第四十条）。近亲属代为申请的，请确认并勾选此项。"
+            }
+        return {}
 
     # Online applicants must upload proof; a clerk at the window sees the papers and may record
     # them as missing instead (and send the one-time 补正 notice).
@@ -225,7 +290,10 @@ class WalkInApplicationForm(ApplicationForm):
     def __init__(self, *args, receiving_office: Office, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.receiving_office = receiving_office
-        self.helper.layout.insert(0, Fieldset(f"受理点：{receiving_office.name}"))
+        # The clerk types other people's details: the browser must not offer the clerk's own.
+        for name in ("applicant_name", "phone", "household_address"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+        # 受理点 is named once, in the page's heading (walk_in.html).
         self.helper.layout.append(Fieldset("重复申请", "duplicate_reason"))
 
     def service_data(self) -> dict:
@@ -234,9 +302,21 @@ class WalkInApplicationForm(ApplicationForm):
         return data
 
 
-class TrackForm(forms.Form):
-    number = forms.CharField(label="申请编号", max_length=20, help_text="如 YF-2026-000123")
-    id_last6 = forms.CharField(label="身份证号后六位", min_length=6, max_length=6)
+class TrackForm(NamedRequiredMixin, forms.Form):
+    number = forms.CharField(
+        label="申请编号",
+        max_length=20,
+        help_text="如 YF-2026-000123，在提交申请后的页面和短信里。",
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    id_last6 = forms.CharField(
+        label="身份证号后六位",
+        min_length=6,
+        max_length=6,
+        help_text="最后一位是X的，输入X。",
+        error_messages={"min_length": "请输入身份证号的最后6位。"},
+        widget=forms.TextInput(attrs=ID_NUMBER_ATTRS | {"maxlength": "6"}),
+    )
 
     def clean_number(self) -> str:
         return self.cleaned_data["number"].strip().upper()
@@ -245,7 +325,7 @@ class TrackForm(forms.Form):
         return self.cleaned_data["id_last6"].strip().upper()
 
 
-class SupplementUploadForm(UploadLimitsMixin, forms.Form):
+class SupplementUploadForm(NamedRequiredMixin, UploadLimitsMixin, forms.Form):
     files = MultipleMaterialFileField(label="补正材料", help_text=UPLOAD_HELP)
 
 

@@ -62,9 +62,14 @@ class AgentRelation(models.TextChoices):
     SPOUSE = "spouse", "配偶"
     PARENT = "parent", "父母"
     CHILD = "child", "子女"
-    SIBLING = "sibling", "兄弟姐妹"
+    # 民法典 第一千零四十五条 says 兄弟姐妹; 刑事诉讼法 第一百零八条 only 同胞兄弟姊妹 (same parents). One stored
+    # value; the label names both, and `Application.agent_relation_label` the one of the matter.
+    SIBLING = "sibling", "兄弟姐妹（刑事案件限同胞兄弟姊妹）"
     GRANDPARENT = "grandparent", "祖父母、外祖父母"
     GRANDCHILD = "grandchild", "孙子女、外孙子女"
+
+
+CRIMINAL_SIBLINGS = "同胞兄弟姊妹"  # 刑事诉讼法 第一百零八条
 
 
 class UrgentGround(models.TextChoices):
@@ -179,7 +184,8 @@ class KnownAuthority(models.Model):
 class ApplicationQuerySet(models.QuerySet["Application"]):
     def visible_to(self, user) -> ApplicationQuerySet:
         """Applications the user may open: city staff all; office staff those their office is
-        responsible for or received (the receiving office keeps read access, SPEC §3)."""
+        responsible for or received (the receiving office keeps read access, SPEC §3); a handler
+        those of the cases assigned to them."""
         base = self.select_related("responsible_office", "receiving_office")
         if not user.is_authenticated:
             return base.none()
@@ -188,16 +194,21 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         not_sealed = ~Q(case__is_sealed=True)
         if user.sees_all_offices:
             return base if user.has_perm("cases.view_sealed_case") else base.filter(not_sealed)
-        if user.office_id is not None and user.has_role(Role.BUREAU_REVIEWER):
+        scope = Q(pk__in=[])
+        if user.has_role(Role.CLERK, Role.REVIEWER) and user.office_id is not None:
+            offices = Office.objects.visible_to(user)
+            scope |= Q(responsible_office__in=offices) | (Q(receiving_office__in=offices) & not_sealed)
+        if user.has_role(Role.BUREAU_REVIEWER) and user.office_id is not None:
             # The 司法局 reads what an objection to its offices is about (第四十九条): the refused
             # application, or the one whose case was terminated. Nothing else of the office.
             objected = Q(objections__isnull=False) | Q(case__objections__isnull=False)
             offices = Office.objects.visible_to(user)
-            return base.filter(pk__in=self.filter(objected, responsible_office__in=offices).values("pk"))
-        if not user.has_role(Role.CLERK, Role.REVIEWER) or user.office_id is None:
-            return base.none()
-        offices = Office.objects.visible_to(user)
-        return base.filter(Q(responsible_office__in=offices) | (Q(receiving_office__in=offices) & not_sealed))
+            scope |= Q(pk__in=self.filter(objected, responsible_office__in=offices).values("pk"))
+        if user.has_role(Role.HANDLER):
+            # A handler reads the application of a case assigned to them now, and no other: the
+            # client's phone and the materials are what they need to act (sealed or not, as the case).
+            scope |= Q(case__handler__user=user)
+        return base.filter(scope)
 
     def open(self) -> ApplicationQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -269,8 +280,19 @@ class Application(models.Model):
     agent_name = models.CharField("代理申请人姓名", max_length=40, blank=True)
     agent_relation = models.CharField("与申请人关系", max_length=20, choices=AgentRelation.choices, blank=True)
     agent_id_number = models.CharField("代理申请人身份证号", max_length=18, blank=True)
+    agent_guardian_infringes = models.BooleanField(
+        "法定代理人侵害申请人合法权益",
+        default=False,
+        help_text="法律援助法第四十条：法定代理人侵害无民事行为能力人、限制民事行为能力人合法权益的，"
+        "其他近亲属可以代为提出法律援助申请。未成年人的非刑事事项由近亲属（非法定代理人）代为申请时须勾选。",
+    )
 
     duplicate_reason = models.CharField("重复申请说明", max_length=200, blank=True)
+    # The duplicate guard's finding at submission (SPEC §3), for the reviewer: an online applicant is
+    # not stopped nor told (the other application may be someone else's business), a clerk was warned.
+    flagged_duplicate = models.BooleanField(
+        "疑似重复申请", default=False, help_text="提交时同一身份证号已有同类未办结申请，请审查员核实。"
+    )
     # Issued with the form page: the same page posted twice makes one application (issue 10).
     submission_token = models.UUIDField("表单标识", null=True, blank=True, unique=True, editable=False)
 
@@ -361,6 +383,13 @@ class Application(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def agent_relation_label(self) -> str:
+        """The relation as the law of the matter words it: 同胞兄弟姊妹 in a criminal matter."""
+        if self.agent_relation == AgentRelation.SIBLING:
+            return CRIMINAL_SIBLINGS if self.category == MatterCategory.CRIMINAL else "兄弟姐妹"
+        return self.get_agent_relation_display()
 
     @property
     def is_urgent(self) -> bool:

@@ -202,8 +202,11 @@ def _create_application(
     )
     now = timezone.now()
     today = timezone.localdate(now)
+    # The same rule as the clerk's warning (duplicate_warning): online it only flags the application.
+    flagged = bool(open_duplicates(id_number=data["id_number"], category=data["category"]))
     application = Application(
         **data,
+        flagged_duplicate=flagged,
         number=allocate_application_number(year=today.year),
         channel=Channel.WALK_IN if receiving_office else Channel.ONLINE,
         receiving_office=receiving_office,
@@ -227,6 +230,7 @@ def _create_application(
         obj=application,
         to_state=Status(application.status).label,
         note=f"{application.get_channel_display()}；承办机构：{routing.office.name}（{routing.basis}）"
+        + ("；疑似重复申请（已有同类未办结申请）" if flagged else "")
         + (f"；重复申请说明：{application.duplicate_reason}" if application.duplicate_reason else ""),
     )
     sms.notify_received(application)

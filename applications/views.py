@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.http import StaffRequest
-from accounts.models import OBJECTION_READERS, OFFICE_STAFF, RECORD_READERS, Role
+from accounts.models import APPLICATION_READERS, CASE_READERS, OBJECTION_READERS, OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
 from applications import prefill, rules, services
 from applications import receipt as receipts
@@ -325,14 +325,23 @@ def walk_in(request: StaffRequest) -> HttpResponse:
     else:
         initial, origin_token = prefill.take(request)  # 转为申请 from a consultation, once
     form = WalkInApplicationForm(request.POST or None, request.FILES or None, receiving_office=office, initial=initial)
-    if request.method == "POST" and form.is_valid() and not _duplicate_needs_reason(request, form):
-        application = _submit(request, form, receiving_office=office, origin=prefill.origin_of(origin_token))
-        if application is not None:
-            return _registered(request, application)
+    duplicate = ""
+    if request.method == "POST" and form.is_valid():
+        duplicate = _duplicate_warning(request, form)
+        if not form.errors:
+            application = _submit(request, form, receiving_office=office, origin=prefill.origin_of(origin_token))
+            if application is not None:
+                return _registered(request, application)
     return render(
         request,
         "applications/walk_in.html",
-        {"form": form, "office": office, "origin_token": origin_token, "prefilled": bool(origin_token)},
+        {
+            "form": form,
+            "office": office,
+            "origin_token": origin_token,
+            "prefilled": bool(origin_token),
+            "duplicate_warning": duplicate,
+        },
     )
 
 
@@ -353,15 +362,16 @@ def _too_many_lookups() -> str:
     return f"查询过于频繁（每小时最多{settings.LEGALAID_CLERK_LOOKUPS_PER_HOUR}次），请稍后再试。"
 
 
-def _duplicate_needs_reason(request: HttpRequest, form: WalkInApplicationForm) -> bool:
+def _duplicate_warning(request: HttpRequest, form: WalkInApplicationForm) -> str:
     """The duplicate guard (SPEC §3): a second open application of the same person and 事项类别 needs a
-    written reason. True (with the message by its field) when the form must come back. With a reason
-    already written nothing is looked up (and nothing revealed)."""
+    written reason. The form gets errors when it must come back (a duplicate, or too many lookups);
+    the warning returned is shown at the top of the page too. With a reason already written nothing
+    is looked up (and nothing revealed)."""
     if form.cleaned_data.get("duplicate_reason", "").strip():
-        return False
+        return ""
     if not _clerk_lookup_allowed(request, "duplicate_lookup"):
         form.add_error("id_number", _too_many_lookups())
-        return True
+        return ""
     warning = services.duplicate_warning(
         id_number=form.cleaned_data["id_number"],
         category=form.cleaned_data["category"],
@@ -369,12 +379,12 @@ def _duplicate_needs_reason(request: HttpRequest, form: WalkInApplicationForm) -
         request=request,
     )
     if warning:
+        form.add_error("id_number", "该申请人已有同类未办结申请，见页面上方的提示。")
         form.add_error("duplicate_reason", f"{warning}如确需再次登记，请写明理由。")
-        return True
-    return False
+    return warning
 
 
-@role_required(*OBJECTION_READERS)
+@role_required(*APPLICATION_READERS)
 def detail(request: StaffRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _visible(request, pk))
 
@@ -454,6 +464,12 @@ PAGE_FORMS = {
 }
 
 
+def _auto_id(form_name: str) -> str:
+    # Several forms on the page share field names (理由 of 不予 and of 变更承办机构): each form's element
+    # ids carry its name, so every id is unique and every label points at its own control.
+    return f"{form_name}_%s"
+
+
 def _detail_page(
     request: HttpRequest, application: Application, *, bound: forms.Form | None = None, bound_as: str = ""
 ) -> HttpResponse:
@@ -466,13 +482,17 @@ def _detail_page(
     context = _status_context(application, user=user)
     context.update(
         {
+            # The duplicate guard is the office's business; a handler reading their client's file is
+            # told nothing of other applications (nor is a reveal recorded against them).
             "duplicate_warning": services.duplicate_warning(
                 id_number=application.id_number,
                 category=application.category,
                 by=user,
                 request=request,
                 exclude=application,
-            ),
+            )
+            if user.reads_records
+            else "",
             "missing": application.missing_kinds(),
             "history": trail_for(application, *context["objections"]),
             "can": services.allowed_actions(user, application),
@@ -480,7 +500,9 @@ def _detail_page(
     )
     for name, form_class in PAGE_FORMS.items():
         initial = {"received_on": today, "decided_on": today}
-        context[name] = form_class(initial={k: v for k, v in initial.items() if k in form_class.base_fields})
+        context[name] = form_class(
+            initial={k: v for k, v in initial.items() if k in form_class.base_fields}, auto_id=_auto_id(name)
+        )
     if bound is not None:
         context[bound_as] = bound
     return render(request, "applications/detail.html", context, status=400 if bound is not None else 200)
@@ -506,11 +528,12 @@ def _button_view(name: str, *, roles: tuple[Role, ...] = OFFICE_STAFF) -> Callab
             application,
             workflow=APPLICATION_FLOW,
             move=name,
-            form=lambda: button.form(request.POST, request.FILES),
+            form=lambda: button.form(request.POST, request.FILES, auto_id=_auto_id(button.form_name)),
             perform=lambda data: button.perform(application, data, by=request.user, request=request),
             success=button.success,
             page=lambda form: _detail_page(request, application, bound=form, bound_as=button.form_name),
             then=lambda: _after_move(request, pk),
+            back=reverse("applications:detail", args=[pk]),
         )
 
     view.__name__ = name
@@ -549,7 +572,7 @@ def request_supplement(request: StaffRequest, pk: int) -> HttpResponse:
     return render(request, "applications/supplement_form.html", {"form": form, "application": application})
 
 
-@role_required(*RECORD_READERS)
+@role_required(*CASE_READERS)
 def supplement_notice(request: StaffRequest, pk: int) -> HttpResponse:
     return _letter(request, _visible(request, pk), "supplement")
 
@@ -610,7 +633,7 @@ def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
         objection,
         workflow=OBJECTION_FLOW,
         move="uphold",  # 维持 and 责令改正 share one rule; the service picks the move from the outcome
-        form=lambda: ObjectionDecisionForm(request.POST, request.FILES),
+        form=lambda: ObjectionDecisionForm(request.POST, request.FILES, auto_id=_auto_id("objection_decision_form")),
         perform=lambda data: services.decide_objection(objection, **data, by=request.user, request=request),
         success="已记录司法局对异议的审查结果。",
         page=lambda form: _detail_page(request, objection.application, bound=form, bound_as="objection_decision_form"),
@@ -634,18 +657,18 @@ def objection_document(request: StaffRequest, pk: int) -> FileResponse:
     return serve_upload(objection)
 
 
-@role_required(*RECORD_READERS)
+@role_required(*CASE_READERS)
 def receipt(request: StaffRequest, pk: int) -> HttpResponse:
     """申请材料接收凭证, printed again by staff who can see the application."""
     return render(request, "applications/receipt.html", receipts.receipt_context(_visible(request, pk)))
 
 
-@role_required(*OBJECTION_READERS)
+@role_required(*APPLICATION_READERS)
 def letter(request: StaffRequest, pk: int, kind: str) -> HttpResponse:
     return _letter(request, _visible(request, pk), kind)
 
 
-@role_required(*OBJECTION_READERS)
+@role_required(*APPLICATION_READERS)
 def material(request: StaffRequest, pk: int) -> FileResponse:
     material = get_object_or_404(
         Material.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk

@@ -48,8 +48,20 @@ CASE_FLOW = Workflow(
             to=CaseState.IN_PROGRESS,
             who=rules.can_review_closure,
         ),
-        "archive": Move("归档", sources=[CaseState.CLOSED], to=CaseState.ARCHIVED, who=rules.can_archive),
-        "terminate": Move("终止法律援助", sources=TERMINABLE_STATES, to=CaseState.TERMINATED, who=rules.can_terminate),
+        "archive": Move(
+            "归档",
+            sources=[CaseState.CLOSED],
+            to=CaseState.ARCHIVED,
+            who=rules.can_archive,
+            confirm="归档后案卷不能再修改，也不能撤回。",
+        ),
+        "terminate": Move(
+            "终止法律援助",
+            sources=TERMINABLE_STATES,
+            to=CaseState.TERMINATED,
+            who=rules.can_terminate,
+            confirm="终止后承办人不再提供法律援助，受援人将收到短信告知；决定不能撤回，受援人可向司法局提出异议。",
+        ),
         "register_objection": Move(
             "登记异议", sources=[CaseState.TERMINATED], who=rules.can_record_objection, when=_may_object
         ),

@@ -61,6 +61,9 @@ class Move:
     targets: tuple[str, ...] = ()
     who: Rule = system_only
     when: Condition | None = None
+    # A move that cannot be taken back asks first: the question the confirmation step puts to the user
+    # (`core.views.post_move`); empty for a move that is made at once.
+    confirm: str = ""
 
     def __init__(
         self,
@@ -70,6 +73,7 @@ class Move:
         to: str | Iterable[str] | None = None,
         who: Rule = system_only,
         when: Condition | None = None,
+        confirm: str = "",
     ) -> None:
         object.__setattr__(self, "label", label)
         object.__setattr__(self, "sources", frozenset(str(source) for source in sources))
@@ -77,6 +81,7 @@ class Move:
         object.__setattr__(self, "targets", targets)
         object.__setattr__(self, "who", who)
         object.__setattr__(self, "when", when)
+        object.__setattr__(self, "confirm", confirm)
 
     @property
     def changes_state(self) -> bool:

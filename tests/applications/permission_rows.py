@@ -86,6 +86,35 @@ def clerk_at_an_office(persona: Persona) -> int:
     return 200 if persona.role == Role.CLERK else 403
 
 
+def handlers_see_only_their_own(expect):
+    """A page handlers may open for the application of a case assigned to them: others' answer 404."""
+
+    def expect_with_handlers(persona: Persona) -> int:
+        if persona.role == Role.HANDLER:
+            return 404
+        return expect(persona)
+
+    return expect_with_handlers
+
+
+def case_application(personas):
+    """An approved application whose case is assigned to the owner's handler persona."""
+    from cases import services as case_services
+    from tests.cases.factories import make_handler
+
+    application = cross_county_application(personas)
+    case = case_services.approve(application, by=personas[(Role.REVIEWER, OWNER)])
+    handler = make_handler(personas[(Role.HANDLER, OWNER)])
+    case_services.assign(case, handler=handler, by=personas[(Role.REVIEWER, OWNER)])
+    return application
+
+
+def its_handler_reads(persona: Persona) -> int:
+    if persona.role == Role.HANDLER:
+        return 200 if persona.office == OWNER else 404
+    return office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,), bureau_reads=True)(persona)
+
+
 def _detail(path: str, factory=cross_county_application):
     return lambda personas: path.format(pk=factory(personas).pk)
 
@@ -103,22 +132,30 @@ ROWS = [
     StaffUrl(
         "applications-detail",
         _detail("/staff/applications/{pk}/"),
-        READ,
+        handlers_see_only_their_own(READ),
     ),
     StaffUrl(
         "applications-detail-objected",
         lambda personas: f"/staff/applications/{_objection(personas).application_id}/",
-        READ_OBJECTED,
+        handlers_see_only_their_own(READ_OBJECTED),
+    ),
+    StaffUrl(
+        "applications-detail-of-a-case", _detail("/staff/applications/{pk}/", case_application), its_handler_reads
     ),
     StaffUrl(
         "applications-receipt",
         _detail("/staff/applications/{pk}/receipt/"),
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        handlers_see_only_their_own(office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))),
     ),
     StaffUrl(
         "applications-material",
         lambda personas: f"/staff/materials/{Material.objects.get(application=cross_county_application(personas)).pk}/",
-        READ,
+        handlers_see_only_their_own(READ),
+    ),
+    StaffUrl(
+        "applications-material-of-a-case",
+        lambda personas: f"/staff/materials/{Material.objects.get(application=case_application(personas)).pk}/",
+        its_handler_reads,
     ),
     StaffUrl(
         "applications-supplement-form",
@@ -128,20 +165,21 @@ ROWS = [
     StaffUrl(
         "applications-supplement-notice",
         _detail("/staff/applications/{pk}/supplement/notice/", with_supplement),
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        handlers_see_only_their_own(office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))),
     ),
     StaffUrl(
         "applications-approve",
         _detail("/staff/applications/{pk}/approve/"),
         acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
         method="post",
+        data={"confirmed": "1"},  # the second step (the first answers 200 with the question)
     ),
     StaffUrl(
         "applications-refuse",
         _detail("/staff/applications/{pk}/refuse/"),
         acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
         method="post",
-        data={"reason": "不符合法律援助条件"},
+        data={"reason": "不符合法律援助条件", "confirmed": "1"},
     ),
     StaffUrl(
         "applications-urgent",
@@ -163,7 +201,7 @@ ROWS = [
         _detail("/staff/applications/{pk}/transfer-out/"),
         acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
         method="post",
-        data={"destination": "广州市法律援助处"},
+        data={"destination": "广州市法律援助处", "confirmed": "1"},
     ),
     StaffUrl(
         "applications-receive-supplement",
@@ -221,6 +259,6 @@ ROWS = [
     StaffUrl(
         "applications-letter",
         _detail("/staff/applications/{pk}/letters/refusal/", refused_application),
-        READ,
+        handlers_see_only_their_own(READ),
     ),
 ]

@@ -84,7 +84,7 @@ def test_unanswered_supplement_is_treated_as_withdrawn_once(application, persona
 
 def test_reviewer_approves_and_prints_the_letter(client, application, personas):
     client.force_login(personas[(Role.REVIEWER, "luoding")])
-    client.post(f"/staff/applications/{application.pk}/approve/")
+    client.post(f"/staff/applications/{application.pk}/approve/", {"confirmed": "1"})
     application.refresh_from_db()
     assert application.status == Status.APPROVED
     assert application.decided_on == timezone.localdate()
@@ -99,7 +99,9 @@ def test_refusal_needs_a_reason_and_the_letter_states_the_objection_route(client
     client.post(f"/staff/applications/{application.pk}/refuse/", {"reason": ""})
     application.refresh_from_db()
     assert application.status == Status.PENDING_REVIEW
-    client.post(f"/staff/applications/{application.pk}/refuse/", {"reason": "申请事项不属于法律援助范围。"})
+    client.post(
+        f"/staff/applications/{application.pk}/refuse/", {"reason": "申请事项不属于法律援助范围。", "confirmed": "1"}
+    )
     application.refresh_from_db()
     assert application.status == Status.REFUSED
     letter = client.get(f"/staff/applications/{application.pk}/letters/refusal/").content.decode()

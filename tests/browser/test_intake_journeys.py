@@ -50,7 +50,7 @@ def test_citizen_applies_online_and_tracks_it(page):
     page.get_by_label("身份证号后六位").fill(id_number[-6:])
     page.get_by_role("button", name="查询").click()
     expect(page.get_by_test_id("status")).to_have_text("待审查")
-    expect(page.get_by_test_id("due-on")).to_have_text(f"{due.year}年{due.month}月{due.day}日")
+    expect(page.get_by_test_id("due-on")).to_have_text(f"{due.year}年{due.month}月{due.day}日（含当日）前")
 
 
 def test_walk_in_for_another_county_reaches_the_responsible_office_only(page, make_user):
@@ -119,7 +119,7 @@ def test_supplement_upload_on_track_checked_by_the_office_moves_the_due_date(pag
     paused = calendar.count_days(requested, today)
     due = calendar.add_days(requested, 7 + paused)
     assert paused == 3
-    expect(page.get_by_test_id("due-on")).to_have_text(f"{due.year}年{due.month}月{due.day}日")
+    expect(page.get_by_test_id("due-on")).to_have_text(f"{due.year}年{due.month}月{due.day}日（含当日）前")
 
 
 def test_refusal_objection_at_the_office_and_the_bureau_orders_a_correction(page, make_user):
@@ -134,6 +134,9 @@ def test_refusal_objection_at_the_office_and_the_bureau_orders_a_correction(page
     page.goto(f"/staff/applications/{application.pk}/")
     page.get_by_label("不予法律援助的理由").fill("申请人家庭经济状况不符合经济困难标准。")
     page.get_by_role("button", name="不予法律援助").click()
+    expect(page.get_by_test_id("confirm-question")).to_contain_text("不能撤回")
+    expect(page.get_by_text("申请人家庭经济状况不符合经济困难标准。")).to_be_visible()
+    page.get_by_role("button", name="确认不予法律援助").click()
     expect(page.get_by_test_id("status")).to_have_text("不予法律援助")
 
     page.get_by_role("link", name="打印不予法律援助决定书").click()

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0008_indexes_for_queue_dashboard_and_month'),
+        ('applications', '0007_application_submission_token_drop_tracking_lookup'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -37,6 +37,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='objection',
             name='size',
-            field=models.PositiveIntegerField(default=0, verbose_name='大小（字节）'),
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='大小（字节）'),
         ),
     ]

@@ -14,5 +14,5 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0006_merge_abbreviation_and_bureau_address")]
+    dependencies = [("accounts", "0003_password_age_and_history")]
     operations = [migrations.RunPython(seed, unseed)]

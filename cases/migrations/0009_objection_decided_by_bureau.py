@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_indexes_for_case_list_clocks_and_month'),
+        ('cases', '0008_seed_notice_grounds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -37,6 +37,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='caseobjection',
             name='size',
-            field=models.PositiveIntegerField(default=0, verbose_name='大小（字节）'),
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='大小（字节）'),
         ),
     ]

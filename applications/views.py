@@ -22,6 +22,7 @@ from accounts.models import APPLICATION_READERS, CASE_READERS, OBJECTION_READERS
 from accounts.permissions import role_required
 from applications import prefill, rules, services
 from applications import receipt as receipts
+from applications.blank_form import blank_form_html
 from applications.forms import (
     ApplicationForm,
     ObjectionDecisionForm,
@@ -90,7 +91,9 @@ def apply(request: HttpRequest) -> HttpResponse:
         application = _submit(request, form, receiving_office=None)
         if application is not None:
             return _submitted(request, application)
-    return render(request, "applications/apply.html", {"form": form})
+    # A blank form is the same for everyone: rendered once (applications.blank_form), the tokens fresh.
+    form_html = blank_form_html(form) if not form.is_bound else None
+    return render(request, "applications/apply.html", {"form": form, "form_html": form_html})
 
 
 def _submitted(request: HttpRequest, application: Application) -> HttpResponse:

@@ -97,3 +97,46 @@ def test_the_peer_reviewer_opens_the_case_file_from_the_score_sheet(page, make_u
     expect(page.get_by_test_id("case-file-materials")).to_contain_text("判决书.pdf")
     page.get_by_role("link", name="返回评分表").click()
     expect(page.get_by_role("button", name="提交评分")).to_be_visible()
+
+
+def test_the_new_pages_have_no_serious_accessibility_violations(page, make_user):
+    """axe-core (as tests/browser/test_accessibility.py) on the receipt, a refusal on /track/ with its
+    coloured badge, and the peer reviewer's case file."""
+    from tests.browser.test_accessibility import check_at_both_widths
+
+    found = []
+    page.goto("/apply/")
+    fill_application(
+        page,
+        id_number=make_id_number(area="445302", sequence="585"),
+        authority="云浮市云城区人民法院",
+        location="云城区",
+    )
+    page.get_by_role("button", name="提交申请").click()
+    found += check_at_both_widths(page, "/apply/receipt/")
+
+    reviewer = make_user("reviewer-luoding", Role.REVIEWER, office="luoding")
+    id_number = make_id_number(sequence="587")
+    refused = intake.submit_application(data=service_data(id_number=id_number), uploads={}, receiving_office=None)
+    intake.refuse(refused, reason="家庭人均收入高于当地标准。", by=reviewer)
+
+    def look_up() -> None:
+        page.goto("/track/")
+        page.get_by_label("申请编号").fill(refused.number)
+        page.get_by_label("身份证号后六位").fill(id_number[-6:])
+        page.get_by_role("button", name="查询").click()
+        page.wait_for_url("**/track/status/")
+
+    found += check_at_both_widths(page, then=look_up)
+
+    lawyer = make_user("lawyer-3", Role.HANDLER, office="luoding")
+    city = make_user("city", Role.CITY_STAFF, office="city")
+    peer = make_user("peer-1", Role.PEER_REVIEWER, office="yuncheng")
+    people = {(Role.REVIEWER, "luoding"): reviewer, (Role.HANDLER, "luoding"): lawyer, "city": city}
+    review = peer_review.assign_reviewer(
+        sample_of(people, closed_case(people, office="luoding")), reviewer=peer, by=city
+    )
+    page.context.clear_cookies()
+    sign_in(page, "peer-1")
+    found += check_at_both_widths(page, f"/staff/quality/reviews/{review.pk}/case-file/")
+    assert not found, "\n".join(found)

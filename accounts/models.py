@@ -24,7 +24,7 @@ class OfficeQuerySet(models.QuerySet["Office"]):
             return self.none()
         if user.has_role(Role.BUREAU_REVIEWER):
             # A 司法局审核人 reads the objections against every office their bureau set up (第四十九条).
-            return self.filter(justice_bureau=user.office.justice_bureau)
+            return self.filter(justice_bureau=self.filter(pk=user.office_id).values("justice_bureau")[:1])
         return self.filter(pk=user.office_id)
 
 

@@ -363,6 +363,18 @@ class RefuseForm(forms.Form):
     reason = forms.CharField(label="不予法律援助的理由", widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class SupplementConfirmForm(forms.Form):
+    """补正材料齐全: nothing to fill in; the day of the check restarts the clock."""
+
+
+class SupplementRejectForm(forms.Form):
+    reason = forms.CharField(label="补正材料不符合要求之处", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="撤回原因", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class RerouteForm(forms.Form):
     to_office = forms.ModelChoiceField(label="新的承办机构", queryset=Office.objects.all(), empty_label="请选择")
     reason = forms.CharField(label="变更理由", widget=forms.Textarea(attrs={"rows": 2}))

@@ -87,6 +87,7 @@ class Status(models.TextChoices):
     REFUSED = "refused", "不予法律援助"
     WITHDRAWN = "withdrawn", "视为撤回"
     TRANSFERRED_OUT = "transferred_out", "已转交市外机构"
+    RETRACTED = "retracted", "申请人已撤回"  # the applicant's own 撤回申请 (not 视为撤回)
 
 
 OPEN_STATUSES = [Status.PENDING_REVIEW, Status.AWAITING_SUPPLEMENT]
@@ -310,7 +311,7 @@ class Application(models.Model):
     )
     decision_reason = models.TextField("决定理由", blank=True)
     closed_on = models.DateField(
-        "办结日期", null=True, blank=True, help_text="离开审查队列（准予、不予、视为撤回、转出）的日期。"
+        "办结日期", null=True, blank=True, help_text="离开审查队列（准予、不予、视为撤回、撤回、转出）的日期。"
     )
     closed_note = models.CharField("办结说明", max_length=200, blank=True)
 
@@ -468,8 +469,13 @@ class SupplementRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="告知人", on_delete=models.PROTECT, related_name="+"
     )
+    # The applicant's (first) reply: it does not restart the review clock by itself — the office
+    # checks it and confirms it complete (resolved_on, the day the clock runs again) or records
+    # 未按要求补正，视为撤回.
+    replied_on = models.DateField("提交补正材料日期", null=True, blank=True)
     resolved_on = models.DateField("补正完成日期", null=True, blank=True)
     expired = models.BooleanField("逾期未补正", default=False)
+    incomplete = models.BooleanField("未按要求补正", default=False)
 
     class Meta:
         ordering = ["requested_on", "pk"]
@@ -519,7 +525,7 @@ class BaseObjection(models.Model):
     file = models.FileField("司法局决定书", upload_to=objection_upload_to, max_length=200, blank=True)
     original_name = models.CharField("原文件名", max_length=200, blank=True)
     content_type = models.CharField("文件类型", max_length=40, blank=True)
-    size = models.PositiveIntegerField("大小（字节）", null=True, blank=True)
+    size = models.PositiveIntegerField("大小（字节）", default=0)
 
     class Meta:
         abstract = True

@@ -31,6 +31,18 @@ def can_take_in_supplement(user, application: Application) -> bool:
     return not user.is_authenticated or can_register_walk_in(user) or can_handle_materials(user, application)
 
 
+def can_check_supplement(user, application: Application) -> bool:
+    """The responsible office checks a 补正 reply: complete (the clock runs again) or not
+    (未按要求补正，视为撤回)."""
+    return user.is_authenticated and user.works_at(application.responsible_office_id, *OFFICE_STAFF)
+
+
+def can_withdraw(user, application: Application) -> bool:
+    """The applicant withdraws on /track/ (not signed in); at a window, the staff who handle the
+    application's materials record it."""
+    return not user.is_authenticated or can_handle_materials(user, application)
+
+
 def can_decide(user, application: Application) -> bool:
     """The responsible office's reviewer decides (准予 / 不予, 第四十三条)."""
     return user.is_authenticated and user.works_at(application.responsible_office_id, Role.REVIEWER)

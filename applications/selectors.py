@@ -201,7 +201,7 @@ def open_objection(
     )
 
 
-def open_objections(user, *, today: date) -> list[OpenObjection]:
+def open_objections(user: User, *, today: date) -> list[OpenObjection]:
     """Objections to refusals pending before the 司法局, in `user`'s scope (第四十九条: 5 days). Two
     queries: the user's groups (once per user object) and the objections with their applications."""
     objections = (

@@ -308,8 +308,9 @@ def receive_supplement(
     request: HttpRequest | None = None,
     today: date | None = None,
 ) -> Application:
-    """The missing materials arrived (on /track/ from the applicant, or at any office): the clock runs
-    again. `by` is None or anonymous for the applicant."""
+    """The missing materials arrived (on /track/ from the applicant, or at any office). They are kept
+    and the reply dated, but the clock stays stopped until the responsible office has checked them
+    (`confirm_supplement` / `reject_supplement`). `by` is None or anonymous for the applicant."""
     by = by if by is not None else AnonymousUser()
     with APPLICATION_FLOW.begin(application, "receive_supplement", by=by, request=request) as move:
         application = move.obj
@@ -321,9 +322,71 @@ def receive_supplement(
         for upload in files:
             attach_material(application, upload, kind=MaterialKind.SUPPLEMENT, source=source, by=by)
         supplement = application.supplement_requests.select_for_update().get(resolved_on__isnull=True)
+        if supplement.replied_on is None:
+            supplement.replied_on = today or timezone.localdate()
+            supplement.save(update_fields=["replied_on"])
+        move.done(note=f"收到补正材料 {len(files)} 份，待承办机构核对")
+    return application
+
+
+def confirm_supplement(
+    application: Application, *, by: User, request: HttpRequest | None = None, today: date | None = None
+) -> Application:
+    """The office found the 补正 reply complete: the review clock runs again from this day (the days
+    until the check are 补正 time, 第四十三条)."""
+    with APPLICATION_FLOW.begin(application, "confirm_supplement", by=by, request=request) as move:
+        application = move.obj
+        supplement = application.supplement_requests.select_for_update().get(resolved_on__isnull=True)
         supplement.resolved_on = today or timezone.localdate()
         supplement.save(update_fields=["resolved_on"])
-        move.done(note=f"收到补正材料 {len(files)} 份")
+        move.done(note=f"补正材料经核对齐全，{supplement.resolved_on:%Y年%-m月%-d日}起恢复计算审查期限")
+    return application
+
+
+def reject_supplement(
+    application: Application,
+    *,
+    reason: str,
+    by: User,
+    request: HttpRequest | None = None,
+    today: date | None = None,
+) -> Application:
+    """未按要求补正，视为撤回: the office's own finding, not a 不予 (no objection route); the applicant
+    may apply again."""
+    with APPLICATION_FLOW.begin(application, "reject_supplement", by=by, request=request) as move:
+        application = move.obj
+        if not reason.strip():
+            raise ValidationError({"reason": "请写明补正材料不符合要求之处。"})
+        today = today or timezone.localdate()
+        supplement = application.supplement_requests.select_for_update().get(resolved_on__isnull=True)
+        supplement.resolved_on = today
+        supplement.incomplete = True
+        supplement.save(update_fields=["resolved_on", "incomplete"])
+        application.closed_on = today
+        application.closed_note = f"未按要求补正，视为撤回申请：{reason.strip()}"[:200]
+        move.done(fields=["closed_on", "closed_note"], note=application.closed_note)
+    return application
+
+
+def withdraw(
+    application: Application,
+    *,
+    reason: str = "",
+    by: User | AnonymousUser | None = None,
+    request: HttpRequest | None = None,
+    today: date | None = None,
+) -> Application:
+    """撤回申请: the applicant's own withdrawal, on /track/ (`by` None or anonymous) or recorded at a
+    window. The application leaves the queue; the applicant may apply again."""
+    by = by if by is not None else AnonymousUser()
+    with APPLICATION_FLOW.begin(application, "withdraw", by=by, request=request) as move:
+        application = move.obj
+        today = today or timezone.localdate()
+        application.supplement_requests.filter(resolved_on__isnull=True).update(resolved_on=today)
+        application.closed_on = today
+        who = "窗口登记" if by.is_authenticated else "网上"
+        application.closed_note = (f"申请人撤回申请（{who}）" + (f"：{reason.strip()}" if reason.strip() else ""))[:200]
+        move.done(fields=["closed_on", "closed_note"], note=application.closed_note)
     return application
 
 
@@ -331,7 +394,10 @@ def expire_supplements(*, today: date | None = None) -> list[Application]:
     """视为撤回 for every 补正 left unanswered past its reply date. Idempotent: run daily."""
     today = today or timezone.localdate()
     expired = []
-    overdue = SupplementRequest.objects.filter(resolved_on__isnull=True, expired=False, reply_due_on__lt=today)
+    # A reply that is waiting for the office's check is the office's to decide on, not the job's.
+    overdue = SupplementRequest.objects.filter(
+        resolved_on__isnull=True, replied_on__isnull=True, expired=False, reply_due_on__lt=today
+    )
     for application_id in overdue.values_list("application_id", flat=True):
         application = Application(pk=application_id)  # read again under the lock
         # Application first, then its 补正 row: the same order as receive_supplement, so the daily job
@@ -430,7 +496,7 @@ OBJECTION_MOVES = {ObjectionOutcome.UPHELD: "uphold", ObjectionOutcome.CORRECTED
 
 
 def settle_objection(
-    move: MoveInProgress[BaseObjection], *, note: str, decided_on: date, document: UploadedFile | None, by
+    move: MoveInProgress[BaseObjection], *, note: str, decided_on: date, document: UploadedFile[bytes] | None, by: User
 ) -> None:
     """Finish the 司法局's decision on a locked, pending objection (`move` from its workflow), with the
     bureau's 决定书. Call from a service wrapped in `removes_files_on_error`."""

@@ -12,6 +12,7 @@ urlpatterns = [
     path("track/status/", views.track_status, name="track_status"),
     path("track/end/", views.track_end, name="track_end"),
     path("track/supplement/", views.track_supplement, name="track_supplement"),
+    path("track/withdraw/", views.track_withdraw, name="track_withdraw"),
     path("track/materials/<int:pk>/", views.track_material, name="track_material"),
     path("track/letters/<str:kind>/", views.track_letter, name="track_letter"),
     # Staff
@@ -23,6 +24,9 @@ urlpatterns = [
     path("staff/applications/<int:pk>/supplement/", views.request_supplement, name="request_supplement"),
     path("staff/applications/<int:pk>/supplement/notice/", views.supplement_notice, name="supplement_notice"),
     path("staff/applications/<int:pk>/supplement/receive/", views.receive_supplement, name="receive_supplement"),
+    path("staff/applications/<int:pk>/supplement/confirm/", views.confirm_supplement, name="confirm_supplement"),
+    path("staff/applications/<int:pk>/supplement/reject/", views.reject_supplement, name="reject_supplement"),
+    path("staff/applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("staff/applications/<int:pk>/refuse/", views.refuse, name="refuse"),
     path("staff/applications/<int:pk>/urgent/", views.mark_urgent, name="mark_urgent"),
     path("staff/applications/<int:pk>/reroute/", views.reroute, name="reroute"),

@@ -22,6 +22,7 @@ from accounts.models import APPLICATION_READERS, CASE_READERS, OBJECTION_READERS
 from accounts.permissions import role_required
 from applications import prefill, rules, services
 from applications import receipt as receipts
+from applications.blank_form import blank_form_html
 from applications.forms import (
     ApplicationForm,
     ObjectionDecisionForm,
@@ -29,13 +30,16 @@ from applications.forms import (
     QueueFilterForm,
     RefuseForm,
     RerouteForm,
+    SupplementConfirmForm,
     SupplementDropForm,
+    SupplementRejectForm,
     SupplementRequestForm,
     SupplementUploadForm,
     TrackForm,
     TransferOutForm,
     UrgentForm,
     WalkInApplicationForm,
+    WithdrawForm,
 )
 from applications.models import Application, Material, Objection, Status, review_due_dates
 from applications.selectors import ALL_STATUSES, case_for, due_flag, queue_for
@@ -87,7 +91,9 @@ def apply(request: HttpRequest) -> HttpResponse:
         application = _submit(request, form, receiving_office=None)
         if application is not None:
             return _submitted(request, application)
-    return render(request, "applications/apply.html", {"form": form})
+    # A blank form is the same for everyone: rendered once (applications.blank_form), the tokens fresh.
+    form_html = blank_form_html(form) if not form.is_bound else None
+    return render(request, "applications/apply.html", {"form": form, "form_html": form_html})
 
 
 def _submitted(request: HttpRequest, application: Application) -> HttpResponse:
@@ -231,12 +237,28 @@ def track_supplement(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "补正材料已提交，审查期限恢复计算。")
+            messages.success(request, "补正材料已提交。承办机构核对齐全后，审查期限恢复计算。")
             return redirect("applications:track_status")
     context = _status_context(application)
     context["upload_form"] = form
     context["lookup_minutes"] = settings.LEGALAID_TRACK_LOOKUP_MINUTES
     return render(request, "applications/track_status.html", context, status=400)
+
+
+@require_POST
+def track_withdraw(request: HttpRequest) -> HttpResponse:
+    """撤回申请: the applicant withdraws an application still under review (audited as theirs)."""
+    try:
+        application = _tracked(request)
+    except Http404:
+        return track_status(request)
+    try:
+        services.withdraw(application, reason=request.POST.get("reason", "")[:150], request=request)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "您已撤回申请。如仍需要法律援助，可以重新申请。")
+    return redirect("applications:track_status")
 
 
 def track_material(request: HttpRequest, pk: int) -> FileResponse:
@@ -392,7 +414,25 @@ BUTTONS = {
         SupplementUploadForm,
         "receive_form",
         lambda a, data, **who: services.receive_supplement(a, files=data["files"], **who),
-        "已收到补正材料，审查期限恢复计算。",
+        "已登记补正材料，请承办机构核对：齐全的，审查期限自核对之日起恢复计算。",
+    ),
+    "confirm_supplement": Button(
+        SupplementConfirmForm,
+        "confirm_supplement_form",
+        lambda a, data, **who: services.confirm_supplement(a, **who),
+        "补正材料齐全，审查期限自今日起恢复计算。",
+    ),
+    "reject_supplement": Button(
+        SupplementRejectForm,
+        "reject_supplement_form",
+        lambda a, data, **who: services.reject_supplement(a, reason=data["reason"], **who),
+        "已记录未按要求补正，视为撤回申请；申请人可以重新申请。",
+    ),
+    "withdraw": Button(
+        WithdrawForm,
+        "withdraw_form",
+        lambda a, data, **who: services.withdraw(a, reason=data["reason"], **who),
+        "已登记申请人撤回申请。",
     ),
     "mark_urgent": Button(
         UrgentForm,
@@ -504,6 +544,9 @@ def _button_view(name: str, *, roles: tuple[Role, ...] = OFFICE_STAFF) -> Callab
 
 
 receive_supplement = _button_view("receive_supplement")
+confirm_supplement = _button_view("confirm_supplement")
+reject_supplement = _button_view("reject_supplement")
+withdraw = _button_view("withdraw")
 mark_urgent = _button_view("mark_urgent")
 reroute = _button_view("reroute")
 register_objection = _button_view("register_objection")
@@ -570,8 +613,8 @@ def supplement_drop(request: StaffRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"已代收 {application.number} 的补正材料，已转{application.responsible_office.name}，"
-                    "审查期限恢复计算。",
+                    f"已代收 {application.number} 的补正材料，已转{application.responsible_office.name}核对；"
+                    "核对齐全后审查期限恢复计算。",
                 )
                 return redirect("applications:supplement_drop")
     return render(request, "applications/supplement_drop.html", {"form": form})

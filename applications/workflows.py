@@ -21,6 +21,21 @@ def _no_earlier_notice(application: Application) -> str | None:
     return None
 
 
+def _replied(application: Application) -> str | None:
+    request = application.open_supplement_request()
+    if request is None or request.replied_on is None:
+        return "申请人尚未提交补正材料。"
+    return None
+
+
+def _unanswered(application: Application) -> str | None:
+    # A reply waiting for the office's check is not "no reply": the office decides on it.
+    request = application.open_supplement_request()
+    if request is not None and request.replied_on is not None:
+        return "申请人已提交补正材料，待承办机构核对。"
+    return None
+
+
 def _not_yet_urgent(application: Application) -> str | None:
     return "该申请已标记先行提供。" if application.is_urgent else None
 
@@ -62,13 +77,30 @@ APPLICATION_FLOW = Workflow(
             who=rules.can_handle_materials,
             when=_no_earlier_notice,
         ),
+        # A reply is taken in, not assumed complete: the office checks it (第四十三条).
         "receive_supplement": Move(
             "收到补正材料",
             sources=[Status.AWAITING_SUPPLEMENT],
-            to=Status.PENDING_REVIEW,
             who=rules.can_take_in_supplement,
         ),
-        "expire_supplement": Move("补正期限届满，视为撤回", sources=[Status.AWAITING_SUPPLEMENT], to=Status.WITHDRAWN),
+        "confirm_supplement": Move(
+            "补正材料齐全，恢复审查",
+            sources=[Status.AWAITING_SUPPLEMENT],
+            to=Status.PENDING_REVIEW,
+            who=rules.can_check_supplement,
+            when=_replied,
+        ),
+        "reject_supplement": Move(
+            "未按要求补正，视为撤回",
+            sources=[Status.AWAITING_SUPPLEMENT],
+            to=Status.WITHDRAWN,
+            who=rules.can_check_supplement,
+            when=_replied,
+        ),
+        "expire_supplement": Move(
+            "补正期限届满，视为撤回", sources=[Status.AWAITING_SUPPLEMENT], to=Status.WITHDRAWN, when=_unanswered
+        ),
+        "withdraw": Move("撤回申请", sources=OPEN, to=Status.RETRACTED, who=rules.can_withdraw),
         "approve": Move(
             "准予法律援助",
             sources=[Status.PENDING_REVIEW],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from accounts.models import Role
+from accounts.models import Role, User
 from applications import selectors as application_selectors
 from cases import selectors as case_selectors
 from deadlines.items import URGENCY_ORDER, DeadlineItem
@@ -35,7 +35,7 @@ def worklist(user, *, today: date) -> list[DeadlineItem]:
     return items
 
 
-def open_objections(user, *, today: date) -> list[application_selectors.OpenObjection]:
+def open_objections(user: User, *, today: date) -> list[application_selectors.OpenObjection]:
     """Every objection pending before `user`'s 司法局 (not only those due soon): the bureau reviewer's
     worklist, soonest due first. Empty for anyone who does not decide objections."""
     if not user.has_role(Role.BUREAU_REVIEWER):

@@ -31,6 +31,12 @@ def with_supplement(personas):
     return application
 
 
+def replied(personas):
+    application = with_supplement(personas)
+    services.receive_supplement(application, files=[pdf()])
+    return application
+
+
 def _objection(personas):
     application = refused_application(personas)
     return services.register_objection(
@@ -203,6 +209,27 @@ ROWS = [
         # No file sent: whoever may take materials in gets the form back with its error (400).
         acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), (RECEIVER, Role.CLERK), success=400),
         method="post",
+    ),
+    StaffUrl(
+        "applications-confirm-supplement",
+        _detail("/staff/applications/{pk}/supplement/confirm/", replied),
+        # The responsible office checks the reply (第四十三条); the receiving window only takes it in.
+        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), success=302),
+        method="post",
+    ),
+    StaffUrl(
+        "applications-reject-supplement",
+        _detail("/staff/applications/{pk}/supplement/reject/", replied),
+        # No reason given: whoever may check gets the form back with its error (400).
+        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), success=400),
+        method="post",
+    ),
+    StaffUrl(
+        "applications-withdraw",
+        _detail("/staff/applications/{pk}/withdraw/"),
+        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), (RECEIVER, Role.CLERK), success=302),
+        method="post",
+        data={"reason": "已与对方和解"},
     ),
     StaffUrl(
         "applications-objection",

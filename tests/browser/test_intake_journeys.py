@@ -81,7 +81,7 @@ def test_walk_in_for_another_county_reaches_the_responsible_office_only(page, ma
     assert response.status == 404
 
 
-def test_supplement_upload_on_track_moves_the_due_date(page, make_user):
+def test_supplement_upload_on_track_checked_by_the_office_moves_the_due_date(page, make_user):
     clerk = make_user("clerk-luoding", Role.CLERK, office="luoding")
     application = services.submit_application(data=service_data(), uploads={}, receiving_office=None)
     sign_in(page, "clerk-luoding")
@@ -105,6 +105,14 @@ def test_supplement_upload_on_track_moves_the_due_date(page, make_user):
     expect(page.get_by_text("工资欠条原件")).to_be_visible()
     page.get_by_label("补正材料").set_input_files([PDF_FILE])
     page.get_by_role("button", name="提交补正材料").click()
+    # The reply is checked, not assumed complete (第四十三条): the clock waits for the office.
+    expect(page.get_by_test_id("supplement-replied")).to_be_visible()
+    expect(page.get_by_test_id("status")).to_have_text("待补正")
+
+    page.context.clear_cookies()
+    sign_in(page, "clerk-luoding")
+    page.goto(f"/staff/applications/{application.pk}/")
+    page.get_by_role("button", name="补正材料齐全，恢复审查").click()
     expect(page.get_by_test_id("status")).to_have_text("待审查")
     application.refresh_from_db()
     today = application.supplement_requests.get().resolved_on

@@ -48,9 +48,12 @@ test-dates: venv
 		$(VENV)/bin/pytest -n $${PYTEST_WORKERS:-auto} -q --today=$$day -m "not browser" $(DATE_SENSITIVE) || exit 1; \
 	done
 
-# Timings on a demo year of data (pytest-benchmark); kept out of `make test` on purpose.
+# Performance at three scales (issue 14, docs/performance.md): builds yf_bench_<scale> on the
+# PostgreSQL server of DATABASE_URL (reused when present), serves it with gunicorn and measures each
+# page from a separate load process. BENCH_SCALE=city-year|city-decade|province; kept out of `make test`.
+BENCH_SCALE ?= city-year
 bench: venv
-	$(VENV)/bin/pytest bench -p no:randomly --benchmark-only --benchmark-columns=min,median,max,rounds -o testpaths=bench
+	$(PY) -m bench.run --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

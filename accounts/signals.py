@@ -1,7 +1,10 @@
 """Every sign-in, failed sign-in, sign-out and lockout is written to the audit log (SPEC §8); the
 sign-in time starts the absolute session lifetime; a deactivated account's sessions end at once."""
 
+from importlib import import_module
+
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.sessions.models import Session
@@ -81,5 +84,8 @@ def end_sessions_of_deactivated_user(sender, instance: User, **kwargs) -> None:
         for session in Session.objects.filter(expire_date__gt=timezone.now())
         if session.get_decoded().get("_auth_user_id") == user_id
     ]
-    Session.objects.filter(pk__in=ended).delete()
+    # Through the configured engine, so a session cached in Redis (REDIS_URL: cached_db) goes too.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session_key in ended:
+        store(session_key).delete()
     record(AuditAction.SESSION_ENDED, obj=instance, note=f"账户已停用，结束 {len(ended)} 个会话")

@@ -55,6 +55,7 @@ CROSS_COUNTY_SHARE = 0.15
 ONLINE_SHARE = 0.18
 REFUSED_SHARE = 0.06
 WITHDRAWN_SHARE = 0.025
+RETRACTED_AFTER_DAYS = 2
 PROGRESS_WIDTH = 30
 
 SURNAMES = "陈李黄梁张吴何林罗刘冯邓谭麦莫彭卢苏叶赖钟杨周郑蔡曾廖欧潘伍严区关甘植邹黎"
@@ -184,6 +185,8 @@ class _Builder:
         self.offices = {office.code: office for office in Office.objects.all()}
         users = {user.username: user for user in get_user_model().objects.filter(username__contains="-")}
         self.clerks = {code: users.get(f"clerk-{office.slug}") for code, office in self.offices.items()}
+        # The 司法局审核人 who decided the office's objections (第四十九条).
+        self.bureaus = {code: users.get(f"bureau-{office.slug}") for code, office in self.offices.items()}
         self.reviewers = {code: users.get(f"reviewer-{office.slug}") for code, office in self.offices.items()}
         self.authorities: dict[str, list[str]] = {}
         for name, location in KnownAuthority.objects.values_list("name", "location"):
@@ -343,6 +346,15 @@ def seed(*, rng: random.Random, today: date, log: Callable[[str], None]) -> None
         builder.application(received=builder.received_before(today, max_days=6), status=Status.PENDING_REVIEW)
     for _ in range(5):
         builder.application(received=builder.received_before(today, max_days=14), status=Status.PENDING_REVIEW)
+    # A few applicants withdrew (撤回申请) a couple of days after applying.
+    older = [day for day in decision_days if (today - day).days > RETRACTED_AFTER_DAYS] or [today]
+    for _ in range(10):
+        plan = builder.application(
+            received=builder.received_before(rng.choice(older), max_days=3), status=Status.RETRACTED
+        )
+        plan.application.closed_note = rng.choice(
+            ["申请人撤回申请（网上）", "申请人撤回申请（窗口登记）：已与对方和解"]
+        )
     for _ in range(12):
         builder.application(
             received=builder.received_before(rng.choice(decision_days or [today]), max_days=3),
@@ -361,6 +373,8 @@ def _closed_on(plan) -> date | None:
         return plan.supplement[1]
     if application.status == Status.TRANSFERRED_OUT:
         return timezone.localdate(application.received_at)
+    if application.status == Status.RETRACTED:
+        return timezone.localdate(application.received_at) + timedelta(days=RETRACTED_AFTER_DAYS)
     return None
 
 
@@ -397,6 +411,8 @@ def _write(builder: _Builder, *, today: date, log: Callable[[str], None]) -> Non
                     requested_on=requested,
                     reply_due_on=supplement_reply_due(requested),
                     requested_by=clerk,
+                    # An answered 补正 was replied to and found complete the same day.
+                    replied_on=None if expired else resolved,
                     resolved_on=resolved,
                     expired=expired,
                 )
@@ -413,6 +429,7 @@ def _write(builder: _Builder, *, today: date, log: Callable[[str], None]) -> Non
                     recorded_by=clerk,
                     outcome=outcome,
                     decided_on=received_on + timedelta(days=4) if decided else None,
+                    decided_by=builder.bureaus.get(application.responsible_office.code) if decided else None,
                     decision_note="经审查，原决定认定事实清楚，予以维持。" if decided else "",
                 )
             )

@@ -28,7 +28,7 @@ from applications.models import (
     UrgentGround,
 )
 from core.forms import NamedRequiredMixin, SubmissionTokenMixin
-from core.uploads import MultipleMaterialFileField, UploadLimitsMixin, size_label
+from core.uploads import MaterialFileField, MultipleMaterialFileField, UploadLimitsMixin, size_label
 
 ADULT_AGE = 18
 # Near relatives in civil law (民法典 第一千零四十五条) who are not near relatives in criminal procedure.
@@ -404,6 +404,18 @@ class RefuseForm(forms.Form):
     reason = forms.CharField(label="不予法律援助的理由", widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class SupplementConfirmForm(forms.Form):
+    """补正材料齐全: nothing to fill in; the day of the check restarts the clock."""
+
+
+class SupplementRejectForm(forms.Form):
+    reason = forms.CharField(label="补正材料不符合要求之处", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="撤回原因", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class RerouteForm(forms.Form):
     to_office = forms.ModelChoiceField(label="新的承办机构", queryset=Office.objects.all(), empty_label="请选择")
     reason = forms.CharField(label="变更理由", widget=forms.Textarea(attrs={"rows": 2}))
@@ -435,6 +447,7 @@ class ObjectionDecisionForm(forms.Form):
     )
     decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label="决定说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    document = MaterialFileField(label="司法局决定书", help_text="异议审查决定书的扫描件（PDF、JPG 或 PNG）。")
 
 
 class QueueFilterForm(forms.Form):

@@ -87,6 +87,7 @@ class Status(models.TextChoices):
     REFUSED = "refused", "不予法律援助"
     WITHDRAWN = "withdrawn", "视为撤回"
     TRANSFERRED_OUT = "transferred_out", "已转交市外机构"
+    RETRACTED = "retracted", "申请人已撤回"  # the applicant's own 撤回申请 (not 视为撤回)
 
 
 OPEN_STATUSES = [Status.PENDING_REVIEW, Status.AWAITING_SUPPLEMENT]
@@ -183,7 +184,8 @@ class KnownAuthority(models.Model):
 class ApplicationQuerySet(models.QuerySet["Application"]):
     def visible_to(self, user) -> ApplicationQuerySet:
         """Applications the user may open: city staff all; office staff those their office is
-        responsible for or received (the receiving office keeps read access, SPEC §3)."""
+        responsible for or received (the receiving office keeps read access, SPEC §3); a handler
+        those of the cases assigned to them."""
         base = self.select_related("responsible_office", "receiving_office")
         if not user.is_authenticated:
             return base.none()
@@ -192,10 +194,21 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         not_sealed = ~Q(case__is_sealed=True)
         if user.sees_all_offices:
             return base if user.has_perm("cases.view_sealed_case") else base.filter(not_sealed)
-        if not user.has_role(Role.CLERK, Role.REVIEWER) or user.office_id is None:
-            return base.none()
-        offices = Office.objects.visible_to(user)
-        return base.filter(Q(responsible_office__in=offices) | (Q(receiving_office__in=offices) & not_sealed))
+        scope = Q(pk__in=[])
+        if user.has_role(Role.CLERK, Role.REVIEWER) and user.office_id is not None:
+            offices = Office.objects.visible_to(user)
+            scope |= Q(responsible_office__in=offices) | (Q(receiving_office__in=offices) & not_sealed)
+        if user.has_role(Role.BUREAU_REVIEWER) and user.office_id is not None:
+            # The 司法局 reads what an objection to its offices is about (第四十九条): the refused
+            # application, or the one whose case was terminated. Nothing else of the office.
+            objected = Q(objections__isnull=False) | Q(case__objections__isnull=False)
+            offices = Office.objects.visible_to(user)
+            scope |= Q(pk__in=self.filter(objected, responsible_office__in=offices).values("pk"))
+        if user.has_role(Role.HANDLER):
+            # A handler reads the application of a case assigned to them now, and no other: the
+            # client's phone and the materials are what they need to act (sealed or not, as the case).
+            scope |= Q(case__handler__user=user)
+        return base.filter(scope)
 
     def open(self) -> ApplicationQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -298,7 +311,7 @@ class Application(models.Model):
     )
     decision_reason = models.TextField("决定理由", blank=True)
     closed_on = models.DateField(
-        "办结日期", null=True, blank=True, help_text="离开审查队列（准予、不予、视为撤回、转出）的日期。"
+        "办结日期", null=True, blank=True, help_text="离开审查队列（准予、不予、视为撤回、撤回、转出）的日期。"
     )
     closed_note = models.CharField("办结说明", max_length=200, blank=True)
 
@@ -469,8 +482,13 @@ class SupplementRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="告知人", on_delete=models.PROTECT, related_name="+"
     )
+    # The applicant's (first) reply: it does not restart the review clock by itself — the office
+    # checks it and confirms it complete (resolved_on, the day the clock runs again) or records
+    # 未按要求补正，视为撤回.
+    replied_on = models.DateField("提交补正材料日期", null=True, blank=True)
     resolved_on = models.DateField("补正完成日期", null=True, blank=True)
     expired = models.BooleanField("逾期未补正", default=False)
+    incomplete = models.BooleanField("未按要求补正", default=False)
 
     class Meta:
         ordering = ["requested_on", "pk"]
@@ -494,6 +512,11 @@ class ObjectionOutcome(models.TextChoices):
     CORRECTED = "corrected", "责令改正"
 
 
+def objection_upload_to(instance: BaseObjection, filename: str) -> str:
+    # The caller passes a random stored name (core.uploads.stored_upload_name).
+    return filename
+
+
 class BaseObjection(models.Model):
     """An objection to a refusal (不予) or a termination (终止), decided by the 司法局 that set up the
     office within 5 days (法律援助法 第四十九条). Filed and settled through `applications.services`."""
@@ -509,10 +532,29 @@ class BaseObjection(models.Model):
     )
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decision_note = models.TextField("决定说明", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="司法局审核人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The bureau's 决定书, uploaded with the decision (core.uploads: content-checked, served through
+    # a scoped, audited view only).
+    file = models.FileField("司法局决定书", upload_to=objection_upload_to, max_length=200, blank=True)
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    content_type = models.CharField("文件类型", max_length=40, blank=True)
+    size = models.PositiveIntegerField("大小（字节）", default=0)
 
     class Meta:
         abstract = True
         ordering = ["received_on", "pk"]
+
+    @property
+    def is_upheld(self) -> bool:
+        """维持: the end of the objection route; what is left is 行政复议 or 行政诉讼."""
+        return self.outcome == ObjectionOutcome.UPHELD
 
 
 class Objection(BaseObjection):

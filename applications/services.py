@@ -316,10 +316,12 @@ def receive_supplement(
     request: HttpRequest | None = None,
     today: date | None = None,
 ) -> Application:
-    """The missing materials arrived (on /track/ from the applicant, or at any office): the clock runs
-    again. `by_item` holds the files the uploader put under an item of the notice (kept with that item,
-    and of its checklist kind when the item is a checklist item, so the missing list shows it
-    received); `files` those put under none. `by` is None or anonymous for the applicant."""
+    """The missing materials arrived (on /track/ from the applicant, or at any office). They are kept
+    and the reply dated, but the clock stays stopped until the responsible office has checked them
+    (`confirm_supplement` / `reject_supplement`). `by_item` holds the files the uploader put under an
+    item of the notice (kept with that item, and of its checklist kind when the item is a checklist
+    item, so the missing list shows it received); `files` those put under none. `by` is None or
+    anonymous for the applicant."""
     by = by if by is not None else AnonymousUser()
     with APPLICATION_FLOW.begin(application, "receive_supplement", by=by, request=request) as move:
         application = move.obj
@@ -339,12 +341,74 @@ def receive_supplement(
                 attach_material(application, upload, kind=kind, source=source, by=by, supplement_item=item)
         for upload in files:
             attach_material(application, upload, kind=MaterialKind.SUPPLEMENT, source=source, by=by)
-        supplement.resolved_on = today or timezone.localdate()
-        supplement.save(update_fields=["resolved_on"])
+        if supplement.replied_on is None:
+            supplement.replied_on = today or timezone.localdate()
+            supplement.save(update_fields=["replied_on"])
         note = f"收到补正材料 {len(every_file)} 份"
         if assigned:
             note += "（" + "；".join(f"{item} {len(uploads)} 份" for item, uploads in assigned.items()) + "）"
-        move.done(note=note)
+        move.done(note=note + "，待承办机构核对")
+    return application
+
+
+def confirm_supplement(
+    application: Application, *, by: User, request: HttpRequest | None = None, today: date | None = None
+) -> Application:
+    """The office found the 补正 reply complete: the review clock runs again from this day (the days
+    until the check are 补正 time, 第四十三条)."""
+    with APPLICATION_FLOW.begin(application, "confirm_supplement", by=by, request=request) as move:
+        application = move.obj
+        supplement = application.supplement_requests.select_for_update().get(resolved_on__isnull=True)
+        supplement.resolved_on = today or timezone.localdate()
+        supplement.save(update_fields=["resolved_on"])
+        move.done(note=f"补正材料经核对齐全，{supplement.resolved_on:%Y年%-m月%-d日}起恢复计算审查期限")
+    return application
+
+
+def reject_supplement(
+    application: Application,
+    *,
+    reason: str,
+    by: User,
+    request: HttpRequest | None = None,
+    today: date | None = None,
+) -> Application:
+    """未按要求补正，视为撤回: the office's own finding, not a 不予 (no objection route); the applicant
+    may apply again."""
+    with APPLICATION_FLOW.begin(application, "reject_supplement", by=by, request=request) as move:
+        application = move.obj
+        if not reason.strip():
+            raise ValidationError({"reason": "请写明补正材料不符合要求之处。"})
+        today = today or timezone.localdate()
+        supplement = application.supplement_requests.select_for_update().get(resolved_on__isnull=True)
+        supplement.resolved_on = today
+        supplement.incomplete = True
+        supplement.save(update_fields=["resolved_on", "incomplete"])
+        application.closed_on = today
+        application.closed_note = f"未按要求补正，视为撤回申请：{reason.strip()}"[:200]
+        move.done(fields=["closed_on", "closed_note"], note=application.closed_note)
+    return application
+
+
+def withdraw(
+    application: Application,
+    *,
+    reason: str = "",
+    by: User | AnonymousUser | None = None,
+    request: HttpRequest | None = None,
+    today: date | None = None,
+) -> Application:
+    """撤回申请: the applicant's own withdrawal, on /track/ (`by` None or anonymous) or recorded at a
+    window. The application leaves the queue; the applicant may apply again."""
+    by = by if by is not None else AnonymousUser()
+    with APPLICATION_FLOW.begin(application, "withdraw", by=by, request=request) as move:
+        application = move.obj
+        today = today or timezone.localdate()
+        application.supplement_requests.filter(resolved_on__isnull=True).update(resolved_on=today)
+        application.closed_on = today
+        who = "窗口登记" if by.is_authenticated else "网上"
+        application.closed_note = (f"申请人撤回申请（{who}）" + (f"：{reason.strip()}" if reason.strip() else ""))[:200]
+        move.done(fields=["closed_on", "closed_note"], note=application.closed_note)
     return application
 
 
@@ -352,7 +416,10 @@ def expire_supplements(*, today: date | None = None) -> list[Application]:
     """视为撤回 for every 补正 left unanswered past its reply date. Idempotent: run daily."""
     today = today or timezone.localdate()
     expired = []
-    overdue = SupplementRequest.objects.filter(resolved_on__isnull=True, expired=False, reply_due_on__lt=today)
+    # A reply that is waiting for the office's check is the office's to decide on, not the job's.
+    overdue = SupplementRequest.objects.filter(
+        resolved_on__isnull=True, replied_on__isnull=True, expired=False, reply_due_on__lt=today
+    )
     for application_id in overdue.values_list("application_id", flat=True):
         application = Application(pk=application_id)  # read again under the lock
         # Application first, then its 补正 row: the same order as receive_supplement, so the daily job
@@ -450,14 +517,24 @@ def file_objection(
 OBJECTION_MOVES = {ObjectionOutcome.UPHELD: "uphold", ObjectionOutcome.CORRECTED: "correct"}
 
 
-def settle_objection(move: MoveInProgress[BaseObjection], *, note: str, decided_on: date) -> None:
-    """Finish the 司法局's decision on a locked, pending objection (`move` from its workflow)."""
+def settle_objection(
+    move: MoveInProgress[BaseObjection], *, note: str, decided_on: date, document: UploadedFile[bytes] | None, by: User
+) -> None:
+    """Finish the 司法局's decision on a locked, pending objection (`move` from its workflow), with the
+    bureau's 决定书. Call from a service wrapped in `removes_files_on_error`."""
     objection = move.obj
     if not objection.received_on <= decided_on <= timezone.localdate():
         raise ValidationError({"decided_on": "决定日期应在收到异议日期与今天之间。"})
+    if document is None:
+        raise ValidationError({"document": "请上传司法局的异议审查决定书。"})
     objection.decided_on = decided_on
     objection.decision_note = note.strip()
-    move.done(fields=["decided_on", "decision_note"], note=note.strip())
+    objection.decided_by = by
+    save_upload(objection, document, folder="objections")
+    move.done(
+        fields=["decided_on", "decision_note", "decided_by"],
+        note=(note.strip() + "；" if note.strip() else "") + f"决定书：{objection.original_name}",
+    )
 
 
 def objection_move(outcome: str) -> str:
@@ -482,13 +559,22 @@ def register_objection(
     return objection
 
 
+@removes_files_on_error
 @transaction.atomic
 def decide_objection(
-    objection: Objection, *, outcome: str, note: str, decided_on: date, by: User, request: HttpRequest | None = None
+    objection: Objection,
+    *,
+    outcome: str,
+    note: str,
+    decided_on: date,
+    by: User,
+    document: UploadedFile[bytes] | None = None,
+    request: HttpRequest | None = None,
 ) -> Objection:
-    """责令改正 reopens the application for a new decision, with a new seven-day clock from the order."""
+    """The 司法局's decision (第四十九条), recorded by its 司法局审核人 with the bureau's 决定书. 责令改正
+    reopens the application for a new decision, with a new seven-day clock from the order."""
     with OBJECTION_FLOW.begin(objection, objection_move(outcome), by=by, request=request) as move:
-        settle_objection(move, note=note, decided_on=decided_on)
+        settle_objection(move, note=note, decided_on=decided_on, document=document, by=by)
         objection = move.obj
     if outcome == ObjectionOutcome.CORRECTED:
         with APPLICATION_FLOW.begin(objection.application, "reopen", by=by, request=request) as move:

@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.http import StaffRequest
-from accounts.models import OFFICE_STAFF, RECORD_READERS, Role
+from accounts.models import APPLICATION_READERS, CASE_READERS, OBJECTION_READERS, OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
 from applications import prefill, rules, services
 from applications import receipt as receipts
+from applications.blank_form import blank_form_html
 from applications.forms import (
     ApplicationForm,
     ObjectionDecisionForm,
@@ -29,13 +30,16 @@ from applications.forms import (
     QueueFilterForm,
     RefuseForm,
     RerouteForm,
+    SupplementConfirmForm,
     SupplementDropForm,
+    SupplementRejectForm,
     SupplementRequestForm,
     SupplementUploadForm,
     TrackForm,
     TransferOutForm,
     UrgentForm,
     WalkInApplicationForm,
+    WithdrawForm,
 )
 from applications.models import Application, Material, Objection, Status, review_due_dates
 from applications.selectors import ALL_STATUSES, case_for, due_flag, queue_for
@@ -87,7 +91,9 @@ def apply(request: HttpRequest) -> HttpResponse:
         application = _submit(request, form, receiving_office=None)
         if application is not None:
             return _submitted(request, application)
-    return render(request, "applications/apply.html", {"form": form})
+    # A blank form is the same for everyone: rendered once (applications.blank_form), the tokens fresh.
+    form_html = blank_form_html(form) if not form.is_bound else None
+    return render(request, "applications/apply.html", {"form": form, "form_html": form_html})
 
 
 def _submitted(request: HttpRequest, application: Application) -> HttpResponse:
@@ -240,12 +246,28 @@ def track_supplement(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "补正材料已提交，审查期限恢复计算。")
+            messages.success(request, "补正材料已提交。承办机构核对齐全后，审查期限恢复计算。")
             return redirect("applications:track_status")
     context = _status_context(application)
     context["upload_form"] = form
     context["lookup_minutes"] = settings.LEGALAID_TRACK_LOOKUP_MINUTES
     return render(request, "applications/track_status.html", context, status=400)
+
+
+@require_POST
+def track_withdraw(request: HttpRequest) -> HttpResponse:
+    """撤回申请: the applicant withdraws an application still under review (audited as theirs)."""
+    try:
+        application = _tracked(request)
+    except Http404:
+        return track_status(request)
+    try:
+        services.withdraw(application, reason=request.POST.get("reason", "")[:150], request=request)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "您已撤回申请。如仍需要法律援助，可以重新申请。")
+    return redirect("applications:track_status")
 
 
 def _upload_form(application: Application, *args, **kwargs) -> SupplementUploadForm:
@@ -380,7 +402,7 @@ def _duplicate_warning(request: HttpRequest, form: WalkInApplicationForm) -> str
     return warning
 
 
-@role_required(*RECORD_READERS)
+@role_required(*APPLICATION_READERS)
 def detail(request: StaffRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _visible(request, pk))
 
@@ -414,7 +436,25 @@ BUTTONS = {
         lambda a, data, **who: services.receive_supplement(
             a, files=data["files"] or [], by_item=data["by_item"], **who
         ),
-        "已收到补正材料，审查期限恢复计算。",
+        "已登记补正材料，请承办机构核对：齐全的，审查期限自核对之日起恢复计算。",
+    ),
+    "confirm_supplement": Button(
+        _plain(SupplementConfirmForm),
+        "confirm_supplement_form",
+        lambda a, data, **who: services.confirm_supplement(a, **who),
+        "补正材料齐全，审查期限自今日起恢复计算。",
+    ),
+    "reject_supplement": Button(
+        _plain(SupplementRejectForm),
+        "reject_supplement_form",
+        lambda a, data, **who: services.reject_supplement(a, reason=data["reason"], **who),
+        "已记录未按要求补正，视为撤回申请；申请人可以重新申请。",
+    ),
+    "withdraw": Button(
+        _plain(WithdrawForm),
+        "withdraw_form",
+        lambda a, data, **who: services.withdraw(a, reason=data["reason"], **who),
+        "已登记申请人撤回申请。",
     ),
     "mark_urgent": Button(
         _plain(UrgentForm),
@@ -467,13 +507,17 @@ def _detail_page(
     context = _status_context(application, user=user)
     context.update(
         {
+            # The duplicate guard is the office's business; a handler reading their client's file is
+            # told nothing of other applications (nor is a reveal recorded against them).
             "duplicate_warning": services.duplicate_warning(
                 id_number=application.id_number,
                 category=application.category,
                 by=user,
                 request=request,
                 exclude=application,
-            ),
+            )
+            if user.reads_records
+            else "",
             "missing": application.missing_kinds(),
             "history": trail_for(application, *context["objections"]),
             "can": services.allowed_actions(user, application),
@@ -524,6 +568,9 @@ def _button_view(name: str, *, roles: tuple[Role, ...] = OFFICE_STAFF) -> Callab
 
 
 receive_supplement = _button_view("receive_supplement")
+confirm_supplement = _button_view("confirm_supplement")
+reject_supplement = _button_view("reject_supplement")
+withdraw = _button_view("withdraw")
 mark_urgent = _button_view("mark_urgent")
 reroute = _button_view("reroute")
 register_objection = _button_view("register_objection")
@@ -552,7 +599,7 @@ def request_supplement(request: StaffRequest, pk: int) -> HttpResponse:
     return render(request, "applications/supplement_form.html", {"form": form, "application": application})
 
 
-@role_required(*RECORD_READERS)
+@role_required(*CASE_READERS)
 def supplement_notice(request: StaffRequest, pk: int) -> HttpResponse:
     return _letter(request, _visible(request, pk), "supplement")
 
@@ -603,8 +650,8 @@ def supplement_drop(request: StaffRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"已代收 {application.number} 的补正材料，已转{application.responsible_office.name}，"
-                    "审查期限恢复计算。",
+                    f"已代收 {application.number} 的补正材料，已转{application.responsible_office.name}核对；"
+                    "核对齐全后审查期限恢复计算。",
                 )
                 return redirect("applications:supplement_drop")
         else:
@@ -617,18 +664,23 @@ def _drop_form(application: Application, *args, **kwargs) -> SupplementDropForm:
     return SupplementDropForm(*args, items=supplement.items if supplement else (), **kwargs)
 
 
-@require_POST
-@role_required(*OFFICE_STAFF)
-def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
-    objection = get_object_or_404(
+def _visible_objection(request: StaffRequest, pk: int) -> Objection:
+    return get_object_or_404(
         Objection.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
     )
+
+
+@require_POST
+@role_required(Role.BUREAU_REVIEWER)
+def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
+    """The 司法局审核人 records the bureau's decision with its 决定书 (第四十九条)."""
+    objection = _visible_objection(request, pk)
     return post_move(
         request,
         objection,
         workflow=OBJECTION_FLOW,
         move="uphold",  # 维持 and 责令改正 share one rule; the service picks the move from the outcome
-        form=lambda: ObjectionDecisionForm(request.POST, auto_id=_auto_id("objection_decision_form")),
+        form=lambda: ObjectionDecisionForm(request.POST, request.FILES, auto_id=_auto_id("objection_decision_form")),
         perform=lambda data: services.decide_objection(objection, **data, by=request.user, request=request),
         success="已记录司法局对异议的审查结果。",
         page=lambda form: _detail_page(request, objection.application, bound=form, bound_as="objection_decision_form"),
@@ -636,18 +688,34 @@ def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*RECORD_READERS)
+@role_required(*OBJECTION_READERS)
+def objection_document(request: StaffRequest, pk: int) -> FileResponse:
+    """The 司法局's 决定书 on an objection, for whoever may open the application (audited)."""
+    objection = _visible_objection(request, pk)
+    if not objection.file:
+        raise Http404
+    record(
+        AuditAction.VIEW_FILE,
+        actor=request.user,
+        request=request,
+        obj=objection.application,
+        note=f"异议审查决定书：{objection.original_name}",
+    )
+    return serve_upload(objection)
+
+
+@role_required(*CASE_READERS)
 def receipt(request: StaffRequest, pk: int) -> HttpResponse:
     """申请材料接收凭证, printed again by staff who can see the application."""
     return render(request, "applications/receipt.html", receipts.receipt_context(_visible(request, pk)))
 
 
-@role_required(*RECORD_READERS)
+@role_required(*APPLICATION_READERS)
 def letter(request: StaffRequest, pk: int, kind: str) -> HttpResponse:
     return _letter(request, _visible(request, pk), kind)
 
 
-@role_required(*RECORD_READERS)
+@role_required(*APPLICATION_READERS)
 def material(request: StaffRequest, pk: int) -> FileResponse:
     material = get_object_or_404(
         Material.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk

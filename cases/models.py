@@ -341,6 +341,11 @@ class CaseQuerySet(models.QuerySet["Case"]):
                 scope |= offices & Q(is_sealed=False)
         if user.has_role(Role.HANDLER):
             scope |= Q(handler__user=user)
+        if user.office_id is not None and user.has_role(Role.BUREAU_REVIEWER):
+            # The 司法局 deciding an objection to 终止 (第四十九条) reads that case, sealed or not: it
+            # is the authority the law sends the record to.
+            objected = Case.objects.filter(objections__isnull=False, office__in=Office.objects.visible_to(user))
+            scope |= Q(pk__in=objected.values("pk"))
         return base.filter(scope)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from applications.selectors import OpenObjection, open_objection
 from cases.models import (
     AGREEMENT_DAYS,
     ASSIGNMENT_DAYS,
@@ -22,7 +23,7 @@ from cases.models import (
     ObjectionOutcome,
 )
 from deadlines.calendar import WorkingCalendar, days_left
-from deadlines.items import DeadlineItem, urgency
+from deadlines.items import DUE_SOON_DAYS, DeadlineItem, urgency
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,13 @@ class Clock:
     days: int
     stopped_by: str | None = None
 
-    def condition(self) -> Q:
+    def condition(self, *, shown_by: date | None = None) -> Q:
+        """The cases this clock runs on; with `shown_by`, only those it could be due by then: a
+        deadline is never earlier than its start plus its days (working days and a holiday's
+        roll-forward only push it later), so older starts are all the dashboard needs to read."""
         q = Q(state=self.state, **{f"{self.starts_on}__isnull": False})
+        if shown_by is not None:
+            q &= Q(**{f"{self.starts_on}__lte": shown_by - timedelta(days=self.days)})
         return q & Q(**{f"{self.stopped_by}__isnull": True}) if self.stopped_by else q
 
     def runs_for(self, case: Case) -> bool:
@@ -73,8 +79,9 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
     all of the case clocks together.
     """
     running = Q()
+    shown_by = today + timedelta(days=DUE_SOON_DAYS)
     for clock in CLOCKS:
-        running |= clock.condition()
+        running |= clock.condition(shown_by=shown_by)
     cases = list(
         Case.objects.visible_to(user)
         .select_related(None)
@@ -175,3 +182,26 @@ def case_list(user: User, *, state: str = "", q: str = ""):
             | Q(notice__person_name__icontains=q)
         )
     return cases.order_by("-opened_on", "-pk")
+
+
+def open_objections(user: User, *, today: date) -> list[OpenObjection]:
+    """Objections to terminations pending before the 司法局, in `user`'s scope (第四十九条: 5 days)."""
+    objections = (
+        CaseObjection.objects.filter(
+            outcome=ObjectionOutcome.PENDING, case__in=Case.objects.visible_to(user).values("pk")
+        )
+        .select_related("case__office")
+        .order_by("due_on", "pk")
+    )
+    return [
+        open_objection(
+            kind="对终止的异议",
+            number=objection.case.number,
+            url=reverse("cases:detail", args=[objection.case_id]),
+            office=objection.case.office,
+            received_on=objection.received_on,
+            due_on=objection.due_on,
+            today=today,
+        )
+        for objection in objections
+    ]

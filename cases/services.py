@@ -402,9 +402,17 @@ def register_objection(
     return objection
 
 
+@removes_files_on_error
 @transaction.atomic
 def decide_objection(
-    case: Case, *, outcome: str, note: str, decided_on: date, by: User, request: HttpRequest | None = None
+    case: Case,
+    *,
+    outcome: str,
+    note: str,
+    decided_on: date,
+    by: User,
+    document: UploadedFile[bytes] | None = None,
+    request: HttpRequest | None = None,
 ) -> CaseObjection:
     """Record the 司法局's decision on the pending objection. 责令改正 reopens the case where it
     stood before 终止 (待指派, 承办中 with its handler, or 待结案审查 with the submitted closure).
@@ -417,7 +425,7 @@ def decide_objection(
     if objection is None:
         raise TransitionError("该案件没有待审查的异议。")
     with CASE_OBJECTION_FLOW.begin(objection, objection_move(outcome), by=by, request=request) as decision:
-        settle_objection(decision, note=note, decided_on=decided_on)
+        settle_objection(decision, note=note, decided_on=decided_on, document=document, by=by)
     if outcome == ObjectionOutcome.CORRECTED:
         with CASE_FLOW.begin(case, "restore", by=by, request=request) as move:
             case = move.obj

@@ -40,7 +40,7 @@ from cases.forms import (
     SealForm,
     TerminateForm,
 )
-from cases.models import Case, CaseState, ClosureMaterial, Handler, LawFirm
+from cases.models import Case, CaseObjection, CaseState, ClosureMaterial, Handler, LawFirm
 from cases.rules import can_manage_roster, can_register_notice
 from cases.selectors import case_deadlines, case_list
 from cases.workflows import CASE_FLOW
@@ -49,6 +49,10 @@ from core.pagination import BoundedPaginator
 from core.uploads import serve_upload
 from core.views import post_move
 from deadlines.wording import deadline
+
+# Who may open a case page: its readers, and the 司法局审核人 deciding an objection to its 终止 (the
+# scope, `Case.objects.visible_to`, shows them only such cases).
+CASE_PAGE_READERS = (*CASE_READERS, Role.BUREAU_REVIEWER)
 
 PAGE_SIZE = 50
 
@@ -259,22 +263,27 @@ def render_case_page(
     }
     if bound is not None:
         forms[bound_as] = bound
+    # The handler of the case works with the client: their full phone, the materials of the
+    # application and the application itself (its page audits each showing of the full ID number).
+    own_handler = case.handler_id is not None and case.handler.user_id == request.user.pk
     context = {
         "case": case,
         "application": case.application,
+        "own_handler": own_handler,
+        "application_materials": list(case.application.materials.all()) if case.application_id else [],
         "actions": actions,
         "deadlines": case_deadlines(case),
         "assignments": case.assignments.select_related("from_handler__user", "to_handler__user", "by"),
         "progress_entries": case.progress_entries.select_related("recorded_by"),
         "materials": case.closure_materials.all(),
         "objections": case.objections.all(),
-        "can_open_application": request.user.reads_records,
+        "can_open_application": request.user.reads_records or own_handler,
         **forms,
     }
     return render(request, "cases/detail.html", context, status=400 if bound is not None else 200)
 
 
-@role_required(*CASE_READERS)
+@role_required(*CASE_PAGE_READERS)
 def detail(request: StaffRequest, pk: int) -> HttpResponse:
     return render_case_page(request, _visible(request, pk))
 
@@ -284,7 +293,7 @@ def _button_view(
 ) -> Callable[[HttpRequest, int], HttpResponse]:
     """The view of a case-page button; `which` picks the move from the case when two share a URL."""
 
-    @role_required(*CASE_READERS)
+    @role_required(*CASE_PAGE_READERS)
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         case = _visible(request, pk)
         move = which(case) if which is not None else name
@@ -320,7 +329,7 @@ decide_objection = _button_view("decide_objection")
 set_seal = _button_view("set_seal")
 
 
-@role_required(*CASE_READERS)
+@role_required(*CASE_PAGE_READERS)
 def termination_letter(request: StaffRequest, pk: int) -> HttpResponse:
     case = _visible(request, pk)
     if case.state != CaseState.TERMINATED:
@@ -328,7 +337,24 @@ def termination_letter(request: StaffRequest, pk: int) -> HttpResponse:
     return render(request, "cases/termination_letter.html", {"case": case, "application": case.application})
 
 
-@role_required(*CASE_READERS)
+@role_required(*CASE_PAGE_READERS)
+def objection_document(request: StaffRequest, pk: int, objection_pk: int) -> HttpResponseBase:
+    """The 司法局's 决定书 on an objection to 终止, for whoever may see the case (audited)."""
+    case = _visible(request, pk)
+    objection = get_object_or_404(CaseObjection, pk=objection_pk, case=case)
+    if not objection.file:
+        raise Http404
+    record(
+        AuditAction.VIEW_FILE,
+        actor=request.user,
+        request=request,
+        obj=case,
+        note=f"异议审查决定书：{objection.original_name}",
+    )
+    return serve_upload(objection)
+
+
+@role_required(*CASE_PAGE_READERS)
 def closure_material(request: StaffRequest, pk: int, material_pk: int) -> HttpResponseBase:
     """A closure material, only for someone who may see the case (never via MEDIA_URL)."""
     case = _visible(request, pk)

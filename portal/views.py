@@ -13,11 +13,12 @@ from core.pagination import BoundedPaginator
 from deadlines.calendar import missing_holiday_years
 from deadlines.items import URGENCY_ORDER
 from notifications.models import StaffMessage
-from portal.worklist import worklist
+from portal.worklist import open_objections, worklist
 
 # The State Council publishes next year's holidays in late autumn: ask for them only from October.
 HOLIDAY_WARNING_FROM_MONTH = 10
 MESSAGES_PAGE_SIZE = 20
+SECTION_ROWS = 100
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
@@ -44,7 +45,12 @@ def staff_home(request: StaffRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     items = worklist(user, today=today)
-    sections = [(state, list(group)) for state, group in groupby(items, key=lambda item: item.state)]
+    # Each section shows its most urgent rows and says how many there are (issue 14: a province's
+    # city staff oversee thousands of clocks; the per-office table below counts them all).
+    sections = []
+    for state, group in groupby(items, key=lambda item: item.state):
+        rows = list(group)
+        sections.append((state, rows[:SECTION_ROWS], len(rows)))
     per_office = None
     if user.sees_all_offices:
         counts = {office: dict.fromkeys(URGENCY_ORDER, 0) for office in Office.objects.all()}  # SPEC §2 order
@@ -68,6 +74,7 @@ def staff_home(request: StaffRequest) -> HttpResponse:
             "per_office": per_office,
             "urgency_order": URGENCY_ORDER,
             "missing_holiday_years": missing_years,
+            "open_objections": open_objections(user, today=today),
             "today": today,
         },
     )

@@ -21,6 +21,7 @@ from accounts.http import StaffRequest
 from accounts.models import RECORD_READERS, Office
 from accounts.permissions import role_required
 from core.forms import add_service_errors
+from core.replica import reads_from_replica
 from core.transitions import TransitionError
 from reporting import rules, services
 from reporting.charts import cumulative_chart, progress_bar
@@ -55,6 +56,7 @@ def _month_choices(today: date) -> list[Period]:
 
 @require_GET
 @role_required(*RECORD_READERS)
+@reads_from_replica
 def dashboard(request: StaffRequest) -> HttpResponse:
     """Progress to the annual target: the city total for everyone, the office rows the user may see.
 
@@ -129,6 +131,7 @@ def _month_report(period: Period) -> MonthlyReport:
 
 @require_GET
 @role_required(*RECORD_READERS)
+@reads_from_replica
 def month(request: StaffRequest, year: int, month: int) -> HttpResponse:
     """Month M: the figures, each office's sheet and its status; the county's own form to submit."""
     report = _month_report(_period(year, month))
@@ -192,6 +195,7 @@ def return_sheet(request: StaffRequest, year: int, month: int, office_code: str)
 
 @require_GET
 @role_required(*RECORD_READERS)
+@reads_from_replica
 def download(request: StaffRequest, year: int, month: int) -> HttpResponse:
     """下载月报: the city's workbook for city staff; a county's own for county staff (or
     `?office=<code>` within what the user may see)."""

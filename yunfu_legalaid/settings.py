@@ -129,6 +129,20 @@ def _database_from_env() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database_from_env()}
+# --- past one machine (issue 14, docs/performance.md) ----------------------------------------------
+# A PostgreSQL read replica for the reports: the month page, the dashboard of figures and the xlsx read
+# from it (`core.replica`); every write and every other page stays on the primary. Off unless set.
+_replica_url = env_str("DATABASE_REPLICA_URL", default="")
+if _replica_url:
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL to point at the PostgreSQL primary.")
+    try:
+        DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=env_int("DB_CONN_MAX_AGE", default=60))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is malformed ({exc}): {_replica_url!r}") from exc
+    # The test run reads the replica through the primary's connection (no second test database).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.replica.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -205,8 +219,33 @@ STATICFILES_DIRS = [
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # No MEDIA_URL on purpose: uploads are personal data and are served only through views that check
 # the viewer's right to the application.
+# Uploads on one host's disk (the default, `make run`) or, for several hosts, in an S3-compatible
+# bucket (MinIO, a cloud provider's object storage): STORAGE_BACKEND=s3 with S3_BUCKET and, for a
+# service other than AWS, S3_ENDPOINT_URL. Files stay private: no public URL is ever handed out, the
+# portal streams each one after checking the viewer's right (core.uploads.serve_upload).
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", default="filesystem")
+if STORAGE_BACKEND == "filesystem":
+    _default_storage: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    if not env_str("S3_BUCKET", default=""):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET (and S3_ENDPOINT_URL for a non-AWS service).")
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET", default=""),
+            "endpoint_url": env_str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env_str("S3_REGION", default="") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,  # stored names are random already; never replace a file
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be filesystem or s3; got {STORAGE_BACKEND!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -249,6 +288,28 @@ X_FRAME_OPTIONS = "DENY"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# The cache, and sessions, shared by every host when REDIS_URL is set (Django's built-in Redis
+# cache); a per-process memory cache otherwise (`make run`, one host). Sessions then live in Redis and
+# are written through to the database ("cached_db"): a request reads its session without touching
+# PostgreSQL, and ending a deactivated user's sessions still finds them (accounts.signals). The
+# sign-in lockout and the per-hour rate limits keep their counters in PostgreSQL, which every host
+# shares already (core.ratelimit).
+REDIS_URL = env_str("REDIS_URL", default="")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://; got {REDIS_URL!r}.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "yf",
+            "TIMEOUT": 300,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -287,7 +348,6 @@ TASK_BACKEND = env_str("TASK_BACKEND", default="database")
 if TASK_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 elif TASK_BACKEND == "rq":
-    REDIS_URL = env_str("REDIS_URL", default="")
     if not REDIS_URL:
         raise ImproperlyConfigured("TASK_BACKEND=rq needs REDIS_URL (for example redis://127.0.0.1:6379/0).")
     INSTALLED_APPS += ["django_rq"]

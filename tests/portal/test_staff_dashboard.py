@@ -45,7 +45,11 @@ def test_supplement_reply_and_objection_clocks_are_listed(client, personas, rece
     services.register_objection(second, reasons="有异议", received_on=date(2026, 6, 4), by=reviewer)
     page = dashboard(client, reviewer, date(2026, 6, 17)).content.decode()
     assert "补正期限" in page
-    assert "异议审查" in page
+    # 法律援助法 第四十九条: the objection's 5-day clock is the 司法局's to keep, not the office's.
+    assert "异议审查" not in page
+    assert (
+        "异议审查" in dashboard(client, personas[(Role.BUREAU_REVIEWER, "luoding")], date(2026, 6, 17)).content.decode()
+    )
 
 
 def test_city_staff_see_one_row_per_office_in_order(client, personas, received_june_first):
@@ -98,3 +102,16 @@ def test_the_missing_holidays_banner_is_for_those_who_act_on_it(client, personas
     assert banner_years(personas[(Role.REVIEWER, "luoding")]) == [2027]
     assert banner_years(personas["city"]) == [2027]
     assert banner_years(personas[(Role.CLERK, "luoding")]) == []
+
+
+def test_a_long_section_lists_its_most_urgent_rows_and_counts_them_all(client, personas, monkeypatch):
+    from portal import views
+
+    monkeypatch.setattr(views, "SECTION_ROWS", 2)  # issue 14: a province's city staff oversee thousands
+    with time_machine.travel(RECEIVED):
+        for n in range(3):
+            submit(id_number=make_id_number(sequence=f"{n + 500:03d}"))
+    page = dashboard(client, personas[(Role.REVIEWER, "luoding")], date(2026, 6, 10)).content.decode()
+    assert "已逾期（3）" in page
+    assert page.count("审查决定") == 2
+    assert "仅列出最紧急的 2 项（共 3 项）" in page

@@ -113,12 +113,14 @@ def test_reviews_overdue_at_month_end(personas):
 
     with time_machine.travel(local(date(2026, 5, 19), 16), tick=False):
         application_services.receive_supplement(paused, files=[pdf()], by=clerk, today=date(2026, 5, 19))
+        application_services.confirm_supplement(paused, by=clerk, today=date(2026, 5, 19))
     # Received 18 May, 补正 18–23 May: day 7 + 5 is Saturday 30 May, which rolls to Monday 1 June.
     rolled = receive(local(date(2026, 5, 18)), responsible="yunnan", at="yunnan", personas=personas)
     with time_machine.travel(local(date(2026, 5, 18), 16), tick=False):
         application_services.request_supplement(rolled, items=["病历"], note="", by=clerk, today=date(2026, 5, 18))
     with time_machine.travel(local(date(2026, 5, 23), 16), tick=False):
         application_services.receive_supplement(rolled, files=[pdf()], by=clerk, today=date(2026, 5, 23))
+        application_services.confirm_supplement(rolled, by=clerk, today=date(2026, 5, 23))
     assert rolled.review_due_on(today=date(2026, 5, 31)) == date(2026, 6, 1)
     # Received 22 May, still waiting for 补正 at month end: the clock is stopped → not overdue.
     waiting = receive(local(date(2026, 5, 22)), responsible="yunnan", at="yunnan", personas=personas)
@@ -313,6 +315,7 @@ def test_review_deadlines_follow_the_day_counting_rules(personas, settings, work
         application_services.request_supplement(first, items=["病历"], note="", by=clerk, today=date(2026, 9, 3))
     with time_machine.travel(local(date(2026, 9, 9), 16), tick=False):
         application_services.receive_supplement(first, files=[pdf()], by=clerk, today=date(2026, 9, 9))
+        application_services.confirm_supplement(first, by=clerk, today=date(2026, 9, 9))
         application_services.mark_urgent(second, ground="deadline", by=personas[(Role.REVIEWER, "luoding")])
     approve(third, date(2026, 9, 20), personas)
     today = date(2026, 9, 30)  # 国庆 follows: in calendar days, deadlines on 1–7 October roll to the 8th

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
@@ -345,13 +348,51 @@ class TrackForm(NamedRequiredMixin, forms.Form):
 
 
 class SupplementUploadForm(NamedRequiredMixin, UploadLimitsMixin, forms.Form):
+    """A 补正 reply. With the notice's `items`, one upload field for each, so whoever hands in a file
+    says which missing item it is for (the page then lists the item as received); `files` takes what
+    belongs to none. At least one file in all."""
+
     files = MultipleMaterialFileField(label="补正材料", help_text=UPLOAD_HELP)
+    other_files_label = "其他材料（不属于以上各项的）"
+
+    def __init__(self, *args: Any, items: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        if not self.items:
+            return
+        others = self.fields.pop("files")
+        for index, item in enumerate(self.items):
+            self.fields[f"item_{index}"] = MultipleMaterialFileField(
+                label=item,
+                required=False,
+                help_text="可多选。" if index else "请把文件选在它所补正的那一项下；可多选。",
+            )
+        others.required = False
+        others.label = self.other_files_label
+        self.fields["files"] = others
+
+    def clean(self) -> dict:
+        data = super().clean()
+        by_item = {item: data.get(f"item_{index}") or [] for index, item in enumerate(self.items)}
+        data["by_item"] = {item: files for item, files in by_item.items() if files}
+        if self.items and not self.errors and not data["by_item"] and not data.get("files"):
+            self.add_error("item_0", "请至少为一项需补正的材料选择文件。")
+        return data
 
 
-class SupplementDropForm(UploadLimitsMixin, TrackForm):
-    """At any office's window: the applicant brings the missing papers (市域通办)."""
+class SupplementDropForm(SupplementUploadForm, TrackForm):
+    """At any office's window: the applicant brings the missing papers (市域通办). First the number and
+    the ID tail find the application; then the page asks for the files item by item."""
 
-    files = MultipleMaterialFileField(label="补正材料（扫描件或照片）", help_text=UPLOAD_HELP)
+    files = MultipleMaterialFileField(label="补正材料（扫描件或照片）", help_text=UPLOAD_HELP, required=False)
+    other_files_label = "其他材料（扫描件或照片，不属于以上各项的）"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.items:
+            # The upload fields belong to the application found: its number and ID tail ride along.
+            self.fields["number"].widget = forms.HiddenInput()
+            self.fields["id_last6"].widget = forms.HiddenInput()
 
 
 class SupplementRequestForm(forms.Form):

@@ -489,6 +489,10 @@ class Application(models.Model):
     def missing_kinds(self) -> list[str]:
         """Checklist items of this category with no material uploaded for them."""
         present = {material.kind for material in self.materials.all()}
+        # The 个人诚信承诺 signed in the form (online or at the window) is the 承诺 the checklist asks
+        # for: nothing to upload. A 免予核查 ground still needs its proof.
+        if self.economic_basis == EconomicBasis.HARDSHIP and self.integrity_pledge:
+            present.add(MaterialKind.ECONOMIC)
         required = ChecklistItem.objects.filter(category=self.category)
         missing = [self._checklist_wording(item) for item in required if item.kind not in present]
         if self.agent_name and MaterialKind.AGENT not in present:
@@ -502,6 +506,15 @@ class Application(models.Model):
         if item.kind == MaterialKind.ECONOMIC and self.economic_basis != EconomicBasis.HARDSHIP and ground is not None:
             return f"“{ground.name}”的证明材料（法律援助法{ground.citation}）"
         return item.description
+
+    def kind_for_item(self, item: str) -> str:
+        """The material kind a 补正 item names when it is one of the checklist's own items (so the
+        missing list counts it as present once it arrives); otherwise 补正材料."""
+        checklist: dict[str, str] = {}
+        for entry in ChecklistItem.objects.filter(category=self.category):
+            checklist[entry.description] = checklist[self._checklist_wording(entry)] = entry.kind
+        checklist[MaterialKind.AGENT.label] = MaterialKind.AGENT
+        return checklist.get(item, MaterialKind.SUPPLEMENT)
 
     def open_supplement_request(self) -> SupplementRequest | None:
         return next((r for r in self.supplement_requests.all() if r.resolved_on is None), None)
@@ -527,6 +540,8 @@ class Material(models.Model):
     content_type = models.CharField("文件类型", max_length=40)
     size = models.PositiveIntegerField("大小（字节）")
     source = models.CharField("来源", max_length=10, choices=MaterialSource.choices)
+    # The item of the 补正 notice this file answers, as the applicant or the clerk picked it.
+    supplement_item = models.CharField("补正事项", max_length=200, blank=True)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -574,6 +589,13 @@ class SupplementRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.number} 补正告知 {self.requested_on:%Y-%m-%d}"
+
+    def item_states(self, materials: Iterable[Material] | None = None) -> list[tuple[str, bool]]:
+        """Each item of the notice and whether a file was handed in for it (`materials`: the
+        application's, when the page has them already)."""
+        materials = self.application.materials.all() if materials is None else materials
+        received = {material.supplement_item for material in materials}
+        return [(item, item in received) for item in self.items]
 
 
 class ObjectionOutcome(models.TextChoices):

@@ -376,21 +376,12 @@ class Application(models.Model):
             # the month, not the years of history. Meta.ordering (the admin, exports) and the
             # month's receipts (reporting: received, routed in):
             models.Index(F("received_at").desc(), name="application_received_idx"),
-            # The review queue's order (urgent first, then newest): whole city, and per office.
-            models.Index(
-                F("urgent_marked_at").desc(nulls_last=True), F("received_at").desc(), name="application_queue_order_idx"
-            ),
-            models.Index(
-                "responsible_office",
-                F("urgent_marked_at").desc(nulls_last=True),
-                F("received_at").desc(),
-                name="application_office_queue_idx",
-            ),
-            # The default queue and the dashboard read only what is still to be decided.
+            # The default queue and the dashboard read only what is still to be decided, per office (the
+            # queue then orders those few rows by their decision date, a computed clock). Plain columns:
+            # SQLite, the laptop default, cannot build an index with NULLS LAST.
             models.Index(
                 "responsible_office",
-                F("urgent_marked_at").desc(nulls_last=True),
-                F("received_at").desc(),
+                "received_at",
                 name="application_open_queue_idx",
                 condition=Q(status__in=OPEN_STATUSES),
             ),

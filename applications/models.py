@@ -726,8 +726,11 @@ def review_due_dates(
     cal = WorkingCalendar(first, today + timedelta(days=2 * REVIEW_DAYS + MAX_ROLL_DAYS))
     result: dict[int, date | None] = {application.pk: None for application in applications}
     for application in pending:
+        # A pending application's pauses are all resolved (see `pending`): `or today` only tells the
+        # type checker so.
         paused = sum(
-            cal.count_days(r.requested_on, r.resolved_on, working_days=working) for r in counted[application.pk]
+            cal.count_days(r.requested_on, r.resolved_on or today, working_days=working)
+            for r in counted[application.pk]
         )
         due = cal.add_days(application.clock_started_on, REVIEW_DAYS + paused, working_days=working)
         if application.urgent_marked_at is not None:

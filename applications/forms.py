@@ -10,6 +10,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from accounts.models import Office
@@ -284,7 +285,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
         data["sex"] = self.id_card.sex
         return data
 
-    def uploads(self) -> dict[str, list]:
+    def uploads(self) -> dict[str, list[UploadedFile[bytes]]]:
         return {
             MaterialKind.IDENTITY: self.cleaned_data.get("identity_files") or [],
             MaterialKind.ECONOMIC: self.cleaned_data.get("economic_files") or [],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -41,7 +43,7 @@ from deadlines.items import DeadlineItem, urgency
 ID_TAIL_LENGTH = 6
 
 
-def case_for(application: Application, *, user: User | None = None):
+def case_for(application: Application, *, user: User | None = None) -> Any:  # cases.Case | None
     """The case opened on `application`, or None; with `user`, only a case that user may open (the
     receiving office reads the application, not the other county's case). The cases app sits above
     this one, so its scope is reached through the case's own class, not imported."""
@@ -159,16 +161,20 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
     items: list[DeadlineItem | None] = []
     due_dates = review_due_dates(applications, today=today)
     for application in applications:
-        office = application.responsible_office
-        url = url_pattern.replace("/0/", f"/{application.pk}/")
-        common = {"number": application.number, "url": url, "office": office, "today": today}
-        if due_dates[application.pk]:
-            items.append(DeadlineItem.due(kind="审查决定", due_on=due_dates[application.pk], **common))
+        item = partial(
+            DeadlineItem.due,
+            number=application.number,
+            url=url_pattern.replace("/0/", f"/{application.pk}/"),
+            office=application.responsible_office,
+            today=today,
+        )
+        if (review_due := due_dates[application.pk]) is not None:
+            items.append(item(kind="审查决定", due_on=review_due))
         supplement = application.open_supplement_request()
         if supplement is not None:
-            items.append(DeadlineItem.due(kind="补正期限", due_on=supplement.reply_due_on, **common))
+            items.append(item(kind="补正期限", due_on=supplement.reply_due_on))
         for objection in application.objections.all():
-            items.append(DeadlineItem.due(kind="异议审查", due_on=objection.due_on, **common))
+            items.append(item(kind="异议审查", due_on=objection.due_on))
     return [item for item in items if item is not None]
 
 

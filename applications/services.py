@@ -107,7 +107,7 @@ def attach_material(
 
 
 def _attach_all(
-    application: Application, uploads: dict[str, Iterable[UploadedFile[bytes]]], *, source: str, by: Actor | None
+    application: Application, uploads: Mapping[str, Iterable[UploadedFile[bytes]]], *, source: str, by: Actor | None
 ) -> None:
     for kind, files in uploads.items():
         for upload in files or []:
@@ -164,9 +164,9 @@ def submitted_with(token: uuid.UUID | None) -> Application | None:
 def submit_application(
     *,
     data: dict[str, Any],
-    uploads: dict[str, Iterable[UploadedFile[bytes]]],
+    uploads: Mapping[str, Iterable[UploadedFile[bytes]]],
     receiving_office: Office | None,
-    by: User | None = None,
+    by: Actor | None = None,
     request: HttpRequest | None = None,
     origin: str = "",
 ) -> Application:
@@ -195,7 +195,7 @@ def submit_application(
 def _create_application(
     *,
     data: dict[str, Any],
-    uploads: dict[str, Iterable[UploadedFile[bytes]]],
+    uploads: Mapping[str, Iterable[UploadedFile[bytes]]],
     receiving_office: Office | None,
     by: Actor | None,
     request: HttpRequest | None,

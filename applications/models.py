@@ -575,7 +575,8 @@ def review_due_dates(
     第四十三条: 7 days from the first receipt, in the mode of LEGALAID_COUNT_WORKING_DAYS, a last day on a
     holiday rolled forward, days waiting for 补正 not counted; 第四十四条 先行提供: due the day urgency was
     declared. Read as of `today`: a 补正 notice counts only if given by then, its wait only up to then,
-    urgency only if declared by then.
+    urgency only if declared by then; a notice given after the deadline it would have paused counts
+    not at all (no pause that begins after the due date).
 
     The 补正 requests come from `supplements` (application pk → requests) or else from prefetched
     `supplement_requests`. ONE calendar query for all of them — built even when none is pending, so
@@ -597,18 +598,29 @@ def review_due_dates(
     pending = [
         application
         for application in applications
-        if application.clock_started_on <= today
-        and (application.closed_on is None or application.closed_on > today)
-        and all(r.resolved_on is not None and r.resolved_on <= today for r in counted[application.pk])
+        if application.clock_started_on <= today and (application.closed_on is None or application.closed_on > today)
     ]
     first = min((application.clock_started_on for application in pending), default=today)
     cal = WorkingCalendar(first, today + timedelta(days=2 * REVIEW_DAYS + MAX_ROLL_DAYS))
     result: dict[int, date | None] = {application.pk: None for application in applications}
     for application in pending:
-        paused = sum(
-            cal.count_days(r.requested_on, r.resolved_on, working_days=working) for r in counted[application.pk]
-        )
-        due = cal.add_days(application.clock_started_on, REVIEW_DAYS + paused, working_days=working)
+        start = application.clock_started_on
+        due: date | None = cal.add_days(start, REVIEW_DAYS, working_days=working)
+        paused = 0
+        for r in sorted(counted[application.pk], key=lambda r: (r.requested_on, r.pk or 0)):
+            assert due is not None
+            if r.requested_on > due:
+                # 第四十三条: a 补正 notice given once the review was already overdue does not cure
+                # the delay — it neither stops the clock nor adds its days (the service refuses such
+                # a notice; this keeps older records honest too).
+                continue
+            if r.resolved_on is None or r.resolved_on > today:
+                due = None  # waiting for 补正 as of `today`: the clock is stopped
+                break
+            paused += cal.count_days(r.requested_on, r.resolved_on, working_days=working)
+            due = cal.add_days(start, REVIEW_DAYS + paused, working_days=working)
+        if due is None:
+            continue
         if application.urgent_marked_at is not None:
             marked = timezone.localdate(application.urgent_marked_at)
             if marked <= today:

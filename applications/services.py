@@ -33,6 +33,7 @@ from applications.models import (
     Status,
     SupplementRequest,
     UrgentGround,
+    review_due_dates,
 )
 from applications.routing import route
 from applications.signals import application_submitted
@@ -43,6 +44,7 @@ from core.numbering import next_number
 from core.transitions import MoveInProgress, TransitionError
 from core.uploads import check_record_total, removes_files_on_error, save_upload
 from deadlines import calendar
+from deadlines.wording import chinese_date
 
 APPLICATION_NUMBERS = "application"  # the counter kind of application numbers
 
@@ -280,12 +282,19 @@ def request_supplement(
     request: HttpRequest | None = None,
     today: date | None = None,
 ) -> SupplementRequest:
-    """One notice listing everything missing; the review clock stops until the materials arrive."""
+    """One notice listing everything missing; the review clock stops until the materials arrive.
+    Not once the review is overdue (第四十三条): a late notice would only hide the delay."""
     with APPLICATION_FLOW.begin(application, "request_supplement", by=by, request=request) as move:
+        today = today or timezone.localdate()
+        due = review_due_dates([move.obj], today=today)[move.obj.pk]
+        if due is not None and due < today:
+            raise TransitionError(
+                f"审查期限已于{chinese_date(due)}届满，不能再告知补正：逾期后补正不能补救已超过的审查期限，"
+                "请尽快作出准予或者不予的决定。"
+            )
         items = [item.strip() for item in items if item.strip()]
         if not items:
             raise ValidationError({"items": "请至少列明一项需要补正的材料。"})
-        today = today or timezone.localdate()
         supplement = SupplementRequest.objects.create(
             application=move.obj,
             items=items,

@@ -56,7 +56,7 @@ def test_supplement_pauses_the_clock_and_the_upload_moves_the_due_date(client, a
 
 def test_only_one_supplement_notice(application, personas):
     clerk = personas[(Role.CLERK, "luoding")]
-    services.request_supplement(application, items=["身份证"], note="", by=clerk)
+    services.request_supplement(application, items=["身份证"], note="", by=clerk, today=date(2026, 6, 2))
     services.receive_supplement(application, files=[pdf()], by=clerk)
     services.confirm_supplement(application, by=clerk)
     with pytest.raises(TransitionError, match="一次性告知"):
@@ -198,7 +198,9 @@ def test_material_is_served_only_to_who_may_see_it(client, personas):
 
 
 def test_any_office_clerk_takes_in_supplement_materials(client, application, personas):
-    services.request_supplement(application, items=["身份证"], note="", by=personas[(Role.CLERK, "luoding")])
+    services.request_supplement(
+        application, items=["身份证"], note="", by=personas[(Role.CLERK, "luoding")], today=date(2026, 6, 2)
+    )
     client.force_login(personas[(Role.CLERK, "xinxing")])
     wrong = client.post(
         "/staff/applications/supplement-drop/",

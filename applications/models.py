@@ -404,10 +404,15 @@ class Application(models.Model):
         """The decision deadline, or None once decided or while the clock is stopped for 补正."""
         return review_due_dates([self], today=today or timezone.localdate())[self.pk]
 
-    def missing_kinds(self) -> list[str]:
-        """Checklist items of this category with no material uploaded for them."""
+    def missing_kinds(self, *, checklist: Iterable[ChecklistItem] | None = None) -> list[str]:
+        """Checklist items of this category with no material uploaded for them (`checklist`: every
+        category's items, read once for a list of applications)."""
         present = {material.kind for material in self.materials.all()}
-        required = ChecklistItem.objects.filter(category=self.category)
+        required = (
+            [item for item in checklist if item.category == self.category]
+            if checklist is not None
+            else ChecklistItem.objects.filter(category=self.category)
+        )
         missing = [item.description for item in required if item.kind not in present]
         if self.agent_name and MaterialKind.AGENT not in present:
             missing.append(MaterialKind.AGENT.label)
@@ -573,9 +578,8 @@ def review_due_dates(
     then (clock not started, left the queue by then, or waiting for 补正).
 
     第四十三条: 7 days from the first receipt, in the mode of LEGALAID_COUNT_WORKING_DAYS, a last day on a
-    holiday rolled forward, days waiting for 补正 not counted; 第四十四条 先行提供: due the day urgency was
-    declared. Read as of `today`: a 补正 notice counts only if given by then, its wait only up to then,
-    urgency only if declared by then; a notice given after the deadline it would have paused counts
+    holiday rolled forward, days waiting for 补正 not counted; 第四十四条 先行提供 keeps this date. Read as
+    of `today`: a 补正 notice counts only if given by then, its wait only up to then; a notice given after the deadline it would have paused counts
     not at all (no pause that begins after the due date).
 
     The 补正 requests come from `supplements` (application pk → requests) or else from prefetched
@@ -621,9 +625,7 @@ def review_due_dates(
             due = cal.add_days(start, REVIEW_DAYS + paused, working_days=working)
         if due is None:
             continue
-        if application.urgent_marked_at is not None:
-            marked = timezone.localdate(application.urgent_marked_at)
-            if marked <= today:
-                due = min(due, marked)
+        # 第四十四条 先行提供 does not shorten the review: the 第四十三条 date stands (the aid starts
+        # first, the decision follows on its own clock).
         result[application.pk] = due
     return result

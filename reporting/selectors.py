@@ -384,15 +384,15 @@ def _awaiting_decision_at(day: date, office_ids: list[int]) -> QuerySet[Applicat
     a notice given after the deadline stops nothing (第四十三条), and only `review_due_dates` knows
     the deadline, so the one rule decides it.
 
-    A coarse bound keeps the set small: without 先行提供 the deadline is at least 7 days after the
-    clock starts (a pause and the roll-forward only push it later, and 7 working days span at least
-    7 days), so only clocks started more than 7 days before `day`, or applications marked urgent
-    before `day`, can be overdue at its end. `applications.models.review_due_dates` decides the rest."""
-    start_of_day = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    A coarse bound keeps the set small: the deadline is at least 7 days after the clock starts (a
+    pause and the roll-forward only push it later, 7 working days span at least 7 days, and 先行提供
+    keeps the 第四十三条 date, 第四十四条), so only clocks started more than 7 days before `day` can be
+    overdue at its end. `applications.models.review_due_dates` decides the rest."""
     return (
-        Application.objects.filter(responsible_office_id__in=office_ids, clock_started_on__lte=day)
+        Application.objects.filter(
+            responsible_office_id__in=office_ids, clock_started_on__lt=day - timedelta(days=REVIEW_DAYS)
+        )
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
-        .filter(Q(clock_started_on__lt=day - timedelta(days=REVIEW_DAYS)) | Q(urgent_marked_at__lt=start_of_day))
         .order_by()
     )
 

@@ -178,6 +178,9 @@ class _Plan:
     objection: tuple[date, str] | None = None  # received_on, outcome
 
 
+DEMO_LEGAL_BASIS = "《广东省法律援助条例》（演示数据，条款以实际依据为准）"
+
+
 class _Builder:
     def __init__(self, rng: random.Random, today: date) -> None:
         self.rng = rng
@@ -191,7 +194,7 @@ class _Builder:
         self.authorities: dict[str, list[str]] = {}
         for name, location in KnownAuthority.objects.values_list("name", "location"):
             self.authorities.setdefault(location, []).append(name)
-        self.exemptions = list(ExemptionGround.objects.filter(is_active=True).values_list("pk", flat=True))
+        self.exemptions = list(ExemptionGround.objects.filter(is_active=True))
         self.groups = dict(SpecialGroup.objects.values_list("name", "pk"))
         self.plans: list[_Plan] = []
 
@@ -201,7 +204,7 @@ class _Builder:
         wanted = {
             MatterCategory.LABOUR: "仲裁",
             MatterCategory.CRIMINAL: self.rng.choice(["法院", "检察院", "公安"]),
-        }.get(category, "法院")
+        }.get(MatterCategory(category), "法院")
         fitting = [name for name in names if wanted in name] or names
         return self.rng.choice(fitting) if fitting else ""
 
@@ -222,7 +225,9 @@ class _Builder:
         category = _weighted(rng, CATEGORY_WEIGHTS)
         county, towns = TOWNS[home]
         id_number, born, sex = _id_number(rng, home, today=self.today)
-        exempt = rng.random() < 0.3 and self.exemptions
+        # Only a ground that fits the matter (Application.clean); the 其他 items name their basis.
+        fitting_grounds = [ground for ground in self.exemptions if ground.fits(category)]
+        ground = rng.choice(fitting_grounds) if rng.random() < 0.3 and fitting_grounds else None
         authority_location = Location.OUTSIDE if status == Status.TRANSFERRED_OUT else responsible
         authority_name = self._authority(authority_location, category)
         receiving_office = self.offices[receiving] if receiving else None
@@ -247,15 +252,18 @@ class _Builder:
             household_address=f"广东省云浮市{county}{rng.choice(towns)}{rng.choice(VILLAGES)}{rng.randint(1, 120)}号",
             residence=home,
             category=category,
-            summary=rng.choice(SUMMARIES[category]).format(o=rng.choice(OPPONENTS), n=rng.randint(1, 30)),
+            summary=rng.choice(SUMMARIES[MatterCategory(category)]).format(
+                o=rng.choice(OPPONENTS), n=rng.randint(1, 30)
+            ),
             opponent=rng.choice(OPPONENTS) if category != MatterCategory.CRIMINAL else "",
             authority_name=authority_name,
             authority_location=authority_location,
             transfer_out_required=routing.transfer_out_required,
             routing_basis=routing.basis,
-            economic_basis=EconomicBasis.EXEMPT if exempt else EconomicBasis.HARDSHIP,
-            integrity_pledge=not exempt,
-            exemption_ground_id=rng.choice(self.exemptions) if exempt else None,
+            economic_basis=ground.basis if ground else EconomicBasis.HARDSHIP,
+            integrity_pledge=ground is None,
+            exemption_ground=ground,
+            legal_basis=DEMO_LEGAL_BASIS if ground and ground.needs_legal_basis else "",
             status=status,
             decided_on=decided_on,
             decided_by=self.reviewers.get(routing.office.code) if decided_on else None,
@@ -328,11 +336,12 @@ def seed(*, rng: random.Random, today: date, log: Callable[[str], None]) -> None
     # Some approved applications had a 补正 on the way (answered, so the clock paused and ran on).
     for plan in rng.sample(builder.plans, k=len(builder.plans) // 12):
         application = plan.application
-        if application.status == Status.APPROVED and plan.supplement is None:
+        decided_on = application.decided_on
+        if application.status == Status.APPROVED and plan.supplement is None and decided_on is not None:
             requested = application.clock_started_on
             plan.supplement = (
                 requested,
-                min(requested + timedelta(days=rng.randint(1, 4)), application.decided_on),
+                min(requested + timedelta(days=rng.randint(1, 4)), decided_on),
                 False,
             )
     # Still open: waiting for 补正, waiting for review (a few overdue), and some sent out of the city.

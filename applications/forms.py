@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
@@ -12,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Office
 from applications.identity import normalize_mobile, parse_id_number
 from applications.models import (
+    BASIS_ARTICLE,
     AgentRelation,
     Application,
     EconomicBasis,
@@ -37,6 +41,13 @@ UPLOAD_HELP = (
     f"PDF、JPG 或 PNG 文件，可多选，每个不超过 {size_label(settings.LEGALAID_UPLOAD_MAX_BYTES)}；"
     f"一次最多 {settings.LEGALAID_UPLOAD_MAX_FILES} 个，合计不超过 {size_label(settings.LEGALAID_UPLOAD_MAX_REQUEST_BYTES)}。"
 )
+
+
+class GroundChoiceField(forms.ModelChoiceField):
+    """The grounds cited as the statute numbers them: 「第三十二条第三项：再审改判无罪请求国家赔偿」."""
+
+    def label_from_instance(self, obj: ExemptionGround) -> str:
+        return f"{obj.citation}：{obj.name}"
 
 
 # ID numbers: no inputmode="numeric" — one in eleven ends in X, which a phone's number pad cannot type.
@@ -80,11 +91,13 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
     integrity_pledge = forms.BooleanField(
         label="个人诚信承诺：本人承诺所述经济困难状况真实，如有虚假愿承担法律责任", required=False
     )
-    exemption_ground = forms.ModelChoiceField(
-        label="免予核查经济困难状况的情形",
-        queryset=ExemptionGround.objects.filter(is_active=True),
+    exemption_ground = GroundChoiceField(
+        label="不受经济困难条件限制或免予核查的情形",
+        queryset=ExemptionGround.objects.filter(is_active=True).order_by("article", "item", "sort_order"),
         required=False,
-        empty_label="请选择（仅选择“免予核查”时填写）",
+        empty_label="请选择（经济困难的无需选择）",
+        help_text="第三十二条的情形不受经济困难条件限制；第四十二条的情形免予核查经济困难状况。"
+        "证明材料暂未上传的，审查时将一次性告知补正。",
     )
     special_groups = forms.ModelMultipleChoiceField(
         label="特殊群体",
@@ -100,7 +113,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
     )
     identity_files = MultipleMaterialFileField(label="身份证明", required=False, help_text=UPLOAD_HELP)
     economic_files = MultipleMaterialFileField(
-        label="经济困难状况说明或免予核查的证明材料", required=False, help_text=UPLOAD_HELP
+        label="经济困难状况说明，或所选情形的证明材料", required=False, help_text=UPLOAD_HELP
     )
     matter_files = MultipleMaterialFileField(label="与事项有关的材料", required=False, help_text=UPLOAD_HELP)
     agent_files = MultipleMaterialFileField(
@@ -123,6 +136,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
             "economic_basis",
             "integrity_pledge",
             "exemption_ground",
+            "legal_basis",
             "special_groups",
             "agent_name",
             "agent_relation",
@@ -169,7 +183,14 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
                 "authority_name",
                 "authority_location",
             ),
-            Fieldset("经济状况", "economic_basis", "integrity_pledge", "exemption_ground", "special_groups"),
+            Fieldset(
+                "经济状况",
+                "economic_basis",
+                "integrity_pledge",
+                "exemption_ground",
+                "legal_basis",
+                "special_groups",
+            ),
             Fieldset(
                 "代为申请（申请人未满18周岁的，由法定代理人或近亲属代为申请）",
                 "agent_name",
@@ -200,11 +221,12 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
         errors: dict[str, str] = {}
         if data.get("economic_basis") == EconomicBasis.HARDSHIP and not data.get("integrity_pledge"):
             errors["integrity_pledge"] = "申请人经济困难的，须签署个人诚信承诺。"
-        if data.get("economic_basis") == EconomicBasis.EXEMPT:
-            if not data.get("exemption_ground"):
-                errors["exemption_ground"] = "请选择免予核查经济困难状况的情形。"
-            if not data.get("economic_files") and self.requires_proof_upload:
-                errors["economic_files"] = "免予核查经济困难状况的，请上传相应证明材料。"
+        # The ground's fit with the basis and the matter, and the 其他 items' legal basis, are the
+        # model's rules (Application.clean). A missing proof is not refused: it is a 补正 item.
+        if data.get("economic_basis") == EconomicBasis.HARDSHIP:
+            data["exemption_ground"], data["legal_basis"] = None, ""
+        if data.get("economic_basis") in BASIS_ARTICLE and not data.get("exemption_ground"):
+            errors["exemption_ground"] = f"请选择{EconomicBasis(data['economic_basis']).label}的具体情形。"
         id_card = getattr(self, "id_card", None)
         agent_given = any(data.get(f) for f in ("agent_name", "agent_relation", "agent_id_number"))
         is_minor = id_card is not None and id_card.age_on(timezone.localdate()) < ADULT_AGE
@@ -326,13 +348,51 @@ class TrackForm(NamedRequiredMixin, forms.Form):
 
 
 class SupplementUploadForm(NamedRequiredMixin, UploadLimitsMixin, forms.Form):
+    """A 补正 reply. With the notice's `items`, one upload field for each, so whoever hands in a file
+    says which missing item it is for (the page then lists the item as received); `files` takes what
+    belongs to none. At least one file in all."""
+
     files = MultipleMaterialFileField(label="补正材料", help_text=UPLOAD_HELP)
+    other_files_label = "其他材料（不属于以上各项的）"
+
+    def __init__(self, *args: Any, items: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        if not self.items:
+            return
+        others = self.fields.pop("files")
+        for index, item in enumerate(self.items):
+            self.fields[f"item_{index}"] = MultipleMaterialFileField(
+                label=item,
+                required=False,
+                help_text="可多选。" if index else "请把文件选在它所补正的那一项下；可多选。",
+            )
+        others.required = False
+        others.label = self.other_files_label
+        self.fields["files"] = others
+
+    def clean(self) -> dict:
+        data = super().clean()
+        by_item = {item: data.get(f"item_{index}") or [] for index, item in enumerate(self.items)}
+        data["by_item"] = {item: files for item, files in by_item.items() if files}
+        if self.items and not self.errors and not data["by_item"] and not data.get("files"):
+            self.add_error("item_0", "请至少为一项需补正的材料选择文件。")
+        return data
 
 
-class SupplementDropForm(UploadLimitsMixin, TrackForm):
-    """At any office's window: the applicant brings the missing papers (市域通办)."""
+class SupplementDropForm(SupplementUploadForm, TrackForm):
+    """At any office's window: the applicant brings the missing papers (市域通办). First the number and
+    the ID tail find the application; then the page asks for the files item by item."""
 
-    files = MultipleMaterialFileField(label="补正材料（扫描件或照片）", help_text=UPLOAD_HELP)
+    files = MultipleMaterialFileField(label="补正材料（扫描件或照片）", help_text=UPLOAD_HELP, required=False)
+    other_files_label = "其他材料（扫描件或照片，不属于以上各项的）"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.items:
+            # The upload fields belong to the application found: its number and ID tail ride along.
+            self.fields["number"].widget = forms.HiddenInput()
+            self.fields["id_last6"].widget = forms.HiddenInput()
 
 
 class SupplementRequestForm(forms.Form):

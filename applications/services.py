@@ -5,7 +5,7 @@ actor, saves and writes the audit row in one transaction."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.conf import settings
@@ -85,13 +85,20 @@ def objection_due(received_on: date) -> date:
 
 # --- materials -----------------------------------------------------------------------------------
 def attach_material(
-    application: Application, upload: UploadedFile[bytes], *, kind: str, source: str, by: User | None = None
+    application: Application,
+    upload: UploadedFile[bytes],
+    *,
+    kind: str,
+    source: str,
+    by: User | None = None,
+    supplement_item: str = "",
 ) -> Material:
     material = Material(
         application=application,
         kind=kind,
         source=source,
         uploaded_by=by if by is not None and by.is_authenticated else None,
+        supplement_item=supplement_item[: Material._meta.get_field("supplement_item").max_length or 200],
     )
     save_upload(material, upload)
     return material
@@ -312,29 +319,44 @@ def request_supplement(
 def receive_supplement(
     application: Application,
     *,
-    files: Iterable[UploadedFile[bytes]],
+    files: Iterable[UploadedFile[bytes]] = (),
+    by_item: Mapping[str, Iterable[UploadedFile[bytes]]] | None = None,
     by: User | None = None,
     request: HttpRequest | None = None,
     today: date | None = None,
 ) -> Application:
     """The missing materials arrived (on /track/ from the applicant, or at any office). They are kept
     and the reply dated, but the clock stays stopped until the responsible office has checked them
-    (`confirm_supplement` / `reject_supplement`). `by` is None or anonymous for the applicant."""
+    (`confirm_supplement` / `reject_supplement`). `by_item` holds the files the uploader put under an
+    item of the notice (kept with that item, and of its checklist kind when the item is a checklist
+    item, so the missing list shows it received); `files` those put under none. `by` is None or
+    anonymous for the applicant."""
     by = by if by is not None else AnonymousUser()
     with APPLICATION_FLOW.begin(application, "receive_supplement", by=by, request=request) as move:
         application = move.obj
+        supplement = application.supplement_requests.select_for_update().get(resolved_on__isnull=True)
+        assigned = {item: list(uploads) for item, uploads in (by_item or {}).items() if uploads}
+        if unknown := [item for item in assigned if item not in supplement.items]:
+            raise ValidationError(f"补正通知中没有这一项：{'、'.join(unknown)}。")
         files = list(files)
-        if not files:
+        every_file = [*files, *(upload for uploads in assigned.values() for upload in uploads)]
+        if not every_file:
             raise ValidationError({"files": "请上传补正材料。"})
-        check_record_total(application.materials.aggregate(total=Sum("size"))["total"] or 0, files)
+        check_record_total(application.materials.aggregate(total=Sum("size"))["total"] or 0, every_file)
         source = MaterialSource.OFFICE if by.is_authenticated else MaterialSource.APPLICANT_ONLINE
+        for item, uploads in assigned.items():
+            kind = application.kind_for_item(item)
+            for upload in uploads:
+                attach_material(application, upload, kind=kind, source=source, by=by, supplement_item=item)
         for upload in files:
             attach_material(application, upload, kind=MaterialKind.SUPPLEMENT, source=source, by=by)
-        supplement = application.supplement_requests.select_for_update().get(resolved_on__isnull=True)
         if supplement.replied_on is None:
             supplement.replied_on = today or timezone.localdate()
             supplement.save(update_fields=["replied_on"])
-        move.done(note=f"收到补正材料 {len(files)} 份，待承办机构核对")
+        note = f"收到补正材料 {len(every_file)} 份"
+        if assigned:
+            note += "（" + "；".join(f"{item} {len(uploads)} 份" for item, uploads in assigned.items()) + "）"
+        move.done(note=note + "，待承办机构核对")
     return application
 
 

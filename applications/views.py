@@ -190,7 +190,7 @@ def track_status(request: HttpRequest) -> HttpResponse:
             messages.info(request, f"查询已超过{settings.LEGALAID_TRACK_LOOKUP_MINUTES}分钟，已自动结束，请重新查询。")
         return redirect("applications:track")
     context = _status_context(application)
-    context["upload_form"] = SupplementUploadForm() if application.status == Status.AWAITING_SUPPLEMENT else None
+    context["upload_form"] = _upload_form(application) if application.status == Status.AWAITING_SUPPLEMENT else None
     context["lookup_minutes"] = settings.LEGALAID_TRACK_LOOKUP_MINUTES
     return render(request, "applications/track_status.html", context)
 
@@ -210,15 +210,19 @@ def _status_context(application: Application, *, user=None) -> dict:
     the staff page only as far as `user` may see the case."""
     today = timezone.localdate()
     due_on = application.review_due_on(today=today)
+    supplements = list(application.supplement_requests.all())
+    materials = list(application.materials.all())
     return {
         "case": case_for(application, user=user),
         "application": application,
         "due_on": due_on,
         "due_flag": due_flag(due_on, today=today),
         "supplement": application.open_supplement_request(),
-        "supplements": list(application.supplement_requests.all()),
+        "supplements": supplements,
+        # The notice's items, each received or not (the one notice there can be; SPEC §3 一次性告知).
+        "supplement_states": supplements[-1].item_states(materials) if supplements else [],
         "objections": list(application.objections.all()),
-        "materials": list(application.materials.all()),
+        "materials": materials,
     }
 
 
@@ -228,10 +232,15 @@ def track_supplement(request: HttpRequest) -> HttpResponse:
         application = _tracked(request)
     except Http404:
         return track_status(request)  # the lookup lapsed or was ended: back to the lookup form, told why
-    form = SupplementUploadForm(request.POST, request.FILES)
+    form = _upload_form(application, request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.receive_supplement(application, files=form.cleaned_data["files"], request=request)
+            services.receive_supplement(
+                application,
+                files=form.cleaned_data["files"] or [],
+                by_item=form.cleaned_data["by_item"],
+                request=request,
+            )
         except TransitionError as error:
             messages.error(request, str(error))
         except ValidationError as error:
@@ -259,6 +268,12 @@ def track_withdraw(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, "您已撤回申请。如仍需要法律援助，可以重新申请。")
     return redirect("applications:track_status")
+
+
+def _upload_form(application: Application, *args, **kwargs) -> SupplementUploadForm:
+    """The 补正 upload form, one field for each item of the open notice."""
+    supplement = application.open_supplement_request()
+    return SupplementUploadForm(*args, items=supplement.items if supplement else (), **kwargs)
 
 
 def track_material(request: HttpRequest, pk: int) -> FileResponse:
@@ -397,63 +412,70 @@ class Button:
     """A move posted from the application page: the form it binds (and the name the page renders it
     under), the service it calls and what the user is told. Who may press it is the workflow's rule."""
 
-    form: type[forms.Form]
+    form: Callable[..., forms.Form]  # (data, files, *, auto_id, application)
     form_name: str
     perform: Callable[..., object]  # (application, cleaned_data, *, by, request)
     success: str
 
 
+def _plain(form_class: type[forms.Form]) -> Callable[..., forms.Form]:
+    """A button form that does not depend on the application."""
+    return lambda *args, application, **kwargs: form_class(*args, **kwargs)
+
+
 BUTTONS = {
     "refuse": Button(
-        RefuseForm,
+        _plain(RefuseForm),
         "refuse_form",
         lambda a, data, **who: services.refuse(a, reason=data["reason"], **who),
         "已作出不予法律援助决定，可打印决定书。",
     ),
     "receive_supplement": Button(
-        SupplementUploadForm,
+        lambda *args, application, **kwargs: _upload_form(application, *args, **kwargs),
         "receive_form",
-        lambda a, data, **who: services.receive_supplement(a, files=data["files"], **who),
+        lambda a, data, **who: services.receive_supplement(
+            a, files=data["files"] or [], by_item=data["by_item"], **who
+        ),
         "已登记补正材料，请承办机构核对：齐全的，审查期限自核对之日起恢复计算。",
     ),
     "confirm_supplement": Button(
-        SupplementConfirmForm,
+        _plain(SupplementConfirmForm),
         "confirm_supplement_form",
         lambda a, data, **who: services.confirm_supplement(a, **who),
         "补正材料齐全，审查期限自今日起恢复计算。",
     ),
     "reject_supplement": Button(
-        SupplementRejectForm,
+        _plain(SupplementRejectForm),
         "reject_supplement_form",
         lambda a, data, **who: services.reject_supplement(a, reason=data["reason"], **who),
         "已记录未按要求补正，视为撤回申请；申请人可以重新申请。",
     ),
     "withdraw": Button(
-        WithdrawForm,
+        _plain(WithdrawForm),
         "withdraw_form",
         lambda a, data, **who: services.withdraw(a, reason=data["reason"], **who),
         "已登记申请人撤回申请。",
     ),
     "mark_urgent": Button(
-        UrgentForm,
+        _plain(UrgentForm),
         "urgent_form",
         lambda a, data, **who: services.mark_urgent(a, ground=data["ground"], **who),
         "已标记先行提供法律援助：审查期限不变（第四十三条），申请人所缺材料列为待办事项，手续后补。",
     ),
     "reroute": Button(
-        RerouteForm,
+        _plain(RerouteForm),
         "reroute_form",
         lambda a, data, **who: services.reroute(a, to_office=data["to_office"], reason=data["reason"], **who),
         "承办机构已变更。",
     ),
     "transfer_out": Button(
-        TransferOutForm,
+        _plain(TransferOutForm),
         "transfer_form",
         lambda a, data, **who: services.transfer_out(a, destination=data["destination"], **who),
         "已记录转交市外法律援助机构。",
     ),
     "register_objection": Button(
-        ObjectionForm,
+        _plain(ObjectionForm),
         "objection_form",
         lambda a, data, **who: services.register_objection(
             a, reasons=data["reasons"], received_on=data["received_on"], **who
@@ -463,7 +485,7 @@ BUTTONS = {
 }
 PAGE_FORMS = {
     **{button.form_name: button.form for button in BUTTONS.values()},
-    "objection_decision_form": ObjectionDecisionForm,
+    "objection_decision_form": _plain(ObjectionDecisionForm),
 }
 
 
@@ -501,11 +523,11 @@ def _detail_page(
             "can": services.allowed_actions(user, application),
         }
     )
-    for name, form_class in PAGE_FORMS.items():
-        initial = {"received_on": today, "decided_on": today}
-        context[name] = form_class(
-            initial={k: v for k, v in initial.items() if k in form_class.base_fields}, auto_id=_auto_id(name)
-        )
+    for name, make_form in PAGE_FORMS.items():
+        context[name] = make_form(application=application, auto_id=_auto_id(name))
+        for field in ("received_on", "decided_on"):
+            if field in context[name].fields:
+                context[name].fields[field].initial = today
     if bound is not None:
         context[bound_as] = bound
     return render(request, "applications/detail.html", context, status=400 if bound is not None else 200)
@@ -531,7 +553,9 @@ def _button_view(name: str, *, roles: tuple[Role, ...] = OFFICE_STAFF) -> Callab
             application,
             workflow=APPLICATION_FLOW,
             move=name,
-            form=lambda: button.form(request.POST, request.FILES, auto_id=_auto_id(button.form_name)),
+            form=lambda: button.form(
+                request.POST, request.FILES, auto_id=_auto_id(button.form_name), application=application
+            ),
             perform=lambda data: button.perform(application, data, by=request.user, request=request),
             success=button.success,
             page=lambda form: _detail_page(request, application, bound=form, bound_as=button.form_name),
@@ -583,8 +607,12 @@ def supplement_notice(request: StaffRequest, pk: int) -> HttpResponse:
 @role_required(Role.CLERK)
 def supplement_drop(request: StaffRequest) -> HttpResponse:
     """Any office's clerk takes in 补正 materials for an application of any county, identified by
-    its number and the applicant's ID tail, as on /track/ (the applicant goes to one office once)."""
+    its number and the applicant's ID tail, as on /track/ (the applicant goes to one office once).
+    Posted without files, a found application's page comes back with an upload field for each item
+    of its notice (the clerk puts each file under the item it answers); posted with files, they are
+    taken in. Both steps look the application up again, and both count against the clerk."""
     form = SupplementDropForm(request.POST or None, request.FILES or None)
+    found = None
     if request.method == "POST" and form.is_valid():
         # Every lookup counts against the clerk: it reaches every county's applicants.
         allowed = _clerk_lookup_allowed(request, "supplement_drop")
@@ -601,10 +629,19 @@ def supplement_drop(request: StaffRequest) -> HttpResponse:
             form.add_error(None, _too_many_lookups())
         elif application is None:
             form.add_error(None, "未找到待补正的申请，请核对申请编号和身份证号后六位。")
-        else:
+        elif not request.FILES:
+            found = application
+            lookup = {"number": application.number, "id_last6": form.cleaned_data["id_last6"]}
+            form = _drop_form(application, initial=lookup)
+        elif (form := _drop_form(application, request.POST, request.FILES)).is_valid():
+            found = application
             try:
                 services.receive_supplement(
-                    application, files=form.cleaned_data["files"], by=request.user, request=request
+                    application,
+                    files=form.cleaned_data["files"] or [],
+                    by_item=form.cleaned_data["by_item"],
+                    by=request.user,
+                    request=request,
                 )
             except TransitionError as error:
                 form.add_error(None, str(error))
@@ -617,7 +654,14 @@ def supplement_drop(request: StaffRequest) -> HttpResponse:
                     "核对齐全后审查期限恢复计算。",
                 )
                 return redirect("applications:supplement_drop")
-    return render(request, "applications/supplement_drop.html", {"form": form})
+        else:
+            found = application
+    return render(request, "applications/supplement_drop.html", {"form": form, "found": found})
+
+
+def _drop_form(application: Application, *args, **kwargs) -> SupplementDropForm:
+    supplement = application.open_supplement_request()
+    return SupplementDropForm(*args, items=supplement.items if supplement else (), **kwargs)
 
 
 def _visible_objection(request: StaffRequest, pk: int) -> Objection:

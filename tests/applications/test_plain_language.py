@@ -52,7 +52,7 @@ def test_track_and_supplement_forms_name_each_missing_field(client, personas):
     assert STOCK_REQUIRED not in page
     client.force_login(personas[(Role.CLERK, "yuncheng")])
     page = client.post("/staff/applications/supplement-drop/", {"number": ""}).content.decode()
-    assert "请选择补正材料（扫描件或照片）。" in page
+    assert "请填写申请编号。" in page
     assert STOCK_REQUIRED not in page
 
 

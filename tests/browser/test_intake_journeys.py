@@ -102,18 +102,21 @@ def test_supplement_upload_on_track_checked_by_the_office_moves_the_due_date(pag
     page.get_by_label("申请编号").fill(application.number)
     page.get_by_label("身份证号后六位").fill(application.id_number[-6:])
     page.get_by_role("button", name="查询").click()
-    expect(page.get_by_text("工资欠条原件")).to_be_visible()
-    page.get_by_label("补正材料").set_input_files([PDF_FILE])
+    expect(page.get_by_text("工资欠条原件").first).to_be_visible()
+    # The citizen puts the file under the item it answers; the page then shows the item received.
+    page.get_by_label("工资欠条原件").set_input_files([PDF_FILE])
     page.get_by_role("button", name="提交补正材料").click()
     # The reply is checked, not assumed complete (第四十三条): the clock waits for the office.
     expect(page.get_by_test_id("supplement-replied")).to_be_visible()
     expect(page.get_by_test_id("status")).to_have_text("待补正")
+    expect(page.get_by_test_id("supplement-items")).to_contain_text("工资欠条原件：已收到")
 
     page.context.clear_cookies()
     sign_in(page, "clerk-luoding")
     page.goto(f"/staff/applications/{application.pk}/")
     page.get_by_role("button", name="补正材料齐全，恢复审查").click()
     expect(page.get_by_test_id("status")).to_have_text("待审查")
+    expect(page.get_by_test_id("supplement-items")).to_contain_text("工资欠条原件（已收到）")
     application.refresh_from_db()
     today = application.supplement_requests.get().resolved_on
     paused = calendar.count_days(requested, today)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -592,3 +593,52 @@ def decide_objection(
             application.decided_on = application.decided_by = application.closed_on = None
             move.done(fields=["clock_started_on", "decided_on", "decided_by", "closed_on"])
     return objection
+
+
+# --- stored due dates follow the calendar (节假日调整) ------------------------------------------------
+def restate_due_date(record_obj: Any, field: str, due: date, *, about: Any, label: str, by: Any, request: Any) -> bool:
+    """Store `due` in `record_obj.field` if it moved, with an audit row on `about` saying what moved."""
+    before = getattr(record_obj, field)
+    if before == due:
+        return False
+    setattr(record_obj, field, due)
+    record_obj.save(update_fields=[field])
+    record(
+        AuditAction.UPDATE,
+        actor=by,
+        request=request,
+        obj=about,
+        from_state=f"{before:%Y-%m-%d}",
+        to_state=f"{due:%Y-%m-%d}",
+        note=f"节假日调整后重新计算{label}：{chinese_date(before)} → {chinese_date(due)}",
+    )
+    return True
+
+
+@transaction.atomic
+def recompute_stored_deadlines(*, by: Any = None, request: HttpRequest | None = None) -> int:
+    """Recompute the due dates the intake stores — the 补正 reply date of every open notice and the
+    司法局's 5-day date of every pending objection to a refusal — after the holiday calendar changed.
+    Closed items keep the date they were held to. Returns how many dates moved."""
+    moved = 0
+    for supplement in SupplementRequest.objects.filter(resolved_on__isnull=True).select_related("application"):
+        moved += restate_due_date(
+            supplement,
+            "reply_due_on",
+            supplement_reply_due(supplement.requested_on),
+            about=supplement.application,
+            label="补正期限",
+            by=by,
+            request=request,
+        )
+    for objection in Objection.objects.filter(outcome=ObjectionOutcome.PENDING).select_related("application"):
+        moved += restate_due_date(
+            objection,
+            "due_on",
+            objection_due(objection.received_on),
+            about=objection.application,
+            label="异议审查期限",
+            by=by,
+            request=request,
+        )
+    return moved

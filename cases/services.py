@@ -468,3 +468,21 @@ def set_seal(case: Case, *, sealed: bool, reason: str, by: User, request: HttpRe
 
 def _seal_label(sealed: bool) -> str:
     return "封存" if sealed else "不封存"
+
+
+@transaction.atomic
+def recompute_stored_deadlines(*, by: User | None = None, request: HttpRequest | None = None) -> int:
+    """The 司法局's 5-day date of every pending objection to a termination, after the holiday calendar
+    changed (the intake's dates: `applications.services.recompute_stored_deadlines`)."""
+    moved = 0
+    for objection in CaseObjection.objects.filter(outcome=ObjectionOutcome.PENDING).select_related("case"):
+        moved += application_services.restate_due_date(
+            objection,
+            "due_on",
+            application_services.objection_due(objection.received_on),
+            about=objection.case,
+            label="终止异议审查期限",
+            by=by,
+            request=request,
+        )
+    return moved

@@ -299,6 +299,14 @@ class Application(models.Model):
     residence = models.CharField("经常居住地", max_length=10, choices=RESIDENCE_CHOICES)
     category = models.CharField("申请事项类别", max_length=20, choices=MatterCategory.choices)
     summary = models.TextField("案情摘要")
+    # 刑事诉讼法 第二百八十六条 seals the record of a suspect who was under 18 when the offence was
+    # committed: the seal's default reads the age on this day, not the applicant's age when applying.
+    offence_date = models.DateField(
+        "涉嫌犯罪时间",
+        null=True,
+        blank=True,
+        help_text="刑事案件：犯罪嫌疑人涉嫌犯罪的日期（用于判断是否封存未成年人犯罪记录）；不清楚可不填。",
+    )
     opponent = models.CharField("对方当事人", max_length=100, blank=True)
     authority_name = models.CharField("办案机关或争议处理机关", max_length=100, blank=True)
     authority_location = models.CharField("办案机关或争议处理机关所在地", max_length=10, choices=Location.choices)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Office
 from applications.identity import normalize_mobile, parse_id_number
 from applications.models import (
+    ADULT_AGE,
     BASIS_ARTICLE,
     AgentRelation,
     Application,
@@ -31,7 +32,6 @@ from applications.models import (
 from core.forms import NamedRequiredMixin, SubmissionTokenMixin
 from core.uploads import MaterialFileField, MultipleMaterialFileField, UploadLimitsMixin, size_label
 
-ADULT_AGE = 18
 # Near relatives in civil law (民法典 第一千零四十五条) who are not near relatives in criminal procedure.
 CIVIL_ONLY_RELATIVES = {AgentRelation.GRANDPARENT, AgentRelation.GRANDCHILD}
 # A minor's parents are the minor's guardians (民法典 第二十七条), so they apply as 法定代理人 do.
@@ -165,7 +165,8 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "请选择"), *self.fields["category"].choices[1:]]
+        category = cast(forms.ChoiceField, self.fields["category"])
+        category.choices = [("", "请选择"), *MatterCategory.choices]
         self.fields["authority_name"].help_text = (
             "正在处理您这件事的单位：打官司的填法院；刑事案件填公安局、检察院或法院；劳动争议填劳动人事争议"
             "仲裁委员会。如：罗定市人民法院、云浮市劳动人事争议仲裁委员会。不清楚可不填。"
@@ -214,10 +215,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
 
     def clean_agent_id_number(self) -> str:
         raw = self.cleaned_data.get("agent_id_number", "")
-        if not raw.strip():
-            return ""
-        self.agent_card = parse_id_number(raw, today=timezone.localdate())
-        return self.agent_card.value
+        return parse_id_number(raw, today=timezone.localdate()).value if raw.strip() else ""
 
     def clean(self) -> dict:
         data = super().clean()
@@ -251,9 +249,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
             errors["agent_relation"] = (
                 "刑事案件的近亲属仅限夫、妻、父、母、子、女、同胞兄弟姊妹（刑事诉讼法第一百零八条）。"
             )
-        agent_card = getattr(self, "agent_card", None)
-        if agent_card is not None and agent_card.age_on(timezone.localdate()) < ADULT_AGE:
-            errors["agent_id_number"] = "代理申请人须年满18周岁（按身份证号计算）。"
+        # The agent's age (an adult) is the model's rule: Application.clean.
         errors.update(self._article_40_errors(data, is_minor=is_minor, errors=errors))
         for field, message in errors.items():
             self.add_error(field, message)
@@ -355,7 +351,7 @@ class SupplementUploadForm(NamedRequiredMixin, UploadLimitsMixin, forms.Form):
     says which missing item it is for (the page then lists the item as received); `files` takes what
     belongs to none. At least one file in all."""
 
-    files = MultipleMaterialFileField(label="补正材料", help_text=UPLOAD_HELP)
+    files = MultipleMaterialFileField(label="补正材料", help_text=UPLOAD_HELP)  # type: ignore[assignment]  # the posted field is named files; Django keeps fields apart from BaseForm.files
     other_files_label = "其他材料（不属于以上各项的）"
 
     def __init__(self, *args: Any, items: Sequence[str] = (), **kwargs: Any) -> None:
@@ -387,7 +383,7 @@ class SupplementDropForm(SupplementUploadForm, TrackForm):
     """At any office's window: the applicant brings the missing papers (市域通办). First the number and
     the ID tail find the application; then the page asks for the files item by item."""
 
-    files = MultipleMaterialFileField(label="补正材料（扫描件或照片）", help_text=UPLOAD_HELP, required=False)
+    files = MultipleMaterialFileField(label="补正材料（扫描件或照片）", help_text=UPLOAD_HELP, required=False)  # type: ignore[assignment]  # the posted field is named files; Django keeps fields apart from BaseForm.files
     other_files_label = "其他材料（扫描件或照片，不属于以上各项的）"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -409,14 +405,14 @@ class SupplementRequestForm(forms.Form):
 
     def __init__(self, *args, suggested: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["items"].choices = [(item, item) for item in suggested]
+        cast(forms.MultipleChoiceField, self.fields["items"]).choices = [(item, item) for item in suggested]
         self.fields["items"].initial = suggested
 
     def all_items(self) -> list[str]:
         return [*self.cleaned_data["items"], *self.cleaned_data["other_items"].splitlines()]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if not data.get("items") and not data.get("other_items", "").strip():
             raise ValidationError("请至少列明一项需要补正的材料。")
         return data

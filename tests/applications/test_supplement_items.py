@@ -18,9 +18,13 @@ def test_a_pledge_signed_online_is_not_missing(db):
 
 
 def test_an_exemption_still_needs_its_proof(db):
-    ground = ExemptionGround.objects.filter(is_active=True).first()
+    # A 第四十二条 ground for 免予核查 (a 第三十二条 one would be 不受经济困难条件限制); the missing proof is
+    # named by the ground, and a file handed in for it files as the economic material.
+    ground = ExemptionGround.objects.filter(is_active=True, article=42).first()
     application = submit(economic_basis=EconomicBasis.EXEMPT, integrity_pledge=False, exemption_ground=ground)
-    assert ECONOMIC in application.missing_kinds()
+    proof = f"“{ground.name}”的证明材料（法律援助法{ground.citation}）"
+    assert proof in application.missing_kinds()
+    assert application.kind_for_item(proof) == application.kind_for_item(ECONOMIC) == MaterialKind.ECONOMIC
 
 
 def notice(application, personas, items):

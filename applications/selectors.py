@@ -31,6 +31,8 @@ from accounts.models import Office, User
 from applications.models import (
     OPEN_STATUSES,
     Application,
+    ChecklistItem,
+    Material,
     Objection,
     ObjectionOutcome,
     Status,
@@ -41,6 +43,7 @@ from deadlines.calendar import days_left
 from deadlines.items import DeadlineItem, urgency
 
 ID_TAIL_LENGTH = 6
+URGENT_PAPERWORK = "先行提供补交材料"
 
 
 def case_for(application: Application, *, user: User | None = None) -> Any:  # cases.Case | None
@@ -142,8 +145,9 @@ def _queue_order() -> list[OrderBy | F]:
 
 def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
     """Intake clocks for the dashboard, for what the user's office is responsible for: the 7-day
-    review, the applicant's 补正 reply period, and the 司法局's 5-day objection review. Fixed number
-    of queries: applications with their 补正 requests and objections, and one calendar.
+    review, the applicant's 补正 reply period, the 司法局's 5-day objection review, and the paperwork
+    an urgent (先行提供) application still lacks. Fixed number of queries: applications with their 补正
+    requests, pending objections and material kinds, the checklist, and one calendar.
 
     Only what is still running is read — open applications (`application_open_idx`) and refused ones
     with an objection still pending (`objection_pending_idx`) — so the cost follows the open work,
@@ -155,8 +159,13 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
         .filter(
             Q(status__in=OPEN_STATUSES) | Q(status=Status.REFUSED, pk__in=pending_objection.values("application_id"))
         )
-        .prefetch_related("supplement_requests", Prefetch("objections", queryset=pending_objection))
+        .prefetch_related(
+            "supplement_requests",
+            Prefetch("objections", queryset=pending_objection),
+            Prefetch("materials", queryset=Material.objects.only("application_id", "kind")),
+        )
     )
+    checklist = list(ChecklistItem.objects.all())
     url_pattern = reverse("applications:detail", args=[0])
     items: list[DeadlineItem | None] = []
     due_dates = review_due_dates(applications, today=today)
@@ -170,6 +179,10 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
         )
         if (review_due := due_dates[application.pk]) is not None:
             items.append(item(kind="审查决定", due_on=review_due))
+            # 第四十四条: aid given first, the paperwork follows — a task until the checklist is
+            # complete, due when the decision is.
+            if application.is_urgent and application.missing_kinds(checklist=checklist):
+                items.append(item(kind=URGENT_PAPERWORK, due_on=review_due))
         supplement = application.open_supplement_request()
         if supplement is not None:
             items.append(item(kind="补正期限", due_on=supplement.reply_due_on))

@@ -475,7 +475,7 @@ BUTTONS = {
         _plain(UrgentForm),
         "urgent_form",
         lambda a, data, **who: services.mark_urgent(a, ground=data["ground"], **who),
-        "已标记先行提供法律援助：审查决定今日到期，准予后即可指派承办人，手续后补。",
+        "已标记先行提供法律援助：审查期限不变（第四十三条），申请人所缺材料列为待办事项，手续后补。",
     ),
     "reroute": Button(
         _plain(RerouteForm),

@@ -56,6 +56,7 @@ class AssignForm(forms.Form):
     may_bring_life_or_death = forms.BooleanField(
         label="可能被判处无期徒刑、死刑（须指派三年以上执业经历的律师）", required=False
     )
+    death_penalty_review = forms.BooleanField(label="死刑复核案件（须指派三年以上执业经历的律师）", required=False)
     reason = forms.CharField(label="变更理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
@@ -71,8 +72,10 @@ class AssignForm(forms.Form):
             self.fields["handler"].help_text += "通知辩护（代理）案件须指派律师（法律援助法第三十六条）。"
         if case.category != MatterCategory.CRIMINAL or case.life_or_death_by_notice:
             del self.fields["may_bring_life_or_death"]  # not criminal, or the organ's notice already says so
+            del self.fields["death_penalty_review"]
         else:
             self.fields["may_bring_life_or_death"].initial = case.may_bring_life_or_death
+            self.fields["death_penalty_review"].initial = case.death_penalty_review
         if case.state == CaseState.IN_PROGRESS:
             self.fields["reason"].required = True
             self.fields["handler"].label = "新的承办人"

@@ -172,6 +172,7 @@ BUTTONS: dict[str, Button] = {
             handler=data["handler"],
             reason=data.get("reason", ""),
             may_bring_life_or_death=data.get("may_bring_life_or_death"),
+            death_penalty_review=data.get("death_penalty_review"),
             **who,
         ),
         "已指派承办人。",

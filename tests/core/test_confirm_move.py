@@ -21,7 +21,7 @@ def state_changes(obj) -> int:
 def test_the_irreversible_moves_are_the_ones_that_ask():
     asking = {name for name, move in APPLICATION_FLOW.moves.items() if move.confirm}
     asking |= {name for name, move in CASE_FLOW.moves.items() if move.confirm}
-    assert asking == {"approve", "refuse", "transfer_out", "terminate", "archive"}
+    assert asking == {"approve", "refuse", "transfer_out", "reject_supplement", "withdraw", "terminate", "archive"}
 
 
 def test_approval_asks_first_and_writes_nothing_until_confirmed(client, personas):

@@ -94,3 +94,11 @@ def test_a_reversible_move_is_made_at_once(client, personas):
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.is_urgent
+
+
+def test_withdrawing_on_track_takes_a_second_deliberate_step(client, personas):
+    application = submit()
+    client.post("/track/", {"number": application.number, "id_last6": application.id_number[-6:]})
+    page = client.get("/track/status/").content.decode()
+    details = page[page.index("<details>") : page.index("</details>")]
+    assert "确认撤回申请" in details and "不能恢复" in details

@@ -82,6 +82,10 @@ def test_staff_pages_have_no_serious_violations(page, personas):
         then=lambda: page.get_by_role("button", name="准予法律援助").click(),
     )
     page.context.clear_cookies()
+    sign_in(page, personas[(Role.CLERK, "yuncheng")].username)
+    for path in ("/staff/applications/new/", "/staff/applications/supplement-drop/"):
+        found += check_at_both_widths(page, path)
+    page.context.clear_cookies()
     sign_in(page, "city")
     found += check_at_both_widths(page, "/reports/")
     assert not found, "\n".join(found)

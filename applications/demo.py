@@ -178,6 +178,9 @@ class _Plan:
     objection: tuple[date, str] | None = None  # received_on, outcome
 
 
+DEMO_LEGAL_BASIS = "《广东省法律援助条例》（演示数据，条款以实际依据为准）"
+
+
 class _Builder:
     def __init__(self, rng: random.Random, today: date) -> None:
         self.rng = rng
@@ -191,7 +194,7 @@ class _Builder:
         self.authorities: dict[str, list[str]] = {}
         for name, location in KnownAuthority.objects.values_list("name", "location"):
             self.authorities.setdefault(location, []).append(name)
-        self.exemptions = list(ExemptionGround.objects.filter(is_active=True).values_list("pk", flat=True))
+        self.exemptions = list(ExemptionGround.objects.filter(is_active=True))
         self.groups = dict(SpecialGroup.objects.values_list("name", "pk"))
         self.plans: list[_Plan] = []
 
@@ -222,7 +225,9 @@ class _Builder:
         category = _weighted(rng, CATEGORY_WEIGHTS)
         county, towns = TOWNS[home]
         id_number, born, sex = _id_number(rng, home, today=self.today)
-        exempt = rng.random() < 0.3 and self.exemptions
+        # Only a ground that fits the matter (Application.clean); the 其他 items name their basis.
+        fitting_grounds = [ground for ground in self.exemptions if ground.fits(category)]
+        ground = rng.choice(fitting_grounds) if rng.random() < 0.3 and fitting_grounds else None
         authority_location = Location.OUTSIDE if status == Status.TRANSFERRED_OUT else responsible
         authority_name = self._authority(authority_location, category)
         receiving_office = self.offices[receiving] if receiving else None
@@ -253,9 +258,10 @@ class _Builder:
             authority_location=authority_location,
             transfer_out_required=routing.transfer_out_required,
             routing_basis=routing.basis,
-            economic_basis=EconomicBasis.EXEMPT if exempt else EconomicBasis.HARDSHIP,
-            integrity_pledge=not exempt,
-            exemption_ground_id=rng.choice(self.exemptions) if exempt else None,
+            economic_basis=ground.basis if ground else EconomicBasis.HARDSHIP,
+            integrity_pledge=ground is None,
+            exemption_ground=ground,
+            legal_basis=DEMO_LEGAL_BASIS if ground and ground.needs_legal_basis else "",
             status=status,
             decided_on=decided_on,
             decided_by=self.reviewers.get(routing.office.code) if decided_on else None,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Office
 from applications.identity import normalize_mobile, parse_id_number
 from applications.models import (
+    BASIS_ARTICLE,
     AgentRelation,
     Application,
     EconomicBasis,
@@ -40,6 +41,13 @@ UPLOAD_HELP = (
     f"PDF、JPG 或 PNG 文件，可多选，每个不超过 {size_label(settings.LEGALAID_UPLOAD_MAX_BYTES)}；"
     f"一次最多 {settings.LEGALAID_UPLOAD_MAX_FILES} 个，合计不超过 {size_label(settings.LEGALAID_UPLOAD_MAX_REQUEST_BYTES)}。"
 )
+
+
+class GroundChoiceField(forms.ModelChoiceField):
+    """The grounds cited as the statute numbers them: 「第三十二条第三项：再审改判无罪请求国家赔偿」."""
+
+    def label_from_instance(self, obj: ExemptionGround) -> str:
+        return f"{obj.citation}：{obj.name}"
 
 
 # ID numbers: no inputmode="numeric" — one in eleven ends in X, which a phone's number pad cannot type.
@@ -83,11 +91,13 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
     integrity_pledge = forms.BooleanField(
         label="个人诚信承诺：本人承诺所述经济困难状况真实，如有虚假愿承担法律责任", required=False
     )
-    exemption_ground = forms.ModelChoiceField(
-        label="免予核查经济困难状况的情形",
-        queryset=ExemptionGround.objects.filter(is_active=True),
+    exemption_ground = GroundChoiceField(
+        label="不受经济困难条件限制或免予核查的情形",
+        queryset=ExemptionGround.objects.filter(is_active=True).order_by("article", "item", "sort_order"),
         required=False,
-        empty_label="请选择（仅选择“免予核查”时填写）",
+        empty_label="请选择（经济困难的无需选择）",
+        help_text="第三十二条的情形不受经济困难条件限制；第四十二条的情形免予核查经济困难状况。"
+        "证明材料暂未上传的，审查时将一次性告知补正。",
     )
     special_groups = forms.ModelMultipleChoiceField(
         label="特殊群体",
@@ -103,7 +113,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
     )
     identity_files = MultipleMaterialFileField(label="身份证明", required=False, help_text=UPLOAD_HELP)
     economic_files = MultipleMaterialFileField(
-        label="经济困难状况说明或免予核查的证明材料", required=False, help_text=UPLOAD_HELP
+        label="经济困难状况说明，或所选情形的证明材料", required=False, help_text=UPLOAD_HELP
     )
     matter_files = MultipleMaterialFileField(label="与事项有关的材料", required=False, help_text=UPLOAD_HELP)
     agent_files = MultipleMaterialFileField(
@@ -126,6 +136,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
             "economic_basis",
             "integrity_pledge",
             "exemption_ground",
+            "legal_basis",
             "special_groups",
             "agent_name",
             "agent_relation",
@@ -172,7 +183,14 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
                 "authority_name",
                 "authority_location",
             ),
-            Fieldset("经济状况", "economic_basis", "integrity_pledge", "exemption_ground", "special_groups"),
+            Fieldset(
+                "经济状况",
+                "economic_basis",
+                "integrity_pledge",
+                "exemption_ground",
+                "legal_basis",
+                "special_groups",
+            ),
             Fieldset(
                 "代为申请（申请人未满18周岁的，由法定代理人或近亲属代为申请）",
                 "agent_name",
@@ -203,11 +221,12 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
         errors: dict[str, str] = {}
         if data.get("economic_basis") == EconomicBasis.HARDSHIP and not data.get("integrity_pledge"):
             errors["integrity_pledge"] = "申请人经济困难的，须签署个人诚信承诺。"
-        if data.get("economic_basis") == EconomicBasis.EXEMPT:
-            if not data.get("exemption_ground"):
-                errors["exemption_ground"] = "请选择免予核查经济困难状况的情形。"
-            if not data.get("economic_files") and self.requires_proof_upload:
-                errors["economic_files"] = "免予核查经济困难状况的，请上传相应证明材料。"
+        # The ground's fit with the basis and the matter, and the 其他 items' legal basis, are the
+        # model's rules (Application.clean). A missing proof is not refused: it is a 补正 item.
+        if data.get("economic_basis") == EconomicBasis.HARDSHIP:
+            data["exemption_ground"], data["legal_basis"] = None, ""
+        if data.get("economic_basis") in BASIS_ARTICLE and not data.get("exemption_ground"):
+            errors["exemption_ground"] = f"请选择{EconomicBasis(data['economic_basis']).label}的具体情形。"
         id_card = getattr(self, "id_card", None)
         agent_given = any(data.get(f) for f in ("agent_name", "agent_relation", "agent_id_number"))
         is_minor = id_card is not None and id_card.age_on(timezone.localdate()) < ADULT_AGE

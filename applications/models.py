@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -53,8 +54,16 @@ class Channel(models.TextChoices):
 
 
 class EconomicBasis(models.TextChoices):
+    """Three things kept apart (SPEC §3.2): hardship declared; the check skipped for a proven category
+    (第四十二条); no economic condition at all (第三十二条)."""
+
     HARDSHIP = "hardship", "经济困难（已签署个人诚信承诺）"
-    EXEMPT = "exempt", "免予核查经济困难状况"
+    EXEMPT = "exempt", "免予核查经济困难状况（法律援助法第四十二条）"
+    UNRESTRICTED = "unrestricted", "不受经济困难条件限制（法律援助法第三十二条）"
+
+
+# The article whose grounds each basis other than hardship rests on.
+BASIS_ARTICLE = {EconomicBasis.EXEMPT: 42, EconomicBasis.UNRESTRICTED: 32}
 
 
 class AgentRelation(models.TextChoices):
@@ -94,20 +103,48 @@ OPEN_STATUSES = [Status.PENDING_REVIEW, Status.AWAITING_SUPPLEMENT]
 
 
 class ExemptionGround(models.Model):
-    """A reason the economic check is skipped (第四十二条) or not required at all (第三十二条)."""
+    """A reason the economic check is skipped (第四十二条) or not required at all (第三十二条), one
+    item of the article, worded as in the statute (reference data, SPEC §3.2)."""
 
     article = models.PositiveSmallIntegerField("法律援助法条款", choices=[(32, "第三十二条"), (42, "第四十二条")])
+    item = models.PositiveSmallIntegerField("项", default=0, help_text="该条的第几项。")
     name = models.CharField("情形", max_length=120, unique=True)
+    needs_legal_basis = models.BooleanField(
+        "须写明法律依据", default=False, help_text="“法律、法规、规章规定的其他情形（人员）”须由申请人写明依据。"
+    )
+    categories = models.JSONField(
+        "适用的申请事项类别",
+        default=list,
+        blank=True,
+        help_text='如 ["civil", "criminal"]；为空表示各类事项均可适用。',
+    )
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
         ordering = ["sort_order"]
-        verbose_name = "免予经济困难审查情形"
-        verbose_name_plural = "免予经济困难审查情形"
+        verbose_name = "免予核查及不受经济困难条件限制的情形"
+        verbose_name_plural = "免予核查及不受经济困难条件限制的情形"
 
     def __str__(self) -> str:
-        return f"{self.name}（第{'三十二' if self.article == 32 else '四十二'}条）"
+        return f"{self.name}（{self.citation}）"
+
+    @property
+    def citation(self) -> str:
+        """「第三十二条第三项」."""
+        article = "第三十二条" if self.article == 32 else "第四十二条"
+        return f"{article}第{ITEM_NUMERALS[self.item]}项" if 0 < self.item < len(ITEM_NUMERALS) else article
+
+    @property
+    def basis(self) -> str:
+        """The economic basis this ground supports."""
+        return EconomicBasis.UNRESTRICTED if self.article == 32 else EconomicBasis.EXEMPT
+
+    def fits(self, category: str) -> bool:
+        return not self.categories or category in self.categories
+
+
+ITEM_NUMERALS = "〇一二三四五六七八九"
 
 
 class SpecialGroup(models.Model):
@@ -270,10 +307,20 @@ class Application(models.Model):
     )
     routing_basis = models.CharField("确定承办机构的依据", max_length=200)
 
-    economic_basis = models.CharField("经济状况", max_length=10, choices=EconomicBasis.choices)
+    economic_basis = models.CharField("经济状况", max_length=20, choices=EconomicBasis.choices)
     integrity_pledge = models.BooleanField("已签署个人诚信承诺", default=False)
     exemption_ground = models.ForeignKey(
-        ExemptionGround, verbose_name="免予核查情形", on_delete=models.PROTECT, null=True, blank=True
+        ExemptionGround,
+        verbose_name="免予核查或不受经济困难条件限制的情形",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    legal_basis = models.CharField(
+        "法律依据",
+        max_length=200,
+        blank=True,
+        help_text="选择“法律、法规、规章规定的其他情形（人员）”的，写明所依据的法律、法规或规章及条款。",
     )
     special_groups = models.ManyToManyField(SpecialGroup, verbose_name="特殊群体", blank=True)
 
@@ -355,7 +402,10 @@ class Application(models.Model):
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="application_channel_valid"),
             models.CheckConstraint(
                 condition=Q(economic_basis=EconomicBasis.HARDSHIP, integrity_pledge=True)
-                | Q(economic_basis=EconomicBasis.EXEMPT, exemption_ground__isnull=False),
+                | Q(
+                    economic_basis__in=[EconomicBasis.EXEMPT, EconomicBasis.UNRESTRICTED],
+                    exemption_ground__isnull=False,
+                ),
                 name="application_economic_basis_complete",
             ),
             models.CheckConstraint(
@@ -370,6 +420,38 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.applicant_name}"
+
+    def clean(self) -> None:
+        """The economic basis and its ground agree (SPEC §3.2): a 第三十二条 ground for 不受经济困难条件
+        限制, a 第四十二条 one for 免予核查; the ground fits the matter; the 其他 items carry their basis."""
+        ground = self.exemption_ground if self.exemption_ground_id else None
+        if self.economic_basis == EconomicBasis.HARDSHIP or ground is None:
+            return
+        errors: dict[str, str] = {}
+        if ground.basis != self.economic_basis:
+            errors["exemption_ground"] = (
+                f"“{ground.name}”是法律援助法{ground.citation}规定的情形，"
+                f"请在经济状况中选择“{EconomicBasis(ground.basis).label}”。"
+            )
+        elif self.category and not ground.fits(self.category):
+            errors["exemption_ground"] = (
+                f"“{ground.name}”不适用于{MatterCategory(self.category).label}事项，请选择与申请事项相符的情形。"
+            )
+        if ground.needs_legal_basis and not self.legal_basis.strip():
+            errors["legal_basis"] = f"选择“{ground.name}”的，请写明所依据的法律、法规或规章及条款。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def economic_statement(self) -> str:
+        """How the page and the letters name the economic basis: 「不受经济困难条件限制（法律援助法
+        第三十二条第三项：再审改判无罪请求国家赔偿）」."""
+        ground = self.exemption_ground if self.exemption_ground_id else None
+        if self.economic_basis == EconomicBasis.HARDSHIP or ground is None:
+            return "经济困难（申请人已签署个人诚信承诺）"
+        lead = "不受经济困难条件限制" if self.economic_basis == EconomicBasis.UNRESTRICTED else "免予核查经济困难状况"
+        basis = f"；依据：{self.legal_basis}" if self.legal_basis else ""
+        return f"{lead}（法律援助法{ground.citation}：{ground.name}{basis}）"
 
     # --- identity, shown masked everywhere but on the detail page -------------------------------
     @property
@@ -412,15 +494,25 @@ class Application(models.Model):
         if self.economic_basis == EconomicBasis.HARDSHIP and self.integrity_pledge:
             present.add(MaterialKind.ECONOMIC)
         required = ChecklistItem.objects.filter(category=self.category)
-        missing = [item.description for item in required if item.kind not in present]
+        missing = [self._checklist_wording(item) for item in required if item.kind not in present]
         if self.agent_name and MaterialKind.AGENT not in present:
             missing.append(MaterialKind.AGENT.label)
         return missing
 
+    def _checklist_wording(self, item: ChecklistItem) -> str:
+        # An exemption applicant may apply online without the proof (issue 13): the 补正 notice then
+        # names the proof of their own ground rather than the general economic item.
+        ground = self.exemption_ground if self.exemption_ground_id else None
+        if item.kind == MaterialKind.ECONOMIC and self.economic_basis != EconomicBasis.HARDSHIP and ground is not None:
+            return f"“{ground.name}”的证明材料（法律援助法{ground.citation}）"
+        return item.description
+
     def kind_for_item(self, item: str) -> str:
         """The material kind a 补正 item names when it is one of the checklist's own items (so the
         missing list counts it as present once it arrives); otherwise 补正材料."""
-        checklist = {entry.description: entry.kind for entry in ChecklistItem.objects.filter(category=self.category)}
+        checklist: dict[str, str] = {}
+        for entry in ChecklistItem.objects.filter(category=self.category):
+            checklist[entry.description] = checklist[self._checklist_wording(entry)] = entry.kind
         checklist[MaterialKind.AGENT.label] = MaterialKind.AGENT
         return checklist.get(item, MaterialKind.SUPPLEMENT)
 

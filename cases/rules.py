@@ -16,7 +16,7 @@ def _office_staff(user, case: Case, *roles: Role) -> bool:
 
 
 def is_handler_of(user, case: Case) -> bool:
-    return user.is_authenticated and case.handler_id is not None and case.handler.user_id == user.pk
+    return user.is_authenticated and case.handler is not None and case.handler.user_id == user.pk
 
 
 def can_register_notice(user) -> bool:

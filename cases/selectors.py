@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -166,7 +166,7 @@ def case_deadlines(case: Case, *, today: date | None = None) -> list[CaseDeadlin
     return result
 
 
-def case_list(user: User, *, state: str = "", q: str = ""):
+def case_list(user: User, *, state: str = "", q: str = "") -> QuerySet[Case]:
     """The case list of `user`: filter by state, search by case number, application or notice number,
     or the aided person's name."""
     cases = Case.objects.visible_to(user)

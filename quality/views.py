@@ -286,7 +286,7 @@ def review_case_file(request: StaffRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.PEER_REVIEWER, Role.CITY_STAFF)
 @require_GET
-def review_case_material(request: StaffRequest, pk: int, material_pk: int) -> HttpResponse:
+def review_case_material(request: StaffRequest, pk: int, material_pk: int) -> HttpResponseBase:
     """A closure material of the reviewed case (served as a download, each one audited)."""
     case = _reviewed(request, pk).sample.case
     material = get_object_or_404(ClosureMaterial, pk=material_pk, case=case)

@@ -54,6 +54,7 @@ def test_pending_first_by_due_date_then_the_decided(client, personas):
         # Six days waiting for 补正: 甲's clock runs to 28 May + 7 + 6 = 10 June — after 乙's 8 June
         # though received first, before 丁's 11 June.
         services.receive_supplement(paused, files=[pdf()], by=clerk)
+        services.confirm_supplement(paused, by=clerk)  # checked complete the same day (第四十三条)
         late = submit(applicant_name="丁", id_number=make_id_number(sequence="404"))
         waiting = submit(applicant_name="戊", id_number=make_id_number(sequence="405"))
         services.request_supplement(waiting, items=["身份证明"], note="", by=clerk)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
@@ -159,6 +159,10 @@ class User(AbstractUser):
     def reads_records(self) -> bool:
         """May open office records at all (which offices' is `Office.objects.visible_to`)."""
         return self.is_superuser or self.has_role(*RECORD_READERS)
+
+
+# Whoever makes a move: a member of staff, or a citizen on the public pages (the anonymous user).
+type Actor = User | AnonymousUser
 
 
 class PasswordHistory(models.Model):

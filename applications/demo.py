@@ -204,7 +204,7 @@ class _Builder:
         wanted = {
             MatterCategory.LABOUR: "仲裁",
             MatterCategory.CRIMINAL: self.rng.choice(["法院", "检察院", "公安"]),
-        }.get(category, "法院")
+        }.get(MatterCategory(category), "法院")
         fitting = [name for name in names if wanted in name] or names
         return self.rng.choice(fitting) if fitting else ""
 
@@ -252,7 +252,9 @@ class _Builder:
             household_address=f"广东省云浮市{county}{rng.choice(towns)}{rng.choice(VILLAGES)}{rng.randint(1, 120)}号",
             residence=home,
             category=category,
-            summary=rng.choice(SUMMARIES[category]).format(o=rng.choice(OPPONENTS), n=rng.randint(1, 30)),
+            summary=rng.choice(SUMMARIES[MatterCategory(category)]).format(
+                o=rng.choice(OPPONENTS), n=rng.randint(1, 30)
+            ),
             opponent=rng.choice(OPPONENTS) if category != MatterCategory.CRIMINAL else "",
             authority_name=authority_name,
             authority_location=authority_location,
@@ -334,11 +336,12 @@ def seed(*, rng: random.Random, today: date, log: Callable[[str], None]) -> None
     # Some approved applications had a 补正 on the way (answered, so the clock paused and ran on).
     for plan in rng.sample(builder.plans, k=len(builder.plans) // 12):
         application = plan.application
-        if application.status == Status.APPROVED and plan.supplement is None:
+        decided_on = application.decided_on
+        if application.status == Status.APPROVED and plan.supplement is None and decided_on is not None:
             requested = application.clock_started_on
             plan.supplement = (
                 requested,
-                min(requested + timedelta(days=rng.randint(1, 4)), application.decided_on),
+                min(requested + timedelta(days=rng.randint(1, 4)), decided_on),
                 False,
             )
     # Still open: waiting for 补正, waiting for review (a few overdue), and some sent out of the city.

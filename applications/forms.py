@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Office
 from applications.identity import normalize_mobile, parse_id_number
 from applications.models import (
+    ADULT_AGE,
     BASIS_ARTICLE,
     AgentRelation,
     Application,
@@ -31,7 +32,6 @@ from applications.models import (
 from core.forms import NamedRequiredMixin, SubmissionTokenMixin
 from core.uploads import MaterialFileField, MultipleMaterialFileField, UploadLimitsMixin, size_label
 
-ADULT_AGE = 18
 # Near relatives in civil law (民法典 第一千零四十五条) who are not near relatives in criminal procedure.
 CIVIL_ONLY_RELATIVES = {AgentRelation.GRANDPARENT, AgentRelation.GRANDCHILD}
 # A minor's parents are the minor's guardians (民法典 第二十七条), so they apply as 法定代理人 do.
@@ -211,10 +211,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
 
     def clean_agent_id_number(self) -> str:
         raw = self.cleaned_data.get("agent_id_number", "")
-        if not raw.strip():
-            return ""
-        self.agent_card = parse_id_number(raw, today=timezone.localdate())
-        return self.agent_card.value
+        return parse_id_number(raw, today=timezone.localdate()).value if raw.strip() else ""
 
     def clean(self) -> dict:
         data = super().clean()
@@ -248,9 +245,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
             errors["agent_relation"] = (
                 "刑事案件的近亲属仅限夫、妻、父、母、子、女、同胞兄弟姊妹（刑事诉讼法第一百零八条）。"
             )
-        agent_card = getattr(self, "agent_card", None)
-        if agent_card is not None and agent_card.age_on(timezone.localdate()) < ADULT_AGE:
-            errors["agent_id_number"] = "代理申请人须年满18周岁（按身份证号计算）。"
+        # The agent's age (an adult) is the model's rule: Application.clean.
         errors.update(self._article_40_errors(data, is_minor=is_minor, errors=errors))
         for field, message in errors.items():
             self.add_error(field, message)

@@ -16,10 +16,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import CITY_OFFICE_CODE, Office, Role
-from applications.identity import IdNumber, mask_phone
+from applications.identity import IdNumber, mask_phone, parse_id_number
 from deadlines.calendar import MAX_ROLL_DAYS, WorkingCalendar
 
 REVIEW_DAYS = 7  # 法律援助法 第四十三条
+ADULT_AGE = 18  # an applicant under 18 applies through an agent, who must be an adult (SPEC §3.1)
 OBJECTION_DAYS = 5  # 法律援助法 第四十九条
 
 
@@ -375,21 +376,12 @@ class Application(models.Model):
             # the month, not the years of history. Meta.ordering (the admin, exports) and the
             # month's receipts (reporting: received, routed in):
             models.Index(F("received_at").desc(), name="application_received_idx"),
-            # The review queue's order (urgent first, then newest): whole city, and per office.
-            models.Index(
-                F("urgent_marked_at").desc(nulls_last=True), F("received_at").desc(), name="application_queue_order_idx"
-            ),
-            models.Index(
-                "responsible_office",
-                F("urgent_marked_at").desc(nulls_last=True),
-                F("received_at").desc(),
-                name="application_office_queue_idx",
-            ),
-            # The default queue and the dashboard read only what is still to be decided.
+            # The default queue and the dashboard read only what is still to be decided, per office (the
+            # queue then orders those few rows by their decision date, a computed clock). Plain columns:
+            # SQLite, the laptop default, cannot build an index with NULLS LAST.
             models.Index(
                 "responsible_office",
-                F("urgent_marked_at").desc(nulls_last=True),
-                F("received_at").desc(),
+                "received_at",
                 name="application_open_queue_idx",
                 condition=Q(status__in=OPEN_STATUSES),
             ),
@@ -422,11 +414,29 @@ class Application(models.Model):
         return f"{self.number} {self.applicant_name}"
 
     def clean(self) -> None:
-        """The economic basis and its ground agree (SPEC §3.2): a 第三十二条 ground for 不受经济困难条件
-        限制, a 第四十二条 one for 免予核查; the ground fits the matter; the 其他 items carry their basis."""
+        """The rules of the form that hold whoever saves an application (the form and the services):
+        an agent is an adult (SPEC §3.1), and the economic basis and its ground agree (SPEC §3.2)."""
+        errors = {**self._agent_errors(), **self._economic_errors()}
+        if errors:
+            raise ValidationError(errors)
+
+    def _agent_errors(self) -> dict[str, str]:
+        if not self.agent_id_number:
+            return {}
+        try:
+            agent = parse_id_number(self.agent_id_number, today=timezone.localdate())
+        except ValidationError:
+            return {}  # the field's own validation says what is wrong with it
+        if agent.age_on(timezone.localdate()) < ADULT_AGE:
+            return {"agent_id_number": "代理申请人须年满18周岁（按身份证号计算）。"}
+        return {}
+
+    def _economic_errors(self) -> dict[str, str]:
+        """A 第三十二条 ground for 不受经济困难条件限制, a 第四十二条 one for 免予核查; the ground fits the
+        matter; the 其他 items carry their legal basis."""
         ground = self.exemption_ground if self.exemption_ground_id else None
         if self.economic_basis == EconomicBasis.HARDSHIP or ground is None:
-            return
+            return {}
         errors: dict[str, str] = {}
         if ground.basis != self.economic_basis:
             errors["exemption_ground"] = (
@@ -439,8 +449,7 @@ class Application(models.Model):
             )
         if ground.needs_legal_basis and not self.legal_basis.strip():
             errors["legal_basis"] = f"选择“{ground.name}”的，请写明所依据的法律、法规或规章及条款。"
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     @property
     def economic_statement(self) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -17,7 +18,7 @@ from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Office, User
+from accounts.models import Actor, Office, User
 from applications import sms
 from applications.models import (
     OBJECTION_DAYS,
@@ -40,9 +41,12 @@ from applications.workflows import APPLICATION_FLOW, OBJECTION_FLOW
 from audit.models import AuditAction
 from audit.services import record
 from core.numbering import next_number
-from core.transitions import MoveInProgress, TransitionError
+from core.transitions import MoveInProgress, TransitionError, required
 from core.uploads import check_record_total, removes_files_on_error, save_upload
 from deadlines import calendar
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 APPLICATION_NUMBERS = "application"  # the counter kind of application numbers
 
@@ -88,14 +92,14 @@ def attach_material(
     *,
     kind: str,
     source: str,
-    by: User | None = None,
+    by: Actor | None = None,
     supplement_item: str = "",
 ) -> Material:
     material = Material(
         application=application,
         kind=kind,
         source=source,
-        uploaded_by=by if by is not None and by.is_authenticated else None,
+        uploaded_by=by if isinstance(by, User) else None,
         supplement_item=supplement_item[: Material._meta.get_field("supplement_item").max_length or 200],
     )
     save_upload(material, upload)
@@ -103,7 +107,7 @@ def attach_material(
 
 
 def _attach_all(
-    application: Application, uploads: dict[str, Iterable[UploadedFile[bytes]]], *, source: str, by: User
+    application: Application, uploads: dict[str, Iterable[UploadedFile[bytes]]], *, source: str, by: Actor | None
 ) -> None:
     for kind, files in uploads.items():
         for upload in files or []:
@@ -159,7 +163,7 @@ def submitted_with(token: uuid.UUID | None) -> Application | None:
 
 def submit_application(
     *,
-    data: dict,
+    data: dict[str, Any],
     uploads: dict[str, Iterable[UploadedFile[bytes]]],
     receiving_office: Office | None,
     by: User | None = None,
@@ -190,10 +194,10 @@ def submit_application(
 @transaction.atomic
 def _create_application(
     *,
-    data: dict,
+    data: dict[str, Any],
     uploads: dict[str, Iterable[UploadedFile[bytes]]],
     receiving_office: Office | None,
-    by: User,
+    by: Actor | None,
     request: HttpRequest | None,
     origin: str,
 ) -> Application:
@@ -222,7 +226,7 @@ def _create_application(
         transfer_out_required=routing.transfer_out_required,
         received_at=now,
         clock_started_on=today,
-        received_by=by if by is not None and by.is_authenticated else None,
+        received_by=by if isinstance(by, User) else None,
     )
     # The token's uniqueness is the database's to enforce (see submit_application), at the insert.
     application.full_clean(exclude=["submission_token"])
@@ -312,7 +316,7 @@ def receive_supplement(
     *,
     files: Iterable[UploadedFile[bytes]] = (),
     by_item: Mapping[str, Iterable[UploadedFile[bytes]]] | None = None,
-    by: User | None = None,
+    by: Actor | None = None,
     request: HttpRequest | None = None,
     today: date | None = None,
 ) -> Application:
@@ -488,8 +492,8 @@ def transfer_out(
 
 
 # --- objections (第四十九条) -------------------------------------------------------------------------
-def file_objection(
-    objections,
+def file_objection[O: BaseObjection](
+    objections: RelatedManager[O],
     *,
     reasons: str,
     received_on: date,
@@ -497,7 +501,7 @@ def file_objection(
     by: User,
     request: HttpRequest | None = None,
     today: date | None = None,
-) -> BaseObjection:
+) -> O:
     """Record an objection on `objections` (an application's or a case's related manager). The
     司法局's 5-day clock is fixed now, as the applicant is told it. Call inside the move that files it."""
     if not reasons.strip():
@@ -517,8 +521,8 @@ def file_objection(
 OBJECTION_MOVES = {ObjectionOutcome.UPHELD: "uphold", ObjectionOutcome.CORRECTED: "correct"}
 
 
-def settle_objection(
-    move: MoveInProgress[BaseObjection], *, note: str, decided_on: date, document: UploadedFile[bytes] | None, by: User
+def settle_objection[O: BaseObjection](
+    move: MoveInProgress[O], *, note: str, decided_on: date, document: UploadedFile[bytes] | None, by: User
 ) -> None:
     """Finish the 司法局's decision on a locked, pending objection (`move` from its workflow), with the
     bureau's 决定书. Call from a service wrapped in `removes_files_on_error`."""
@@ -540,7 +544,7 @@ def settle_objection(
 def objection_move(outcome: str) -> str:
     if outcome not in OBJECTION_MOVES:
         raise ValidationError({"outcome": "请选择审查结果。"})
-    return OBJECTION_MOVES[outcome]
+    return OBJECTION_MOVES[ObjectionOutcome(outcome)]
 
 
 def register_objection(
@@ -551,7 +555,7 @@ def register_objection(
             move.obj.objections,
             reasons=reasons,
             received_on=received_on,
-            earliest=move.obj.decided_on,
+            earliest=required(move.obj.decided_on, "申请尚未作出决定，不能登记异议。"),
             by=by,
             request=request,
         )

@@ -39,6 +39,14 @@ class TransitionError(Exception):
     """An illegal move; the message is Chinese and shown to the user as it is."""
 
 
+def required[T](value: T | None, missing: str) -> T:
+    """A value the state guarantees (a refused application's decision date, an assigned case's
+    handler). Raises TransitionError(`missing`) when the record says otherwise."""
+    if value is None:
+        raise TransitionError(missing)
+    return value
+
+
 def system_only(user: Any, obj: Any) -> bool:
     """A move that no person makes: a scheduled job (e.g. 视为撤回 when the 补正 period runs out)."""
     return user is None

@@ -99,3 +99,18 @@ def test_criminal_procedure_article_108_siblings_are_shown_as_同胞兄弟姊妹
     assert civil.agent_relation_label == "兄弟姐妹"
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     assert "陈兄（同胞兄弟姊妹，" in client.get(f"/staff/applications/{criminal.pk}/").content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_spec_3_1_the_services_refuse_a_minor_agent_too():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        submit(
+            id_number=MINOR,
+            category="civil",
+            agent_name="陈某",
+            agent_relation="guardian",
+            agent_id_number=make_id_number(birth=date(2010, 1, 1), sequence="333"),
+        )
+    assert refused.value.message_dict["agent_id_number"] == ["代理申请人须年满18周岁（按身份证号计算）。"]

@@ -114,3 +114,26 @@ def test_article_32_and_42_the_page_and_the_letters_say_which_basis(client, pers
     client.post("/track/", {"number": unrestricted.number, "id_last6": unrestricted.id_number[-6:]})
     letter = client.get("/track/letters/approval/").content.decode()
     assert '经济状况：<span data-testid="economic-basis">不受经济困难条件限制（法律援助法第三十二条第三项' in letter
+
+
+def test_article_32_rows_recorded_as_exempt_are_moved_to_unrestricted_by_the_data_migration():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("applications.migrations.0012_seed_article_32_item_5_and_map_bases")
+    retrial = ground("再审改判无罪请求国家赔偿")
+    relief = ground("社会救助、司法救助或者优抚对象")
+    old_32 = submit(
+        category="state_compensation",
+        economic_basis=EconomicBasis.UNRESTRICTED,
+        integrity_pledge=False,
+        exemption_ground=retrial,
+    )
+    old_42 = submit(economic_basis=EconomicBasis.EXEMPT, integrity_pledge=False, exemption_ground=relief)
+    Application.objects.filter(pk=old_32.pk).update(economic_basis=EconomicBasis.EXEMPT)  # as stored before
+    migration.seed(apps, None)
+    old_32.refresh_from_db()
+    old_42.refresh_from_db()
+    assert old_32.economic_basis == EconomicBasis.UNRESTRICTED
+    assert old_42.economic_basis == EconomicBasis.EXEMPT

@@ -25,6 +25,7 @@ from applications.forms import ObjectionDecisionForm, ObjectionForm
 from applications.models import Application
 from applications.workflows import APPLICATION_FLOW
 from audit.models import AuditAction
+from audit.selectors import trail_for
 from audit.services import record
 from cases import notices, roster, services
 from cases.forms import (
@@ -281,6 +282,8 @@ def render_case_page(
         "progress_entries": case.progress_entries.select_related("recorded_by"),
         "materials": case.closure_materials.all(),
         "objections": case.objections.all(),
+        # 办理记录: what happened to the case and its objections (prefetched), people by their full names.
+        "history": trail_for(case, *case.objections.all()),
         "can_open_application": request.user.reads_records or own_handler,
         **forms,
     }

@@ -93,8 +93,12 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
     applications = list(
         Application.objects.visible_to(user)
         .filter(responsible_office__in=Office.objects.visible_to(user))
+        # Two indexed halves united, not an OR (which reads the whole table): the open applications
+        # (`application_open_queue_idx`) and the refused ones with an objection pending.
         .filter(
-            Q(status__in=OPEN_STATUSES) | Q(status=Status.REFUSED, pk__in=pending_objection.values("application_id"))
+            pk__in=Application.objects.filter(status__in=OPEN_STATUSES)
+            .values("pk")
+            .union(pending_objection.filter(application__status=Status.REFUSED).values("application_id"))
         )
         .prefetch_related("supplement_requests", Prefetch("objections", queryset=pending_objection))
     )

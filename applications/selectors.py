@@ -100,7 +100,29 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
             .values("pk")
             .union(pending_objection.filter(application__status=Status.REFUSED).values("application_id"))
         )
-        .prefetch_related("supplement_requests", Prefetch("objections", queryset=pending_objection))
+        # Only what the clocks and the rows read: a province's city staff oversee thousands of them.
+        .select_related(None)
+        .select_related("responsible_office")
+        .only(
+            "pk",
+            "number",
+            "status",
+            "clock_started_on",
+            "closed_on",
+            "urgent_marked_at",
+            "responsible_office__short_name",
+            "responsible_office__sort_order",
+            "responsible_office__name",
+        )
+        .prefetch_related(
+            Prefetch(
+                "supplement_requests",
+                queryset=SupplementRequest.objects.only(
+                    "application_id", "requested_on", "resolved_on", "reply_due_on"
+                ).order_by("requested_on", "pk"),
+            ),
+            Prefetch("objections", queryset=pending_objection.only("application_id", "due_on")),
+        )
     )
     url_pattern = reverse("applications:detail", args=[0])
     items: list[DeadlineItem | None] = []

@@ -126,7 +126,7 @@ def make_user(db):
 
 @pytest.fixture
 def personas(db):
-    """A clerk, reviewer, handler and peer reviewer at every office, plus city staff and an admin.
+    """A clerk, reviewer, handler, peer reviewer and 司法局审核人 at every office, plus city staff and an admin.
 
     Built in bulk (four queries): the permission matrix asks for them in hundreds of tests."""
     from django.contrib.auth.hashers import make_password
@@ -138,7 +138,7 @@ def personas(db):
     specs = [
         (f"{role.value}-{office.slug}", office, role, (role, office.slug))
         for office in Office.objects.all()
-        for role in (Role.CLERK, Role.REVIEWER, Role.HANDLER, Role.PEER_REVIEWER)
+        for role in (Role.CLERK, Role.REVIEWER, Role.HANDLER, Role.PEER_REVIEWER, Role.BUREAU_REVIEWER)
     ]
     specs.append(("city", Office.objects.get(slug="city"), Role.CITY_STAFF, "city"))
     users = User.objects.bulk_create(

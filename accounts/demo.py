@@ -63,6 +63,8 @@ def create_demo_users(*, password: str) -> list[DemoAccount]:
     for slug, office in offices.items():
         add(f"clerk-{slug}", office, [Role.CLERK], f"{office.short_name}窗口受理员")
         add(f"reviewer-{slug}", office, [Role.REVIEWER], f"{office.short_name}审查员")
+        # The bureau that set up the office (its `justice_bureau`) decides objections to it.
+        add(f"bureau-{slug}", office, [Role.BUREAU_REVIEWER], f"{office.justice_bureau}审核人")
     for number, slug in enumerate(LAWYER_OFFICES, start=1):
         add(f"lawyer-{number}", offices[slug], [Role.HANDLER], f"{SURNAMES[number - 1]}律师")
     for number, slug in enumerate(PEER_OFFICES, start=1):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
@@ -22,6 +22,9 @@ class OfficeQuerySet(models.QuerySet["Office"]):
             return self.all()
         if user.office_id is None:
             return self.none()
+        if user.has_role(Role.BUREAU_REVIEWER):
+            # A 司法局审核人 reads the objections against every office their bureau set up (第四十九条).
+            return self.filter(justice_bureau=self.filter(pk=user.office_id).values("justice_bureau")[:1])
         return self.filter(pk=user.office_id)
 
 
@@ -72,12 +75,18 @@ class Role(models.TextChoices):
     HANDLER = "handler", "承办人"
     PEER_REVIEWER = "peer_reviewer", "评估员"
     CITY_STAFF = "city_staff", "市局工作人员"
+    BUREAU_REVIEWER = "bureau_reviewer", "司法局审核人"
 
 
 # Role sets, named once (SPEC §1).
 OFFICE_STAFF = (Role.CLERK, Role.REVIEWER)  # an office's own staff: intake, decisions, its registers
 RECORD_READERS = (*OFFICE_STAFF, Role.CITY_STAFF)  # who read an office's records (city staff: every office's)
 CASE_READERS = (*RECORD_READERS, Role.HANDLER)  # and handlers, who read the cases assigned to them
+# The 司法局 that set up an office decides objections to its 不予 / 终止 (第四十九条): its reviewers read
+# the application or case an objection is about, and nothing else of the office.
+OBJECTION_READERS = (*RECORD_READERS, Role.BUREAU_REVIEWER)
+# Who may open an application's pages (each sees only those in their scope, `Application.objects.visible_to`).
+APPLICATION_READERS = (*CASE_READERS, Role.BUREAU_REVIEWER)
 
 
 class User(AbstractUser):
@@ -134,10 +143,26 @@ class User(AbstractUser):
         """Staff of that office holding one of `roles`: the shape of most "who may" rules."""
         return office_id is not None and self.office_id == office_id and self.has_role(*roles)
 
+    @cached_property
+    def bureau_office_ids(self) -> frozenset[int]:
+        """For a 司法局审核人: the offices their bureau set up (whose 异议 they decide); else none. The
+        user's own office says which bureau (`Office.justice_bureau`)."""
+        if self.office_id is None or not self.has_role(Role.BUREAU_REVIEWER):
+            return frozenset()
+        return frozenset(Office.objects.visible_to(self).values_list("pk", flat=True))
+
+    def decides_objections_of(self, office_id: int | None) -> bool:
+        """A 司法局审核人 of the bureau that set up that office (never the office's own staff)."""
+        return office_id is not None and office_id in self.bureau_office_ids
+
     @property
     def reads_records(self) -> bool:
         """May open office records at all (which offices' is `Office.objects.visible_to`)."""
         return self.is_superuser or self.has_role(*RECORD_READERS)
+
+
+# Whoever makes a move: a member of staff, or a citizen on the public pages (the anonymous user).
+type Actor = User | AnonymousUser
 
 
 class PasswordHistory(models.Model):

@@ -55,6 +55,7 @@ CROSS_COUNTY_SHARE = 0.15
 ONLINE_SHARE = 0.18
 REFUSED_SHARE = 0.06
 WITHDRAWN_SHARE = 0.025
+RETRACTED_AFTER_DAYS = 2
 PROGRESS_WIDTH = 30
 
 SURNAMES = "陈李黄梁张吴何林罗刘冯邓谭麦莫彭卢苏叶赖钟杨周郑蔡曾廖欧潘伍严区关甘植邹黎"
@@ -177,6 +178,9 @@ class _Plan:
     objection: tuple[date, str] | None = None  # received_on, outcome
 
 
+DEMO_LEGAL_BASIS = "《广东省法律援助条例》（演示数据，条款以实际依据为准）"
+
+
 class _Builder:
     def __init__(self, rng: random.Random, today: date) -> None:
         self.rng = rng
@@ -184,11 +188,13 @@ class _Builder:
         self.offices = {office.code: office for office in Office.objects.all()}
         users = {user.username: user for user in get_user_model().objects.filter(username__contains="-")}
         self.clerks = {code: users.get(f"clerk-{office.slug}") for code, office in self.offices.items()}
+        # The 司法局审核人 who decided the office's objections (第四十九条).
+        self.bureaus = {code: users.get(f"bureau-{office.slug}") for code, office in self.offices.items()}
         self.reviewers = {code: users.get(f"reviewer-{office.slug}") for code, office in self.offices.items()}
         self.authorities: dict[str, list[str]] = {}
         for name, location in KnownAuthority.objects.values_list("name", "location"):
             self.authorities.setdefault(location, []).append(name)
-        self.exemptions = list(ExemptionGround.objects.filter(is_active=True).values_list("pk", flat=True))
+        self.exemptions = list(ExemptionGround.objects.filter(is_active=True))
         self.groups = dict(SpecialGroup.objects.values_list("name", "pk"))
         self.plans: list[_Plan] = []
 
@@ -198,7 +204,7 @@ class _Builder:
         wanted = {
             MatterCategory.LABOUR: "仲裁",
             MatterCategory.CRIMINAL: self.rng.choice(["法院", "检察院", "公安"]),
-        }.get(category, "法院")
+        }.get(MatterCategory(category), "法院")
         fitting = [name for name in names if wanted in name] or names
         return self.rng.choice(fitting) if fitting else ""
 
@@ -219,7 +225,9 @@ class _Builder:
         category = _weighted(rng, CATEGORY_WEIGHTS)
         county, towns = TOWNS[home]
         id_number, born, sex = _id_number(rng, home, today=self.today)
-        exempt = rng.random() < 0.3 and self.exemptions
+        # Only a ground that fits the matter (Application.clean); the 其他 items name their basis.
+        fitting_grounds = [ground for ground in self.exemptions if ground.fits(category)]
+        ground = rng.choice(fitting_grounds) if rng.random() < 0.3 and fitting_grounds else None
         authority_location = Location.OUTSIDE if status == Status.TRANSFERRED_OUT else responsible
         authority_name = self._authority(authority_location, category)
         receiving_office = self.offices[receiving] if receiving else None
@@ -244,15 +252,18 @@ class _Builder:
             household_address=f"广东省云浮市{county}{rng.choice(towns)}{rng.choice(VILLAGES)}{rng.randint(1, 120)}号",
             residence=home,
             category=category,
-            summary=rng.choice(SUMMARIES[category]).format(o=rng.choice(OPPONENTS), n=rng.randint(1, 30)),
+            summary=rng.choice(SUMMARIES[MatterCategory(category)]).format(
+                o=rng.choice(OPPONENTS), n=rng.randint(1, 30)
+            ),
             opponent=rng.choice(OPPONENTS) if category != MatterCategory.CRIMINAL else "",
             authority_name=authority_name,
             authority_location=authority_location,
             transfer_out_required=routing.transfer_out_required,
             routing_basis=routing.basis,
-            economic_basis=EconomicBasis.EXEMPT if exempt else EconomicBasis.HARDSHIP,
-            integrity_pledge=not exempt,
-            exemption_ground_id=rng.choice(self.exemptions) if exempt else None,
+            economic_basis=ground.basis if ground else EconomicBasis.HARDSHIP,
+            integrity_pledge=ground is None,
+            exemption_ground=ground,
+            legal_basis=DEMO_LEGAL_BASIS if ground and ground.needs_legal_basis else "",
             status=status,
             decided_on=decided_on,
             decided_by=self.reviewers.get(routing.office.code) if decided_on else None,
@@ -325,11 +336,12 @@ def seed(*, rng: random.Random, today: date, log: Callable[[str], None]) -> None
     # Some approved applications had a 补正 on the way (answered, so the clock paused and ran on).
     for plan in rng.sample(builder.plans, k=len(builder.plans) // 12):
         application = plan.application
-        if application.status == Status.APPROVED and plan.supplement is None:
+        decided_on = application.decided_on
+        if application.status == Status.APPROVED and plan.supplement is None and decided_on is not None:
             requested = application.clock_started_on
             plan.supplement = (
                 requested,
-                min(requested + timedelta(days=rng.randint(1, 4)), application.decided_on),
+                min(requested + timedelta(days=rng.randint(1, 4)), decided_on),
                 False,
             )
     # Still open: waiting for 补正, waiting for review (a few overdue), and some sent out of the city.
@@ -343,6 +355,15 @@ def seed(*, rng: random.Random, today: date, log: Callable[[str], None]) -> None
         builder.application(received=builder.received_before(today, max_days=6), status=Status.PENDING_REVIEW)
     for _ in range(5):
         builder.application(received=builder.received_before(today, max_days=14), status=Status.PENDING_REVIEW)
+    # A few applicants withdrew (撤回申请) a couple of days after applying.
+    older = [day for day in decision_days if (today - day).days > RETRACTED_AFTER_DAYS] or [today]
+    for _ in range(10):
+        plan = builder.application(
+            received=builder.received_before(rng.choice(older), max_days=3), status=Status.RETRACTED
+        )
+        plan.application.closed_note = rng.choice(
+            ["申请人撤回申请（网上）", "申请人撤回申请（窗口登记）：已与对方和解"]
+        )
     for _ in range(12):
         builder.application(
             received=builder.received_before(rng.choice(decision_days or [today]), max_days=3),
@@ -361,6 +382,8 @@ def _closed_on(plan) -> date | None:
         return plan.supplement[1]
     if application.status == Status.TRANSFERRED_OUT:
         return timezone.localdate(application.received_at)
+    if application.status == Status.RETRACTED:
+        return timezone.localdate(application.received_at) + timedelta(days=RETRACTED_AFTER_DAYS)
     return None
 
 
@@ -397,6 +420,8 @@ def _write(builder: _Builder, *, today: date, log: Callable[[str], None]) -> Non
                     requested_on=requested,
                     reply_due_on=supplement_reply_due(requested),
                     requested_by=clerk,
+                    # An answered 补正 was replied to and found complete the same day.
+                    replied_on=None if expired else resolved,
                     resolved_on=resolved,
                     expired=expired,
                 )
@@ -413,6 +438,7 @@ def _write(builder: _Builder, *, today: date, log: Callable[[str], None]) -> Non
                     recorded_by=clerk,
                     outcome=outcome,
                     decided_on=received_on + timedelta(days=4) if decided else None,
+                    decided_by=builder.bureaus.get(application.responsible_office.code) if decided else None,
                     decision_note="经审查，原决定认定事实清楚，予以维持。" if decided else "",
                 )
             )

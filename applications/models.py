@@ -10,15 +10,17 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import CITY_OFFICE_CODE, Office, Role
-from applications.identity import IdNumber, mask_phone
+from applications.identity import IdNumber, mask_phone, parse_id_number
 from deadlines.calendar import MAX_ROLL_DAYS, WorkingCalendar
 
 REVIEW_DAYS = 7  # 法律援助法 第四十三条
+ADULT_AGE = 18  # an applicant under 18 applies through an agent, who must be an adult (SPEC §3.1)
 OBJECTION_DAYS = 5  # 法律援助法 第四十九条
 
 
@@ -53,8 +55,16 @@ class Channel(models.TextChoices):
 
 
 class EconomicBasis(models.TextChoices):
+    """Three things kept apart (SPEC §3.2): hardship declared; the check skipped for a proven category
+    (第四十二条); no economic condition at all (第三十二条)."""
+
     HARDSHIP = "hardship", "经济困难（已签署个人诚信承诺）"
-    EXEMPT = "exempt", "免予核查经济困难状况"
+    EXEMPT = "exempt", "免予核查经济困难状况（法律援助法第四十二条）"
+    UNRESTRICTED = "unrestricted", "不受经济困难条件限制（法律援助法第三十二条）"
+
+
+# The article whose grounds each basis other than hardship rests on.
+BASIS_ARTICLE = {EconomicBasis.EXEMPT: 42, EconomicBasis.UNRESTRICTED: 32}
 
 
 class AgentRelation(models.TextChoices):
@@ -62,9 +72,14 @@ class AgentRelation(models.TextChoices):
     SPOUSE = "spouse", "配偶"
     PARENT = "parent", "父母"
     CHILD = "child", "子女"
-    SIBLING = "sibling", "兄弟姐妹"
+    # 民法典 第一千零四十五条 says 兄弟姐妹; 刑事诉讼法 第一百零八条 only 同胞兄弟姊妹 (same parents). One stored
+    # value; the label names both, and `Application.agent_relation_label` the one of the matter.
+    SIBLING = "sibling", "兄弟姐妹（刑事案件限同胞兄弟姊妹）"
     GRANDPARENT = "grandparent", "祖父母、外祖父母"
     GRANDCHILD = "grandchild", "孙子女、外孙子女"
+
+
+CRIMINAL_SIBLINGS = "同胞兄弟姊妹"  # 刑事诉讼法 第一百零八条
 
 
 class UrgentGround(models.TextChoices):
@@ -82,26 +97,55 @@ class Status(models.TextChoices):
     REFUSED = "refused", "不予法律援助"
     WITHDRAWN = "withdrawn", "视为撤回"
     TRANSFERRED_OUT = "transferred_out", "已转交市外机构"
+    RETRACTED = "retracted", "申请人已撤回"  # the applicant's own 撤回申请 (not 视为撤回)
 
 
 OPEN_STATUSES = [Status.PENDING_REVIEW, Status.AWAITING_SUPPLEMENT]
 
 
 class ExemptionGround(models.Model):
-    """A reason the economic check is skipped (第四十二条) or not required at all (第三十二条)."""
+    """A reason the economic check is skipped (第四十二条) or not required at all (第三十二条), one
+    item of the article, worded as in the statute (reference data, SPEC §3.2)."""
 
     article = models.PositiveSmallIntegerField("法律援助法条款", choices=[(32, "第三十二条"), (42, "第四十二条")])
+    item = models.PositiveSmallIntegerField("项", default=0, help_text="该条的第几项。")
     name = models.CharField("情形", max_length=120, unique=True)
+    needs_legal_basis = models.BooleanField(
+        "须写明法律依据", default=False, help_text="“法律、法规、规章规定的其他情形（人员）”须由申请人写明依据。"
+    )
+    categories = models.JSONField(
+        "适用的申请事项类别",
+        default=list,
+        blank=True,
+        help_text='如 ["civil", "criminal"]；为空表示各类事项均可适用。',
+    )
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
         ordering = ["sort_order"]
-        verbose_name = "免予经济困难审查情形"
-        verbose_name_plural = "免予经济困难审查情形"
+        verbose_name = "免予核查及不受经济困难条件限制的情形"
+        verbose_name_plural = "免予核查及不受经济困难条件限制的情形"
 
     def __str__(self) -> str:
-        return f"{self.name}（第{'三十二' if self.article == 32 else '四十二'}条）"
+        return f"{self.name}（{self.citation}）"
+
+    @property
+    def citation(self) -> str:
+        """「第三十二条第三项」."""
+        article = "第三十二条" if self.article == 32 else "第四十二条"
+        return f"{article}第{ITEM_NUMERALS[self.item]}项" if 0 < self.item < len(ITEM_NUMERALS) else article
+
+    @property
+    def basis(self) -> str:
+        """The economic basis this ground supports."""
+        return EconomicBasis.UNRESTRICTED if self.article == 32 else EconomicBasis.EXEMPT
+
+    def fits(self, category: str) -> bool:
+        return not self.categories or category in self.categories
+
+
+ITEM_NUMERALS = "〇一二三四五六七八九"
 
 
 class SpecialGroup(models.Model):
@@ -178,7 +222,8 @@ class KnownAuthority(models.Model):
 class ApplicationQuerySet(models.QuerySet["Application"]):
     def visible_to(self, user) -> ApplicationQuerySet:
         """Applications the user may open: city staff all; office staff those their office is
-        responsible for or received (the receiving office keeps read access, SPEC §3)."""
+        responsible for or received (the receiving office keeps read access, SPEC §3); a handler
+        those of the cases assigned to them."""
         base = self.select_related("responsible_office", "receiving_office")
         if not user.is_authenticated:
             return base.none()
@@ -187,10 +232,21 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         not_sealed = ~Q(case__is_sealed=True)
         if user.sees_all_offices:
             return base if user.has_perm("cases.view_sealed_case") else base.filter(not_sealed)
-        if not user.has_role(Role.CLERK, Role.REVIEWER) or user.office_id is None:
-            return base.none()
-        offices = Office.objects.visible_to(user)
-        return base.filter(Q(responsible_office__in=offices) | (Q(receiving_office__in=offices) & not_sealed))
+        scope = Q(pk__in=[])
+        if user.has_role(Role.CLERK, Role.REVIEWER) and user.office_id is not None:
+            offices = Office.objects.visible_to(user)
+            scope |= Q(responsible_office__in=offices) | (Q(receiving_office__in=offices) & not_sealed)
+        if user.has_role(Role.BUREAU_REVIEWER) and user.office_id is not None:
+            # The 司法局 reads what an objection to its offices is about (第四十九条): the refused
+            # application, or the one whose case was terminated. Nothing else of the office.
+            objected = Q(objections__isnull=False) | Q(case__objections__isnull=False)
+            offices = Office.objects.visible_to(user)
+            scope |= Q(pk__in=self.filter(objected, responsible_office__in=offices).values("pk"))
+        if user.has_role(Role.HANDLER):
+            # A handler reads the application of a case assigned to them now, and no other: the
+            # client's phone and the materials are what they need to act (sealed or not, as the case).
+            scope |= Q(case__handler__user=user)
+        return base.filter(scope)
 
     def open(self) -> ApplicationQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -252,18 +308,39 @@ class Application(models.Model):
     )
     routing_basis = models.CharField("确定承办机构的依据", max_length=200)
 
-    economic_basis = models.CharField("经济状况", max_length=10, choices=EconomicBasis.choices)
+    economic_basis = models.CharField("经济状况", max_length=20, choices=EconomicBasis.choices)
     integrity_pledge = models.BooleanField("已签署个人诚信承诺", default=False)
     exemption_ground = models.ForeignKey(
-        ExemptionGround, verbose_name="免予核查情形", on_delete=models.PROTECT, null=True, blank=True
+        ExemptionGround,
+        verbose_name="免予核查或不受经济困难条件限制的情形",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    legal_basis = models.CharField(
+        "法律依据",
+        max_length=200,
+        blank=True,
+        help_text="选择“法律、法规、规章规定的其他情形（人员）”的，写明所依据的法律、法规或规章及条款。",
     )
     special_groups = models.ManyToManyField(SpecialGroup, verbose_name="特殊群体", blank=True)
 
     agent_name = models.CharField("代理申请人姓名", max_length=40, blank=True)
     agent_relation = models.CharField("与申请人关系", max_length=20, choices=AgentRelation.choices, blank=True)
     agent_id_number = models.CharField("代理申请人身份证号", max_length=18, blank=True)
+    agent_guardian_infringes = models.BooleanField(
+        "法定代理人侵害申请人合法权益",
+        default=False,
+        help_text="法律援助法第四十条：法定代理人侵害无民事行为能力人、限制民事行为能力人合法权益的，"
+        "其他近亲属可以代为提出法律援助申请。未成年人的非刑事事项由近亲属（非法定代理人）代为申请时须勾选。",
+    )
 
     duplicate_reason = models.CharField("重复申请说明", max_length=200, blank=True)
+    # The duplicate guard's finding at submission (SPEC §3), for the reviewer: an online applicant is
+    # not stopped nor told (the other application may be someone else's business), a clerk was warned.
+    flagged_duplicate = models.BooleanField(
+        "疑似重复申请", default=False, help_text="提交时同一身份证号已有同类未办结申请，请审查员核实。"
+    )
     # Issued with the form page: the same page posted twice makes one application (issue 10).
     submission_token = models.UUIDField("表单标识", null=True, blank=True, unique=True, editable=False)
 
@@ -282,7 +359,7 @@ class Application(models.Model):
     )
     decision_reason = models.TextField("决定理由", blank=True)
     closed_on = models.DateField(
-        "办结日期", null=True, blank=True, help_text="离开审查队列（准予、不予、视为撤回、转出）的日期。"
+        "办结日期", null=True, blank=True, help_text="离开审查队列（准予、不予、视为撤回、撤回、转出）的日期。"
     )
     closed_note = models.CharField("办结说明", max_length=200, blank=True)
 
@@ -299,21 +376,12 @@ class Application(models.Model):
             # the month, not the years of history. Meta.ordering (the admin, exports) and the
             # month's receipts (reporting: received, routed in):
             models.Index(F("received_at").desc(), name="application_received_idx"),
-            # The review queue's order (urgent first, then newest): whole city, and per office.
-            models.Index(
-                F("urgent_marked_at").desc(nulls_last=True), F("received_at").desc(), name="application_queue_order_idx"
-            ),
-            models.Index(
-                "responsible_office",
-                F("urgent_marked_at").desc(nulls_last=True),
-                F("received_at").desc(),
-                name="application_office_queue_idx",
-            ),
-            # The default queue and the dashboard read only what is still to be decided.
+            # The default queue and the dashboard read only what is still to be decided, per office (the
+            # queue then orders those few rows by their decision date, a computed clock). Plain columns:
+            # SQLite, the laptop default, cannot build an index with NULLS LAST.
             models.Index(
                 "responsible_office",
-                F("urgent_marked_at").desc(nulls_last=True),
-                F("received_at").desc(),
+                "received_at",
                 name="application_open_queue_idx",
                 condition=Q(status__in=OPEN_STATUSES),
             ),
@@ -326,7 +394,10 @@ class Application(models.Model):
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="application_channel_valid"),
             models.CheckConstraint(
                 condition=Q(economic_basis=EconomicBasis.HARDSHIP, integrity_pledge=True)
-                | Q(economic_basis=EconomicBasis.EXEMPT, exemption_ground__isnull=False),
+                | Q(
+                    economic_basis__in=[EconomicBasis.EXEMPT, EconomicBasis.UNRESTRICTED],
+                    exemption_ground__isnull=False,
+                ),
                 name="application_economic_basis_complete",
             ),
             models.CheckConstraint(
@@ -342,6 +413,55 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.applicant_name}"
 
+    def clean(self) -> None:
+        """The rules of the form that hold whoever saves an application (the form and the services):
+        an agent is an adult (SPEC §3.1), and the economic basis and its ground agree (SPEC §3.2)."""
+        errors = {**self._agent_errors(), **self._economic_errors()}
+        if errors:
+            raise ValidationError(errors)
+
+    def _agent_errors(self) -> dict[str, str]:
+        if not self.agent_id_number:
+            return {}
+        try:
+            agent = parse_id_number(self.agent_id_number, today=timezone.localdate())
+        except ValidationError:
+            return {}  # the field's own validation says what is wrong with it
+        if agent.age_on(timezone.localdate()) < ADULT_AGE:
+            return {"agent_id_number": "代理申请人须年满18周岁（按身份证号计算）。"}
+        return {}
+
+    def _economic_errors(self) -> dict[str, str]:
+        """A 第三十二条 ground for 不受经济困难条件限制, a 第四十二条 one for 免予核查; the ground fits the
+        matter; the 其他 items carry their legal basis."""
+        ground = self.exemption_ground if self.exemption_ground_id else None
+        if self.economic_basis == EconomicBasis.HARDSHIP or ground is None:
+            return {}
+        errors: dict[str, str] = {}
+        if ground.basis != self.economic_basis:
+            errors["exemption_ground"] = (
+                f"“{ground.name}”是法律援助法{ground.citation}规定的情形，"
+                f"请在经济状况中选择“{EconomicBasis(ground.basis).label}”。"
+            )
+        elif self.category and not ground.fits(self.category):
+            errors["exemption_ground"] = (
+                f"“{ground.name}”不适用于{MatterCategory(self.category).label}事项，请选择与申请事项相符的情形。"
+            )
+        if ground.needs_legal_basis and not self.legal_basis.strip():
+            errors["legal_basis"] = f"选择“{ground.name}”的，请写明所依据的法律、法规或规章及条款。"
+        return errors
+
+    @property
+    def economic_statement(self) -> str:
+        """How the page and the letters name the economic basis: 「不受经济困难条件限制（法律援助法
+        第三十二条第三项：再审改判无罪请求国家赔偿）」."""
+        ground = self.exemption_ground if self.exemption_ground_id else None
+        if self.economic_basis == EconomicBasis.HARDSHIP or ground is None:
+            return "经济困难（申请人已签署个人诚信承诺）"
+        lead = "不受经济困难条件限制" if self.economic_basis == EconomicBasis.UNRESTRICTED else "免予核查经济困难状况"
+        basis = f"；依据：{self.legal_basis}" if self.legal_basis else ""
+        return f"{lead}（法律援助法{ground.citation}：{ground.name}{basis}）"
+
     # --- identity, shown masked everywhere but on the detail page -------------------------------
     @property
     def id_card(self) -> IdNumber:
@@ -354,6 +474,13 @@ class Application(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def agent_relation_label(self) -> str:
+        """The relation as the law of the matter words it: 同胞兄弟姊妹 in a criminal matter."""
+        if self.agent_relation == AgentRelation.SIBLING:
+            return CRIMINAL_SIBLINGS if self.category == MatterCategory.CRIMINAL else "兄弟姐妹"
+        return self.get_agent_relation_display()
 
     @property
     def is_urgent(self) -> bool:
@@ -371,11 +498,32 @@ class Application(models.Model):
     def missing_kinds(self) -> list[str]:
         """Checklist items of this category with no material uploaded for them."""
         present = {material.kind for material in self.materials.all()}
+        # The 个人诚信承诺 signed in the form (online or at the window) is the 承诺 the checklist asks
+        # for: nothing to upload. A 免予核查 ground still needs its proof.
+        if self.economic_basis == EconomicBasis.HARDSHIP and self.integrity_pledge:
+            present.add(MaterialKind.ECONOMIC)
         required = ChecklistItem.objects.filter(category=self.category)
-        missing = [item.description for item in required if item.kind not in present]
+        missing = [self._checklist_wording(item) for item in required if item.kind not in present]
         if self.agent_name and MaterialKind.AGENT not in present:
             missing.append(MaterialKind.AGENT.label)
         return missing
+
+    def _checklist_wording(self, item: ChecklistItem) -> str:
+        # An exemption applicant may apply online without the proof (issue 13): the 补正 notice then
+        # names the proof of their own ground rather than the general economic item.
+        ground = self.exemption_ground if self.exemption_ground_id else None
+        if item.kind == MaterialKind.ECONOMIC and self.economic_basis != EconomicBasis.HARDSHIP and ground is not None:
+            return f"“{ground.name}”的证明材料（法律援助法{ground.citation}）"
+        return item.description
+
+    def kind_for_item(self, item: str) -> str:
+        """The material kind a 补正 item names when it is one of the checklist's own items (so the
+        missing list counts it as present once it arrives); otherwise 补正材料."""
+        checklist: dict[str, str] = {}
+        for entry in ChecklistItem.objects.filter(category=self.category):
+            checklist[entry.description] = checklist[self._checklist_wording(entry)] = entry.kind
+        checklist[MaterialKind.AGENT.label] = MaterialKind.AGENT
+        return checklist.get(item, MaterialKind.SUPPLEMENT)
 
     def open_supplement_request(self) -> SupplementRequest | None:
         return next((r for r in self.supplement_requests.all() if r.resolved_on is None), None)
@@ -401,6 +549,8 @@ class Material(models.Model):
     content_type = models.CharField("文件类型", max_length=40)
     size = models.PositiveIntegerField("大小（字节）")
     source = models.CharField("来源", max_length=10, choices=MaterialSource.choices)
+    # The item of the 补正 notice this file answers, as the applicant or the clerk picked it.
+    supplement_item = models.CharField("补正事项", max_length=200, blank=True)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -433,8 +583,13 @@ class SupplementRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="告知人", on_delete=models.PROTECT, related_name="+"
     )
+    # The applicant's (first) reply: it does not restart the review clock by itself — the office
+    # checks it and confirms it complete (resolved_on, the day the clock runs again) or records
+    # 未按要求补正，视为撤回.
+    replied_on = models.DateField("提交补正材料日期", null=True, blank=True)
     resolved_on = models.DateField("补正完成日期", null=True, blank=True)
     expired = models.BooleanField("逾期未补正", default=False)
+    incomplete = models.BooleanField("未按要求补正", default=False)
 
     class Meta:
         ordering = ["requested_on", "pk"]
@@ -444,11 +599,23 @@ class SupplementRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.application.number} 补正告知 {self.requested_on:%Y-%m-%d}"
 
+    def item_states(self, materials: Iterable[Material] | None = None) -> list[tuple[str, bool]]:
+        """Each item of the notice and whether a file was handed in for it (`materials`: the
+        application's, when the page has them already)."""
+        materials = self.application.materials.all() if materials is None else materials
+        received = {material.supplement_item for material in materials}
+        return [(item, item in received) for item in self.items]
+
 
 class ObjectionOutcome(models.TextChoices):
     PENDING = "pending", "审查中"
     UPHELD = "upheld", "维持原决定"
     CORRECTED = "corrected", "责令改正"
+
+
+def objection_upload_to(instance: BaseObjection, filename: str) -> str:
+    # The caller passes a random stored name (core.uploads.stored_upload_name).
+    return filename
 
 
 class BaseObjection(models.Model):
@@ -466,10 +633,29 @@ class BaseObjection(models.Model):
     )
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decision_note = models.TextField("决定说明", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="司法局审核人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The bureau's 决定书, uploaded with the decision (core.uploads: content-checked, served through
+    # a scoped, audited view only).
+    file = models.FileField("司法局决定书", upload_to=objection_upload_to, max_length=200, blank=True)
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    content_type = models.CharField("文件类型", max_length=40, blank=True)
+    size = models.PositiveIntegerField("大小（字节）", default=0)
 
     class Meta:
         abstract = True
         ordering = ["received_on", "pk"]
+
+    @property
+    def is_upheld(self) -> bool:
+        """维持: the end of the objection route; what is left is 行政复议 or 行政诉讼."""
+        return self.outcome == ObjectionOutcome.UPHELD
 
 
 class Objection(BaseObjection):

@@ -24,7 +24,7 @@ def track_url() -> str:
 def track_qr_svg() -> SafeString:
     """Inline SVG, drawn on the server: no script and no image request, so the page keeps to the CSP
     and prints offline."""
-    svg = segno.make(track_url(), error="m").svg_inline(scale=3, border=2, title="进度查询二维码")
+    svg = segno.make(track_url(), error="m").svg_inline(scale=4, border=2, title="进度查询二维码")
     return mark_safe(svg)  # segno's own markup of an address we built
 
 

@@ -31,6 +31,18 @@ def can_take_in_supplement(user, application: Application) -> bool:
     return not user.is_authenticated or can_register_walk_in(user) or can_handle_materials(user, application)
 
 
+def can_check_supplement(user, application: Application) -> bool:
+    """The responsible office checks a 补正 reply: complete (the clock runs again) or not
+    (未按要求补正，视为撤回)."""
+    return user.is_authenticated and user.works_at(application.responsible_office_id, *OFFICE_STAFF)
+
+
+def can_withdraw(user, application: Application) -> bool:
+    """The applicant withdraws on /track/ (not signed in); at a window, the staff who handle the
+    application's materials record it."""
+    return not user.is_authenticated or can_handle_materials(user, application)
+
+
 def can_decide(user, application: Application) -> bool:
     """The responsible office's reviewer decides (准予 / 不予, 第四十三条)."""
     return user.is_authenticated and user.works_at(application.responsible_office_id, Role.REVIEWER)
@@ -54,5 +66,6 @@ def can_record_objection(user, application: Application) -> bool:
 
 
 def can_decide_objection(user, application: Application) -> bool:
-    """Records the 司法局's decision on an objection."""
-    return can_record_objection(user, application)
+    """A 司法局审核人 of the bureau that set up the deciding office records its decision (第四十九条);
+    never the deciding office's own staff."""
+    return user.is_authenticated and user.decides_objections_of(application.responsible_office_id)

@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from accounts.models import Office, User
@@ -18,6 +35,7 @@ from applications.models import (
     SupplementRequest,
     review_due_dates,
 )
+from deadlines.calendar import days_left
 from deadlines.items import DeadlineItem, urgency
 
 ID_TAIL_LENGTH = 6
@@ -51,22 +69,27 @@ ALL_STATUSES = "all"
 
 def queue_for(user: User, *, status: str = "", search: str = "", sent: bool = False) -> QuerySet[Application]:
     """The review queue: what the user's office is responsible for (or, with `sent`, what it
-    received at its window for other offices), urgent first, with everything a row shows loaded.
+    received at its window for other offices), with everything a row shows loaded.
 
     By default the queue holds what is still to be decided (待审查, 待补正): the history grows by the
     year and is reached by a search (any status) or by choosing a status or 全部 (`ALL_STATUSES`).
-    Each ordering has an index (`application_open_queue_idx`, `application_queue_order_idx`)."""
+    A search also covers what the office received at its window for other offices (市域通办 out):
+    a clerk finds what they registered by its number or the applicant's name, wherever it is decided.
+
+    Order: pending applications first, soonest decision first (`_queue_order`), decided ones below,
+    newest first."""
     applications = Application.objects.visible_to(user).prefetch_related(
         Prefetch("supplement_requests", queryset=SupplementRequest.objects.order_by("requested_on"))
     )
+    search = search.strip()
     if not user.sees_all_offices:
+        received_here = Q(receiving_office=user.office_id) & ~Q(responsible_office=user.office_id)
         if sent:
-            applications = applications.filter(receiving_office=user.office_id).exclude(
-                responsible_office=user.office_id
-            )
+            applications = applications.filter(received_here)
+        elif search:
+            applications = applications.filter(Q(responsible_office=user.office_id) | received_here)
         else:
             applications = applications.filter(responsible_office=user.office_id)
-    search = search.strip()
     if status == ALL_STATUSES:
         pass
     elif status:
@@ -78,7 +101,41 @@ def queue_for(user: User, *, status: str = "", search: str = "", sent: bool = Fa
         if len(search) == ID_TAIL_LENGTH:  # the tail the applicant reads out, as on /track/
             matches |= Q(id_number__endswith=search.upper())
         applications = applications.filter(matches)
-    return applications.order_by(F("urgent_marked_at").desc(nulls_last=True), "-received_at")
+    return applications.order_by(*_queue_order())
+
+
+def _queue_order() -> list[OrderBy | F]:
+    """Pending first by when the decision falls due, then those waiting for 补正 (their clock is
+    stopped), then the decided, newest first.
+
+    The due date is 第四十三条's: the clock's start plus the days spent waiting for 补正 (answered
+    requests; the 7 days and a holiday roll shift every application alike, so they do not change the
+    order), or the day 先行提供 was declared, which comes before any running clock. In SQL, so that
+    pages cut the ordered list; the exact date each row shows comes from `review_due_dates`."""
+    paused = Subquery(
+        SupplementRequest.objects.filter(application=OuterRef("pk"), resolved_on__isnull=False)
+        .values("application")
+        .annotate(days=Sum(F("resolved_on") - F("requested_on"), output_field=DurationField()))
+        .values("days")[:1],
+        output_field=DurationField(),
+    )
+    clock_runs_to = ExpressionWrapper(
+        F("clock_started_on") + Coalesce(paused, Value(timedelta(0))), output_field=DateTimeField()
+    )
+    stage = Case(
+        When(status=Status.PENDING_REVIEW, then=Value(0)),
+        When(status=Status.AWAITING_SUPPLEMENT, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    is_open = Q(status__in=OPEN_STATUSES)
+    return [
+        stage.asc(),
+        Case(When(is_open, then=F("urgent_marked_at")), default=None).asc(nulls_last=True),
+        Case(When(is_open, then=clock_runs_to), default=None, output_field=DateTimeField()).asc(nulls_last=True),
+        F("decided_on").desc(nulls_last=True),
+        F("received_at").desc(),
+    ]
 
 
 def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
@@ -139,3 +196,56 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
         for objection in application.objections.all():
             items.append(DeadlineItem.due(kind="异议审查", due_on=objection.due_on, **common))
     return [item for item in items if item is not None]
+
+
+@dataclass(frozen=True)
+class OpenObjection:
+    """An objection awaiting the 司法局's decision, as the bureau reviewer's worklist shows it."""
+
+    kind: str  # 对不予的异议 / 对终止的异议
+    number: str
+    url: str
+    office: Office
+    received_on: date
+    due_on: date
+    days_left: int
+    state: str  # 已逾期 / 今日到期 / 即将到期, or ""
+
+
+def open_objection(
+    *, kind: str, number: str, url: str, office: Office, received_on: date, due_on: date, today: date
+) -> OpenObjection:
+    return OpenObjection(
+        kind,
+        number,
+        url,
+        office,
+        received_on,
+        due_on,
+        days_left(due_on, today=today),
+        urgency(due_on, today=today) or "",
+    )
+
+
+def open_objections(user: User, *, today: date) -> list[OpenObjection]:
+    """Objections to refusals pending before the 司法局, in `user`'s scope (第四十九条: 5 days). Two
+    queries: the user's groups (once per user object) and the objections with their applications."""
+    objections = (
+        Objection.objects.filter(
+            outcome=ObjectionOutcome.PENDING, application__in=Application.objects.visible_to(user).values("pk")
+        )
+        .select_related("application__responsible_office")
+        .order_by("due_on", "pk")
+    )
+    return [
+        open_objection(
+            kind="对不予的异议",
+            number=objection.application.number,
+            url=reverse("applications:detail", args=[objection.application_id]),
+            office=objection.application.responsible_office,
+            received_on=objection.received_on,
+            due_on=objection.due_on,
+            today=today,
+        )
+        for objection in objections
+    ]

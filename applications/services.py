@@ -5,8 +5,9 @@ actor, saves and writes the audit row in one transaction."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -17,7 +18,7 @@ from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Office, User
+from accounts.models import Actor, Office, User
 from applications import sms
 from applications.models import (
     OBJECTION_DAYS,
@@ -40,9 +41,12 @@ from applications.workflows import APPLICATION_FLOW, OBJECTION_FLOW
 from audit.models import AuditAction
 from audit.services import record
 from core.numbering import next_number
-from core.transitions import MoveInProgress, TransitionError
+from core.transitions import MoveInProgress, TransitionError, required
 from core.uploads import check_record_total, removes_files_on_error, save_upload
 from deadlines import calendar
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 APPLICATION_NUMBERS = "application"  # the counter kind of application numbers
 
@@ -83,20 +87,27 @@ def objection_due(received_on: date) -> date:
 
 # --- materials -----------------------------------------------------------------------------------
 def attach_material(
-    application: Application, upload: UploadedFile[bytes], *, kind: str, source: str, by: User | None = None
+    application: Application,
+    upload: UploadedFile[bytes],
+    *,
+    kind: str,
+    source: str,
+    by: Actor | None = None,
+    supplement_item: str = "",
 ) -> Material:
     material = Material(
         application=application,
         kind=kind,
         source=source,
-        uploaded_by=by if by is not None and by.is_authenticated else None,
+        uploaded_by=by if isinstance(by, User) else None,
+        supplement_item=supplement_item[: Material._meta.get_field("supplement_item").max_length or 200],
     )
     save_upload(material, upload)
     return material
 
 
 def _attach_all(
-    application: Application, uploads: dict[str, Iterable[UploadedFile[bytes]]], *, source: str, by: User
+    application: Application, uploads: dict[str, Iterable[UploadedFile[bytes]]], *, source: str, by: Actor | None
 ) -> None:
     for kind, files in uploads.items():
         for upload in files or []:
@@ -152,7 +163,7 @@ def submitted_with(token: uuid.UUID | None) -> Application | None:
 
 def submit_application(
     *,
-    data: dict,
+    data: dict[str, Any],
     uploads: dict[str, Iterable[UploadedFile[bytes]]],
     receiving_office: Office | None,
     by: User | None = None,
@@ -183,10 +194,10 @@ def submit_application(
 @transaction.atomic
 def _create_application(
     *,
-    data: dict,
+    data: dict[str, Any],
     uploads: dict[str, Iterable[UploadedFile[bytes]]],
     receiving_office: Office | None,
-    by: User,
+    by: Actor | None,
     request: HttpRequest | None,
     origin: str,
 ) -> Application:
@@ -202,8 +213,11 @@ def _create_application(
     )
     now = timezone.now()
     today = timezone.localdate(now)
+    # The same rule as the clerk's warning (duplicate_warning): online it only flags the application.
+    flagged = bool(open_duplicates(id_number=data["id_number"], category=data["category"]))
     application = Application(
         **data,
+        flagged_duplicate=flagged,
         number=allocate_application_number(year=today.year),
         channel=Channel.WALK_IN if receiving_office else Channel.ONLINE,
         receiving_office=receiving_office,
@@ -212,7 +226,7 @@ def _create_application(
         transfer_out_required=routing.transfer_out_required,
         received_at=now,
         clock_started_on=today,
-        received_by=by if by is not None and by.is_authenticated else None,
+        received_by=by if isinstance(by, User) else None,
     )
     # The token's uniqueness is the database's to enforce (see submit_application), at the insert.
     application.full_clean(exclude=["submission_token"])
@@ -227,6 +241,7 @@ def _create_application(
         obj=application,
         to_state=Status(application.status).label,
         note=f"{application.get_channel_display()}；承办机构：{routing.office.name}（{routing.basis}）"
+        + ("；疑似重复申请（已有同类未办结申请）" if flagged else "")
         + (f"；重复申请说明：{application.duplicate_reason}" if application.duplicate_reason else ""),
     )
     sms.notify_received(application)
@@ -299,27 +314,105 @@ def request_supplement(
 def receive_supplement(
     application: Application,
     *,
-    files: Iterable[UploadedFile[bytes]],
-    by: User | None = None,
+    files: Iterable[UploadedFile[bytes]] = (),
+    by_item: Mapping[str, Iterable[UploadedFile[bytes]]] | None = None,
+    by: Actor | None = None,
     request: HttpRequest | None = None,
     today: date | None = None,
 ) -> Application:
-    """The missing materials arrived (on /track/ from the applicant, or at any office): the clock runs
-    again. `by` is None or anonymous for the applicant."""
+    """The missing materials arrived (on /track/ from the applicant, or at any office). They are kept
+    and the reply dated, but the clock stays stopped until the responsible office has checked them
+    (`confirm_supplement` / `reject_supplement`). `by_item` holds the files the uploader put under an
+    item of the notice (kept with that item, and of its checklist kind when the item is a checklist
+    item, so the missing list shows it received); `files` those put under none. `by` is None or
+    anonymous for the applicant."""
     by = by if by is not None else AnonymousUser()
     with APPLICATION_FLOW.begin(application, "receive_supplement", by=by, request=request) as move:
         application = move.obj
+        supplement = application.supplement_requests.select_for_update().get(resolved_on__isnull=True)
+        assigned = {item: list(uploads) for item, uploads in (by_item or {}).items() if uploads}
+        if unknown := [item for item in assigned if item not in supplement.items]:
+            raise ValidationError(f"补正通知中没有这一项：{'、'.join(unknown)}。")
         files = list(files)
-        if not files:
+        every_file = [*files, *(upload for uploads in assigned.values() for upload in uploads)]
+        if not every_file:
             raise ValidationError({"files": "请上传补正材料。"})
-        check_record_total(application.materials.aggregate(total=Sum("size"))["total"] or 0, files)
+        check_record_total(application.materials.aggregate(total=Sum("size"))["total"] or 0, every_file)
         source = MaterialSource.OFFICE if by.is_authenticated else MaterialSource.APPLICANT_ONLINE
+        for item, uploads in assigned.items():
+            kind = application.kind_for_item(item)
+            for upload in uploads:
+                attach_material(application, upload, kind=kind, source=source, by=by, supplement_item=item)
         for upload in files:
             attach_material(application, upload, kind=MaterialKind.SUPPLEMENT, source=source, by=by)
+        if supplement.replied_on is None:
+            supplement.replied_on = today or timezone.localdate()
+            supplement.save(update_fields=["replied_on"])
+        note = f"收到补正材料 {len(every_file)} 份"
+        if assigned:
+            note += "（" + "；".join(f"{item} {len(uploads)} 份" for item, uploads in assigned.items()) + "）"
+        move.done(note=note + "，待承办机构核对")
+    return application
+
+
+def confirm_supplement(
+    application: Application, *, by: User, request: HttpRequest | None = None, today: date | None = None
+) -> Application:
+    """The office found the 补正 reply complete: the review clock runs again from this day (the days
+    until the check are 补正 time, 第四十三条)."""
+    with APPLICATION_FLOW.begin(application, "confirm_supplement", by=by, request=request) as move:
+        application = move.obj
         supplement = application.supplement_requests.select_for_update().get(resolved_on__isnull=True)
         supplement.resolved_on = today or timezone.localdate()
         supplement.save(update_fields=["resolved_on"])
-        move.done(note=f"收到补正材料 {len(files)} 份")
+        move.done(note=f"补正材料经核对齐全，{supplement.resolved_on:%Y年%-m月%-d日}起恢复计算审查期限")
+    return application
+
+
+def reject_supplement(
+    application: Application,
+    *,
+    reason: str,
+    by: User,
+    request: HttpRequest | None = None,
+    today: date | None = None,
+) -> Application:
+    """未按要求补正，视为撤回: the office's own finding, not a 不予 (no objection route); the applicant
+    may apply again."""
+    with APPLICATION_FLOW.begin(application, "reject_supplement", by=by, request=request) as move:
+        application = move.obj
+        if not reason.strip():
+            raise ValidationError({"reason": "请写明补正材料不符合要求之处。"})
+        today = today or timezone.localdate()
+        supplement = application.supplement_requests.select_for_update().get(resolved_on__isnull=True)
+        supplement.resolved_on = today
+        supplement.incomplete = True
+        supplement.save(update_fields=["resolved_on", "incomplete"])
+        application.closed_on = today
+        application.closed_note = f"未按要求补正，视为撤回申请：{reason.strip()}"[:200]
+        move.done(fields=["closed_on", "closed_note"], note=application.closed_note)
+    return application
+
+
+def withdraw(
+    application: Application,
+    *,
+    reason: str = "",
+    by: User | AnonymousUser | None = None,
+    request: HttpRequest | None = None,
+    today: date | None = None,
+) -> Application:
+    """撤回申请: the applicant's own withdrawal, on /track/ (`by` None or anonymous) or recorded at a
+    window. The application leaves the queue; the applicant may apply again."""
+    by = by if by is not None else AnonymousUser()
+    with APPLICATION_FLOW.begin(application, "withdraw", by=by, request=request) as move:
+        application = move.obj
+        today = today or timezone.localdate()
+        application.supplement_requests.filter(resolved_on__isnull=True).update(resolved_on=today)
+        application.closed_on = today
+        who = "窗口登记" if by.is_authenticated else "网上"
+        application.closed_note = (f"申请人撤回申请（{who}）" + (f"：{reason.strip()}" if reason.strip() else ""))[:200]
+        move.done(fields=["closed_on", "closed_note"], note=application.closed_note)
     return application
 
 
@@ -327,7 +420,10 @@ def expire_supplements(*, today: date | None = None) -> list[Application]:
     """视为撤回 for every 补正 left unanswered past its reply date. Idempotent: run daily."""
     today = today or timezone.localdate()
     expired = []
-    overdue = SupplementRequest.objects.filter(resolved_on__isnull=True, expired=False, reply_due_on__lt=today)
+    # A reply that is waiting for the office's check is the office's to decide on, not the job's.
+    overdue = SupplementRequest.objects.filter(
+        resolved_on__isnull=True, replied_on__isnull=True, expired=False, reply_due_on__lt=today
+    )
     for application_id in overdue.values_list("application_id", flat=True):
         application = Application(pk=application_id)  # read again under the lock
         # Application first, then its 补正 row: the same order as receive_supplement, so the daily job
@@ -396,8 +492,8 @@ def transfer_out(
 
 
 # --- objections (第四十九条) -------------------------------------------------------------------------
-def file_objection(
-    objections,
+def file_objection[O: BaseObjection](
+    objections: RelatedManager[O],
     *,
     reasons: str,
     received_on: date,
@@ -405,7 +501,7 @@ def file_objection(
     by: User,
     request: HttpRequest | None = None,
     today: date | None = None,
-) -> BaseObjection:
+) -> O:
     """Record an objection on `objections` (an application's or a case's related manager). The
     司法局's 5-day clock is fixed now, as the applicant is told it. Call inside the move that files it."""
     if not reasons.strip():
@@ -425,20 +521,30 @@ def file_objection(
 OBJECTION_MOVES = {ObjectionOutcome.UPHELD: "uphold", ObjectionOutcome.CORRECTED: "correct"}
 
 
-def settle_objection(move: MoveInProgress[BaseObjection], *, note: str, decided_on: date) -> None:
-    """Finish the 司法局's decision on a locked, pending objection (`move` from its workflow)."""
+def settle_objection[O: BaseObjection](
+    move: MoveInProgress[O], *, note: str, decided_on: date, document: UploadedFile[bytes] | None, by: User
+) -> None:
+    """Finish the 司法局's decision on a locked, pending objection (`move` from its workflow), with the
+    bureau's 决定书. Call from a service wrapped in `removes_files_on_error`."""
     objection = move.obj
     if not objection.received_on <= decided_on <= timezone.localdate():
         raise ValidationError({"decided_on": "决定日期应在收到异议日期与今天之间。"})
+    if document is None:
+        raise ValidationError({"document": "请上传司法局的异议审查决定书。"})
     objection.decided_on = decided_on
     objection.decision_note = note.strip()
-    move.done(fields=["decided_on", "decision_note"], note=note.strip())
+    objection.decided_by = by
+    save_upload(objection, document, folder="objections")
+    move.done(
+        fields=["decided_on", "decision_note", "decided_by"],
+        note=(note.strip() + "；" if note.strip() else "") + f"决定书：{objection.original_name}",
+    )
 
 
 def objection_move(outcome: str) -> str:
     if outcome not in OBJECTION_MOVES:
         raise ValidationError({"outcome": "请选择审查结果。"})
-    return OBJECTION_MOVES[outcome]
+    return OBJECTION_MOVES[ObjectionOutcome(outcome)]
 
 
 def register_objection(
@@ -449,7 +555,7 @@ def register_objection(
             move.obj.objections,
             reasons=reasons,
             received_on=received_on,
-            earliest=move.obj.decided_on,
+            earliest=required(move.obj.decided_on, "申请尚未作出决定，不能登记异议。"),
             by=by,
             request=request,
         )
@@ -457,13 +563,22 @@ def register_objection(
     return objection
 
 
+@removes_files_on_error
 @transaction.atomic
 def decide_objection(
-    objection: Objection, *, outcome: str, note: str, decided_on: date, by: User, request: HttpRequest | None = None
+    objection: Objection,
+    *,
+    outcome: str,
+    note: str,
+    decided_on: date,
+    by: User,
+    document: UploadedFile[bytes] | None = None,
+    request: HttpRequest | None = None,
 ) -> Objection:
-    """责令改正 reopens the application for a new decision, with a new seven-day clock from the order."""
+    """The 司法局's decision (第四十九条), recorded by its 司法局审核人 with the bureau's 决定书. 责令改正
+    reopens the application for a new decision, with a new seven-day clock from the order."""
     with OBJECTION_FLOW.begin(objection, objection_move(outcome), by=by, request=request) as move:
-        settle_objection(move, note=note, decided_on=decided_on)
+        settle_objection(move, note=note, decided_on=decided_on, document=document, by=by)
         objection = move.obj
     if outcome == ObjectionOutcome.CORRECTED:
         with APPLICATION_FLOW.begin(objection.application, "reopen", by=by, request=request) as move:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.http import StaffRequest
-from accounts.models import OFFICE_STAFF, RECORD_READERS, Role
+from accounts.models import APPLICATION_READERS, CASE_READERS, OBJECTION_READERS, OFFICE_STAFF, RECORD_READERS, Role
 from accounts.permissions import role_required
 from applications import prefill, rules, services
 from applications import receipt as receipts
@@ -30,13 +30,16 @@ from applications.forms import (
     QueueFilterForm,
     RefuseForm,
     RerouteForm,
+    SupplementConfirmForm,
     SupplementDropForm,
+    SupplementRejectForm,
     SupplementRequestForm,
     SupplementUploadForm,
     TrackForm,
     TransferOutForm,
     UrgentForm,
     WalkInApplicationForm,
+    WithdrawForm,
 )
 from applications.models import Application, Material, Objection, Status, review_due_dates
 from applications.selectors import ALL_STATUSES, case_for, due_flag, queue_for
@@ -187,7 +190,7 @@ def track_status(request: HttpRequest) -> HttpResponse:
             messages.info(request, f"查询已超过{settings.LEGALAID_TRACK_LOOKUP_MINUTES}分钟，已自动结束，请重新查询。")
         return redirect("applications:track")
     context = _status_context(application)
-    context["upload_form"] = SupplementUploadForm() if application.status == Status.AWAITING_SUPPLEMENT else None
+    context["upload_form"] = _upload_form(application) if application.status == Status.AWAITING_SUPPLEMENT else None
     context["lookup_minutes"] = settings.LEGALAID_TRACK_LOOKUP_MINUTES
     return render(request, "applications/track_status.html", context)
 
@@ -207,15 +210,19 @@ def _status_context(application: Application, *, user=None) -> dict:
     the staff page only as far as `user` may see the case."""
     today = timezone.localdate()
     due_on = application.review_due_on(today=today)
+    supplements = list(application.supplement_requests.all())
+    materials = list(application.materials.all())
     return {
         "case": case_for(application, user=user),
         "application": application,
         "due_on": due_on,
         "due_flag": due_flag(due_on, today=today),
         "supplement": application.open_supplement_request(),
-        "supplements": list(application.supplement_requests.all()),
+        "supplements": supplements,
+        # The notice's items, each received or not (the one notice there can be; SPEC §3 一次性告知).
+        "supplement_states": supplements[-1].item_states(materials) if supplements else [],
         "objections": list(application.objections.all()),
-        "materials": list(application.materials.all()),
+        "materials": materials,
     }
 
 
@@ -225,21 +232,48 @@ def track_supplement(request: HttpRequest) -> HttpResponse:
         application = _tracked(request)
     except Http404:
         return track_status(request)  # the lookup lapsed or was ended: back to the lookup form, told why
-    form = SupplementUploadForm(request.POST, request.FILES)
+    form = _upload_form(application, request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.receive_supplement(application, files=form.cleaned_data["files"], request=request)
+            services.receive_supplement(
+                application,
+                files=form.cleaned_data["files"] or [],
+                by_item=form.cleaned_data["by_item"],
+                request=request,
+            )
         except TransitionError as error:
             messages.error(request, str(error))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "补正材料已提交，审查期限恢复计算。")
+            messages.success(request, "补正材料已提交。承办机构核对齐全后，审查期限恢复计算。")
             return redirect("applications:track_status")
     context = _status_context(application)
     context["upload_form"] = form
     context["lookup_minutes"] = settings.LEGALAID_TRACK_LOOKUP_MINUTES
     return render(request, "applications/track_status.html", context, status=400)
+
+
+@require_POST
+def track_withdraw(request: HttpRequest) -> HttpResponse:
+    """撤回申请: the applicant withdraws an application still under review (audited as theirs)."""
+    try:
+        application = _tracked(request)
+    except Http404:
+        return track_status(request)
+    try:
+        services.withdraw(application, reason=request.POST.get("reason", "")[:150], request=request)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "您已撤回申请。如仍需要法律援助，可以重新申请。")
+    return redirect("applications:track_status")
+
+
+def _upload_form(application: Application, *args, **kwargs) -> SupplementUploadForm:
+    """The 补正 upload form, one field for each item of the open notice."""
+    supplement = application.open_supplement_request()
+    return SupplementUploadForm(*args, items=supplement.items if supplement else (), **kwargs)
 
 
 def track_material(request: HttpRequest, pk: int) -> FileResponse:
@@ -309,14 +343,23 @@ def walk_in(request: StaffRequest) -> HttpResponse:
     else:
         initial, origin_token = prefill.take(request)  # 转为申请 from a consultation, once
     form = WalkInApplicationForm(request.POST or None, request.FILES or None, receiving_office=office, initial=initial)
-    if request.method == "POST" and form.is_valid() and not _duplicate_needs_reason(request, form):
-        application = _submit(request, form, receiving_office=office, origin=prefill.origin_of(origin_token))
-        if application is not None:
-            return _registered(request, application)
+    duplicate = ""
+    if request.method == "POST" and form.is_valid():
+        duplicate = _duplicate_warning(request, form)
+        if not form.errors:
+            application = _submit(request, form, receiving_office=office, origin=prefill.origin_of(origin_token))
+            if application is not None:
+                return _registered(request, application)
     return render(
         request,
         "applications/walk_in.html",
-        {"form": form, "office": office, "origin_token": origin_token, "prefilled": bool(origin_token)},
+        {
+            "form": form,
+            "office": office,
+            "origin_token": origin_token,
+            "prefilled": bool(origin_token),
+            "duplicate_warning": duplicate,
+        },
     )
 
 
@@ -337,15 +380,16 @@ def _too_many_lookups() -> str:
     return f"查询过于频繁（每小时最多{settings.LEGALAID_CLERK_LOOKUPS_PER_HOUR}次），请稍后再试。"
 
 
-def _duplicate_needs_reason(request: HttpRequest, form: WalkInApplicationForm) -> bool:
+def _duplicate_warning(request: HttpRequest, form: WalkInApplicationForm) -> str:
     """The duplicate guard (SPEC §3): a second open application of the same person and 事项类别 needs a
-    written reason. True (with the message by its field) when the form must come back. With a reason
-    already written nothing is looked up (and nothing revealed)."""
+    written reason. The form gets errors when it must come back (a duplicate, or too many lookups);
+    the warning returned is shown at the top of the page too. With a reason already written nothing
+    is looked up (and nothing revealed)."""
     if form.cleaned_data.get("duplicate_reason", "").strip():
-        return False
+        return ""
     if not _clerk_lookup_allowed(request, "duplicate_lookup"):
         form.add_error("id_number", _too_many_lookups())
-        return True
+        return ""
     warning = services.duplicate_warning(
         id_number=form.cleaned_data["id_number"],
         category=form.cleaned_data["category"],
@@ -353,12 +397,12 @@ def _duplicate_needs_reason(request: HttpRequest, form: WalkInApplicationForm) -
         request=request,
     )
     if warning:
+        form.add_error("id_number", "该申请人已有同类未办结申请，见页面上方的提示。")
         form.add_error("duplicate_reason", f"{warning}如确需再次登记，请写明理由。")
-        return True
-    return False
+    return warning
 
 
-@role_required(*RECORD_READERS)
+@role_required(*APPLICATION_READERS)
 def detail(request: StaffRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _visible(request, pk))
 
@@ -368,45 +412,70 @@ class Button:
     """A move posted from the application page: the form it binds (and the name the page renders it
     under), the service it calls and what the user is told. Who may press it is the workflow's rule."""
 
-    form: type[forms.Form]
+    form: Callable[..., forms.Form]  # (data, files, *, auto_id, application)
     form_name: str
     perform: Callable[..., object]  # (application, cleaned_data, *, by, request)
     success: str
 
 
+def _plain(form_class: type[forms.Form]) -> Callable[..., forms.Form]:
+    """A button form that does not depend on the application."""
+    return lambda *args, application, **kwargs: form_class(*args, **kwargs)
+
+
 BUTTONS = {
     "refuse": Button(
-        RefuseForm,
+        _plain(RefuseForm),
         "refuse_form",
         lambda a, data, **who: services.refuse(a, reason=data["reason"], **who),
         "已作出不予法律援助决定，可打印决定书。",
     ),
     "receive_supplement": Button(
-        SupplementUploadForm,
+        lambda *args, application, **kwargs: _upload_form(application, *args, **kwargs),
         "receive_form",
-        lambda a, data, **who: services.receive_supplement(a, files=data["files"], **who),
-        "已收到补正材料，审查期限恢复计算。",
+        lambda a, data, **who: services.receive_supplement(
+            a, files=data["files"] or [], by_item=data["by_item"], **who
+        ),
+        "已登记补正材料，请承办机构核对：齐全的，审查期限自核对之日起恢复计算。",
+    ),
+    "confirm_supplement": Button(
+        _plain(SupplementConfirmForm),
+        "confirm_supplement_form",
+        lambda a, data, **who: services.confirm_supplement(a, **who),
+        "补正材料齐全，审查期限自今日起恢复计算。",
+    ),
+    "reject_supplement": Button(
+        _plain(SupplementRejectForm),
+        "reject_supplement_form",
+        lambda a, data, **who: services.reject_supplement(a, reason=data["reason"], **who),
+        "已记录未按要求补正，视为撤回申请；申请人可以重新申请。",
+    ),
+    "withdraw": Button(
+        _plain(WithdrawForm),
+        "withdraw_form",
+        lambda a, data, **who: services.withdraw(a, reason=data["reason"], **who),
+        "已登记申请人撤回申请。",
     ),
     "mark_urgent": Button(
-        UrgentForm,
+        _plain(UrgentForm),
         "urgent_form",
         lambda a, data, **who: services.mark_urgent(a, ground=data["ground"], **who),
         "已标记先行提供法律援助：审查决定今日到期，准予后即可指派承办人，手续后补。",
     ),
     "reroute": Button(
-        RerouteForm,
+        _plain(RerouteForm),
         "reroute_form",
         lambda a, data, **who: services.reroute(a, to_office=data["to_office"], reason=data["reason"], **who),
         "承办机构已变更。",
     ),
     "transfer_out": Button(
-        TransferOutForm,
+        _plain(TransferOutForm),
         "transfer_form",
         lambda a, data, **who: services.transfer_out(a, destination=data["destination"], **who),
         "已记录转交市外法律援助机构。",
     ),
     "register_objection": Button(
-        ObjectionForm,
+        _plain(ObjectionForm),
         "objection_form",
         lambda a, data, **who: services.register_objection(
             a, reasons=data["reasons"], received_on=data["received_on"], **who
@@ -416,8 +485,14 @@ BUTTONS = {
 }
 PAGE_FORMS = {
     **{button.form_name: button.form for button in BUTTONS.values()},
-    "objection_decision_form": ObjectionDecisionForm,
+    "objection_decision_form": _plain(ObjectionDecisionForm),
 }
+
+
+def _auto_id(form_name: str) -> str:
+    # Several forms on the page share field names (理由 of 不予 and of 变更承办机构): each form's element
+    # ids carry its name, so every id is unique and every label points at its own control.
+    return f"{form_name}_%s"
 
 
 def _detail_page(
@@ -432,21 +507,27 @@ def _detail_page(
     context = _status_context(application, user=user)
     context.update(
         {
+            # The duplicate guard is the office's business; a handler reading their client's file is
+            # told nothing of other applications (nor is a reveal recorded against them).
             "duplicate_warning": services.duplicate_warning(
                 id_number=application.id_number,
                 category=application.category,
                 by=user,
                 request=request,
                 exclude=application,
-            ),
+            )
+            if user.reads_records
+            else "",
             "missing": application.missing_kinds(),
             "history": trail_for(application, *context["objections"]),
             "can": services.allowed_actions(user, application),
         }
     )
-    for name, form_class in PAGE_FORMS.items():
-        initial = {"received_on": today, "decided_on": today}
-        context[name] = form_class(initial={k: v for k, v in initial.items() if k in form_class.base_fields})
+    for name, make_form in PAGE_FORMS.items():
+        context[name] = make_form(application=application, auto_id=_auto_id(name))
+        for field in ("received_on", "decided_on"):
+            if field in context[name].fields:
+                context[name].fields[field].initial = today
     if bound is not None:
         context[bound_as] = bound
     return render(request, "applications/detail.html", context, status=400 if bound is not None else 200)
@@ -472,11 +553,14 @@ def _button_view(name: str, *, roles: tuple[Role, ...] = OFFICE_STAFF) -> Callab
             application,
             workflow=APPLICATION_FLOW,
             move=name,
-            form=lambda: button.form(request.POST, request.FILES),
+            form=lambda: button.form(
+                request.POST, request.FILES, auto_id=_auto_id(button.form_name), application=application
+            ),
             perform=lambda data: button.perform(application, data, by=request.user, request=request),
             success=button.success,
             page=lambda form: _detail_page(request, application, bound=form, bound_as=button.form_name),
             then=lambda: _after_move(request, pk),
+            back=reverse("applications:detail", args=[pk]),
         )
 
     view.__name__ = name
@@ -484,6 +568,9 @@ def _button_view(name: str, *, roles: tuple[Role, ...] = OFFICE_STAFF) -> Callab
 
 
 receive_supplement = _button_view("receive_supplement")
+confirm_supplement = _button_view("confirm_supplement")
+reject_supplement = _button_view("reject_supplement")
+withdraw = _button_view("withdraw")
 mark_urgent = _button_view("mark_urgent")
 reroute = _button_view("reroute")
 register_objection = _button_view("register_objection")
@@ -512,7 +599,7 @@ def request_supplement(request: StaffRequest, pk: int) -> HttpResponse:
     return render(request, "applications/supplement_form.html", {"form": form, "application": application})
 
 
-@role_required(*RECORD_READERS)
+@role_required(*CASE_READERS)
 def supplement_notice(request: StaffRequest, pk: int) -> HttpResponse:
     return _letter(request, _visible(request, pk), "supplement")
 
@@ -520,8 +607,12 @@ def supplement_notice(request: StaffRequest, pk: int) -> HttpResponse:
 @role_required(Role.CLERK)
 def supplement_drop(request: StaffRequest) -> HttpResponse:
     """Any office's clerk takes in 补正 materials for an application of any county, identified by
-    its number and the applicant's ID tail, as on /track/ (the applicant goes to one office once)."""
+    its number and the applicant's ID tail, as on /track/ (the applicant goes to one office once).
+    Posted without files, a found application's page comes back with an upload field for each item
+    of its notice (the clerk puts each file under the item it answers); posted with files, they are
+    taken in. Both steps look the application up again, and both count against the clerk."""
     form = SupplementDropForm(request.POST or None, request.FILES or None)
+    found = None
     if request.method == "POST" and form.is_valid():
         # Every lookup counts against the clerk: it reaches every county's applicants.
         allowed = _clerk_lookup_allowed(request, "supplement_drop")
@@ -538,10 +629,19 @@ def supplement_drop(request: StaffRequest) -> HttpResponse:
             form.add_error(None, _too_many_lookups())
         elif application is None:
             form.add_error(None, "未找到待补正的申请，请核对申请编号和身份证号后六位。")
-        else:
+        elif not request.FILES:
+            found = application
+            lookup = {"number": application.number, "id_last6": form.cleaned_data["id_last6"]}
+            form = _drop_form(application, initial=lookup)
+        elif (form := _drop_form(application, request.POST, request.FILES)).is_valid():
+            found = application
             try:
                 services.receive_supplement(
-                    application, files=form.cleaned_data["files"], by=request.user, request=request
+                    application,
+                    files=form.cleaned_data["files"] or [],
+                    by_item=form.cleaned_data["by_item"],
+                    by=request.user,
+                    request=request,
                 )
             except TransitionError as error:
                 form.add_error(None, str(error))
@@ -550,25 +650,37 @@ def supplement_drop(request: StaffRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"已代收 {application.number} 的补正材料，已转{application.responsible_office.name}，"
-                    "审查期限恢复计算。",
+                    f"已代收 {application.number} 的补正材料，已转{application.responsible_office.name}核对；"
+                    "核对齐全后审查期限恢复计算。",
                 )
                 return redirect("applications:supplement_drop")
-    return render(request, "applications/supplement_drop.html", {"form": form})
+        else:
+            found = application
+    return render(request, "applications/supplement_drop.html", {"form": form, "found": found})
+
+
+def _drop_form(application: Application, *args, **kwargs) -> SupplementDropForm:
+    supplement = application.open_supplement_request()
+    return SupplementDropForm(*args, items=supplement.items if supplement else (), **kwargs)
+
+
+def _visible_objection(request: StaffRequest, pk: int) -> Objection:
+    return get_object_or_404(
+        Objection.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
+    )
 
 
 @require_POST
-@role_required(*OFFICE_STAFF)
+@role_required(Role.BUREAU_REVIEWER)
 def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
-    objection = get_object_or_404(
-        Objection.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
-    )
+    """The 司法局审核人 records the bureau's decision with its 决定书 (第四十九条)."""
+    objection = _visible_objection(request, pk)
     return post_move(
         request,
         objection,
         workflow=OBJECTION_FLOW,
         move="uphold",  # 维持 and 责令改正 share one rule; the service picks the move from the outcome
-        form=lambda: ObjectionDecisionForm(request.POST),
+        form=lambda: ObjectionDecisionForm(request.POST, request.FILES, auto_id=_auto_id("objection_decision_form")),
         perform=lambda data: services.decide_objection(objection, **data, by=request.user, request=request),
         success="已记录司法局对异议的审查结果。",
         page=lambda form: _detail_page(request, objection.application, bound=form, bound_as="objection_decision_form"),
@@ -576,18 +688,34 @@ def decide_objection(request: StaffRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*RECORD_READERS)
+@role_required(*OBJECTION_READERS)
+def objection_document(request: StaffRequest, pk: int) -> FileResponse:
+    """The 司法局's 决定书 on an objection, for whoever may open the application (audited)."""
+    objection = _visible_objection(request, pk)
+    if not objection.file:
+        raise Http404
+    record(
+        AuditAction.VIEW_FILE,
+        actor=request.user,
+        request=request,
+        obj=objection.application,
+        note=f"异议审查决定书：{objection.original_name}",
+    )
+    return serve_upload(objection)
+
+
+@role_required(*CASE_READERS)
 def receipt(request: StaffRequest, pk: int) -> HttpResponse:
     """申请材料接收凭证, printed again by staff who can see the application."""
     return render(request, "applications/receipt.html", receipts.receipt_context(_visible(request, pk)))
 
 
-@role_required(*RECORD_READERS)
+@role_required(*APPLICATION_READERS)
 def letter(request: StaffRequest, pk: int, kind: str) -> HttpResponse:
     return _letter(request, _visible(request, pk), kind)
 
 
-@role_required(*RECORD_READERS)
+@role_required(*APPLICATION_READERS)
 def material(request: StaffRequest, pk: int) -> FileResponse:
     material = get_object_or_404(
         Material.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk

@@ -10,4 +10,5 @@ def trail_for(*objects: models.Model) -> models.QuerySet[AuditEntry]:
     about = Q()
     for obj in objects:
         about |= Q(object_type=obj._meta.label, object_id=str(obj.pk))
-    return AuditEntry.objects.filter(about).exclude(action=AuditAction.VIEW_ID_NUMBER)
+    # The actor comes along: the history names people by their full names, not their accounts.
+    return AuditEntry.objects.filter(about).exclude(action=AuditAction.VIEW_ID_NUMBER).select_related("actor")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
@@ -158,7 +159,16 @@ NOTICE_GIVEN = "强伟军杰明辉涛斌鹏华勇锋亮志海平"
 SAMPLE_SCAN = b"%PDF-1.4\n% demo notice\n"
 
 
-def _notices(applications: list[Application], *, rng: random.Random, today: date) -> list[Notice]:
+@dataclass(frozen=True)
+class DemoNotice:
+    """A notice made for the demo, with what its case needs: where it opens and whether it is sealed."""
+
+    notice: Notice
+    opens_at: Office
+    minor: bool
+
+
+def _notices(applications: list[Application], *, rng: random.Random, today: date) -> list[DemoNotice]:
     """A year of notices from the police, procuratorates and courts of the city and its counties, on
     the days the year's approvals fell (so they follow its seasons). Does nothing once notices exist."""
     if Notice.objects.exists():
@@ -173,9 +183,10 @@ def _notices(applications: list[Application], *, rng: random.Random, today: date
         return []
     scan_name = default_storage.save("notices/demo/通知书（演示样本）.pdf", ContentFile(SAMPLE_SCAN))
     weights = {article: weight for article, weight in GROUND_WEIGHTS.items() if article in grounds}
-    made: list[Notice] = []
+    made: list[DemoNotice] = []
+    decision_days = [application.decided_on for application in applications if application.decided_on]
     for serial in range(1, round(len(applications) * NOTICES_PER_APPROVAL) + 1):
-        received = rng.choice(applications).decided_on
+        received = rng.choice(decision_days)
         ground = grounds[rng.choices(list(weights), weights=list(weights.values()))[0]]
         stage = (
             NoticeStage.COMPULSORY_MEDICAL
@@ -243,10 +254,8 @@ def _notices(applications: list[Application], *, rng: random.Random, today: date
             size=len(SAMPLE_SCAN),
             registered_by=clerk,
         )
-        notice.routed_to = routing.office  # where its case opens
-        notice.is_minor = is_minor(data)
-        made.append(notice)
-    Notice.objects.bulk_create(made, batch_size=500)
+        made.append(DemoNotice(notice, opens_at=routing.office, minor=is_minor(data)))
+    Notice.objects.bulk_create([demo.notice for demo in made], batch_size=500)
     return made
 
 
@@ -263,7 +272,10 @@ def _ensure_handlers(*, today: date) -> dict[int, list[Handler]]:
     for user in sorted(lawyers, key=lambda u: int(u.username.split("-")[1])):
         number = int(user.username.split("-")[1])
         years = YEARS_OF_PRACTICE[(number - 1) % len(YEARS_OF_PRACTICE)]
-        office_firms = firms[user.office.slug]
+        office = user.office
+        if office is None:  # a demo lawyer always belongs to a county's office
+            continue
+        office_firms = firms[office.slug]
         handler, _ = Handler.objects.get_or_create(
             user=user,
             defaults={
@@ -271,7 +283,7 @@ def _ensure_handlers(*, today: date) -> dict[int, list[Handler]]:
                 "license_number": f"14453{today.year - years}1{number:07d}",
                 "licensed_since": date(today.year - years, 7, 1),
                 "law_firm": office_firms[number % len(office_firms)],
-                "office": user.office,
+                "office": office,
             },
         )
         by_office[handler.office_id].append(handler)
@@ -296,7 +308,7 @@ def _plan_state(age: int, rng: random.Random) -> str:
 
 def _create_cases(
     applications: list[Application],
-    notices: list[Notice],
+    notices: list[DemoNotice],
     *,
     handlers: dict[int, list[Handler]],
     rng: random.Random,
@@ -310,23 +322,24 @@ def _create_cases(
         numbered_case(
             office=application.responsible_office,
             case_type=case_types[application.category],
-            opened_on=application.decided_on,
+            opened_on=decided_on,
             serial=0,
             application=application,
             is_sealed=is_sealed_matter(application),
         )
         for application in applications
+        if (decided_on := application.decided_on) is not None
     ] + [
         numbered_case(
-            office=notice.routed_to,
-            case_type=case_types[COMPULSORY_MEDICAL_TYPE if notice.ground.compulsory_medical else "criminal"],
-            opened_on=notice.received_on,
+            office=demo.opens_at,
+            case_type=case_types[COMPULSORY_MEDICAL_TYPE if demo.notice.ground.compulsory_medical else "criminal"],
+            opened_on=demo.notice.received_on,
             serial=0,
-            notice=notice,
-            is_sealed=notice.is_minor,
-            may_bring_life_or_death=notice.ground.needs_senior_lawyer,
+            notice=demo.notice,
+            is_sealed=demo.minor,
+            may_bring_life_or_death=demo.notice.ground.needs_senior_lawyer,
         )
-        for notice in notices
+        for demo in notices
     ]
     cases.sort(key=lambda case: (case.opened_on, case.application_id or 0, case.notice_id or 0))
     _number(cases)
@@ -340,20 +353,21 @@ def _create_cases(
 
     assignments, entries = [], []
     for case in cases:
-        if case.handler is None:
+        handler, assigned_on = case.handler, case.assigned_on
+        if handler is None or assigned_on is None:
             continue
-        by = reviewers.get(case.office_id) or case.handler.user
-        assignments.append(Assignment(case=case, to_handler=case.handler, assigned_on=case.assigned_on, by=by))
+        by = reviewers.get(case.office_id) or handler.user
+        assignments.append(Assignment(case=case, to_handler=handler, assigned_on=assigned_on, by=by))
         last = min(today, case.matter_ended_on or today)
         for kind in rng.sample(list(PROGRESS_NOTES), k=rng.randint(1, 3)):
-            span = max((last - case.assigned_on).days, 0)
+            span = max((last - assigned_on).days, 0)
             entries.append(
                 ProgressEntry(
                     case=case,
                     kind=kind,
-                    happened_on=case.assigned_on + timedelta(days=rng.randint(0, span)),
+                    happened_on=assigned_on + timedelta(days=rng.randint(0, span)),
                     note=PROGRESS_NOTES[kind],
-                    recorded_by=case.handler.user,
+                    recorded_by=handler.user,
                 )
             )
     Assignment.objects.bulk_create(assignments, batch_size=1000)
@@ -424,7 +438,7 @@ def _advance(
     if submitted > today:
         return
     case.matter_ended_on = ended
-    case.closure_method = rng.choice(CLOSURE_METHODS[case.category])
+    case.closure_method = rng.choice(CLOSURE_METHODS[MatterCategory(case.category)])
     case.closure_summary = CLOSURE_SUMMARIES[case.closure_method]
     case.closure_submitted_on = submitted
     case.state = CaseState.CLOSURE_REVIEW

@@ -182,7 +182,7 @@ class Handler(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user.display_name}（{self.law_firm.name if self.law_firm_id else self.get_kind_display()}）"
+        return f"{self.user.display_name}（{self.law_firm.name if self.law_firm else self.get_kind_display()}）"
 
     @property
     def is_lawyer(self) -> bool:
@@ -192,7 +192,7 @@ class Handler(models.Model):
     def contact_phone(self) -> str:
         """Where a client reaches the handler: a lawyer at the firm's phone, office staff (or a lawyer
         whose firm left no phone) at the office's."""
-        if self.law_firm_id is not None and self.law_firm.phone:
+        if self.law_firm is not None and self.law_firm.phone:
             return self.law_firm.phone
         return self.office.phone
 
@@ -341,6 +341,11 @@ class CaseQuerySet(models.QuerySet["Case"]):
                 scope |= offices & Q(is_sealed=False)
         if user.has_role(Role.HANDLER):
             scope |= Q(handler__user=user)
+        if user.office_id is not None and user.has_role(Role.BUREAU_REVIEWER):
+            # The 司法局 deciding an objection to 终止 (第四十九条) reads that case, sealed or not: it
+            # is the authority the law sends the record to.
+            objected = Case.objects.filter(objections__isnull=False, office__in=Office.objects.visible_to(user))
+            scope |= Q(pk__in=objected.values("pk"))
         return base.filter(scope)
 
 
@@ -461,20 +466,23 @@ class Case(models.Model):
 
     @property
     def origin(self) -> Application | Notice:
-        """What opened the case: the approved application, or the organ's notice."""
-        return self.application if self.application_id else self.notice
+        """What opened the case: the approved application, or the organ's notice (a constraint says one)."""
+        origin = self.application or self.notice
+        if origin is None:
+            raise ValueError(f"case {self.pk} has neither an application nor a notice")
+        return origin
 
     @property
     def client_name(self) -> str:
         """受援人."""
-        return self.application.applicant_name if self.application_id else self.notice.person_name
+        origin = self.origin
+        return origin.applicant_name if isinstance(origin, Application) else origin.person_name
 
     @property
     def life_or_death_by_notice(self) -> bool:
         """The organ's notice says it (第二十五条第一款第四、五项, or a 死刑复核): not the office's to undo."""
-        return self.notice_id is not None and (
-            self.notice.ground.needs_senior_lawyer or self.notice.stage == NoticeStage.DEATH_REVIEW
-        )
+        notice = self.notice
+        return notice is not None and (notice.ground.needs_senior_lawyer or notice.stage == NoticeStage.DEATH_REVIEW)
 
     @property
     def lawyer_only(self) -> bool:

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -31,6 +31,12 @@ def handler_accounts_without_profile(office: Office) -> QuerySet:
         .objects.filter(office=office, is_active=True, groups__name=Role.HANDLER.label, handler_profile__isnull=True)
         .order_by("username")
     )
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    """A field's label, as the audit note names what changed."""
+    field = model._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, models.Field) else name
 
 
 def _changes(obj, values: dict) -> list[str]:
@@ -167,6 +173,6 @@ def edit_handler(
     changed = _changes(handler, {**values, "is_active": is_active, "familiar_with_minors": familiar_with_minors})
     if changed:
         _save_checked(handler, fields=changed)
-        labels = "、".join(str(Handler._meta.get_field(name).verbose_name) for name in changed)
+        labels = "、".join(_label(Handler, name) for name in changed)
         record(AuditAction.UPDATE, actor=by, request=request, obj=handler, note=f"修改承办人：{labels}")
     return handler

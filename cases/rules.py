@@ -16,7 +16,7 @@ def _office_staff(user, case: Case, *roles: Role) -> bool:
 
 
 def is_handler_of(user, case: Case) -> bool:
-    return user.is_authenticated and case.handler_id is not None and case.handler.user_id == user.pk
+    return user.is_authenticated and case.handler is not None and case.handler.user_id == user.pk
 
 
 def can_register_notice(user) -> bool:
@@ -59,8 +59,9 @@ def can_record_objection(user, case: Case) -> bool:
 
 
 def can_decide_objection(user, case: Case) -> bool:
-    """Records the 司法局's decision on an objection to 终止."""
-    return can_record_objection(user, case)
+    """A 司法局审核人 of the bureau that set up the office records its decision on an objection to 终止
+    (第四十九条); never the office's own staff."""
+    return user.is_authenticated and user.decides_objections_of(case.office_id)
 
 
 def can_set_seal(user, case: Case) -> bool:

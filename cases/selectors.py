@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from applications.selectors import OpenObjection, open_objection
 from cases.models import (
     AGREEMENT_DAYS,
     ASSIGNMENT_DAYS,
@@ -165,7 +166,7 @@ def case_deadlines(case: Case, *, today: date | None = None) -> list[CaseDeadlin
     return result
 
 
-def case_list(user: User, *, state: str = "", q: str = ""):
+def case_list(user: User, *, state: str = "", q: str = "") -> QuerySet[Case]:
     """The case list of `user`: filter by state, search by case number, application or notice number,
     or the aided person's name."""
     cases = Case.objects.visible_to(user)
@@ -181,3 +182,26 @@ def case_list(user: User, *, state: str = "", q: str = ""):
             | Q(notice__person_name__icontains=q)
         )
     return cases.order_by("-opened_on", "-pk")
+
+
+def open_objections(user: User, *, today: date) -> list[OpenObjection]:
+    """Objections to terminations pending before the 司法局, in `user`'s scope (第四十九条: 5 days)."""
+    objections = (
+        CaseObjection.objects.filter(
+            outcome=ObjectionOutcome.PENDING, case__in=Case.objects.visible_to(user).values("pk")
+        )
+        .select_related("case__office")
+        .order_by("due_on", "pk")
+    )
+    return [
+        open_objection(
+            kind="对终止的异议",
+            number=objection.case.number,
+            url=reverse("cases:detail", args=[objection.case_id]),
+            office=objection.case.office,
+            received_on=objection.received_on,
+            due_on=objection.due_on,
+            today=today,
+        )
+        for objection in objections
+    ]

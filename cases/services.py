@@ -43,7 +43,7 @@ from cases.models import (
 )
 from cases.workflows import CASE_FLOW, CASE_OBJECTION_FLOW
 from core.numbering import next_number
-from core.transitions import TransitionError
+from core.transitions import TransitionError, required
 from core.uploads import removes_files_on_error, save_upload
 
 
@@ -122,7 +122,7 @@ def new_case(application: Application, *, serial: int, case_type: CaseType) -> C
     return numbered_case(
         office=application.responsible_office,
         case_type=case_type,
-        opened_on=application.decided_on,
+        opened_on=required(application.decided_on, "申请尚未作出准予决定，不能立案。"),
         serial=serial,
         application=application,
         is_sealed=is_sealed_matter(application),
@@ -209,7 +209,10 @@ def assign(
         if name == "reassign":
             move.done(
                 fields=fields,
-                change=(before.user.display_name, handler.user.display_name),
+                change=(
+                    required(before, "案件尚未指派，不能变更承办人。").user.display_name,
+                    handler.user.display_name,
+                ),
                 note=f"变更承办人：{reason}",
             )
         else:
@@ -224,7 +227,8 @@ def record_agreement(
     """The 委托协议 with the recipient was signed (due 5 days after assignment)."""
     with CASE_FLOW.begin(case, "record_agreement", by=by, request=request) as move:
         case = move.obj
-        if signed_on > (today or timezone.localdate()) or signed_on < case.assigned_on:
+        assigned_on = required(case.assigned_on, "案件尚未指派，不能登记委托协议。")
+        if signed_on > (today or timezone.localdate()) or signed_on < assigned_on:
             raise ValidationError({"signed_on": "签订日期应在指派日期与今天之间。"})
         case.agreement_signed_on = signed_on
         move.done(fields=["agreement_signed_on"], note=f"委托协议签订日期：{signed_on:%Y-%m-%d}")
@@ -393,7 +397,7 @@ def register_objection(
             move.obj.objections,
             reasons=reasons,
             received_on=received_on,
-            earliest=move.obj.terminated_on,
+            earliest=required(move.obj.terminated_on, "案件未终止法律援助，不能登记异议。"),
             by=by,
             request=request,
             today=today,
@@ -402,9 +406,17 @@ def register_objection(
     return objection
 
 
+@removes_files_on_error
 @transaction.atomic
 def decide_objection(
-    case: Case, *, outcome: str, note: str, decided_on: date, by: User, request: HttpRequest | None = None
+    case: Case,
+    *,
+    outcome: str,
+    note: str,
+    decided_on: date,
+    by: User,
+    document: UploadedFile[bytes] | None = None,
+    request: HttpRequest | None = None,
 ) -> CaseObjection:
     """Record the 司法局's decision on the pending objection. 责令改正 reopens the case where it
     stood before 终止 (待指派, 承办中 with its handler, or 待结案审查 with the submitted closure).
@@ -417,7 +429,7 @@ def decide_objection(
     if objection is None:
         raise TransitionError("该案件没有待审查的异议。")
     with CASE_OBJECTION_FLOW.begin(objection, objection_move(outcome), by=by, request=request) as decision:
-        settle_objection(decision, note=note, decided_on=decided_on)
+        settle_objection(decision, note=note, decided_on=decided_on, document=document, by=by)
     if outcome == ObjectionOutcome.CORRECTED:
         with CASE_FLOW.begin(case, "restore", by=by, request=request) as move:
             case = move.obj

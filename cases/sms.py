@@ -14,31 +14,31 @@ from notifications.services import enqueue
 
 
 def handler_text(handler: Handler) -> str:
-    where = handler.law_firm.name if handler.law_firm_id else handler.office.name
+    where = handler.law_firm.name if handler.law_firm else handler.office.name
     return f"{handler.user.display_name}（{where}）"
 
 
 def approved_text(case: Case) -> str:
     office = case.office
-    then = f"承办人：{handler_text(case.handler)}。" if case.handler_id else "指派承办人后将另行短信告知承办人姓名。"
-    return (
-        f"{office.name}决定给予您法律援助（申请编号{case.application.number}），案号{case.number}。"
-        f"{then}咨询电话{office.phone}。"
-    )
+    then = f"承办人：{handler_text(case.handler)}。" if case.handler else "指派承办人后将另行短信告知承办人姓名。"
+    number = case.application.number if case.application else ""
+    return f"{office.name}决定给予您法律援助（申请编号{number}），案号{case.number}。{then}咨询电话{office.phone}。"
 
 
 def assigned_text(case: Case, *, reassigned: bool = False) -> str:
-    office = case.office
+    office, handler = case.office, case.handler
+    if handler is None:
+        raise ValueError(f"case {case.number} has no handler to announce")
     what = "的承办人已变更为" if reassigned else "已指派承办人"
-    return (
-        f"您的法律援助案件{case.number}{what}{handler_text(case.handler)}，承办人将与您联系。咨询电话{office.phone}。"
-    )
+    return f"您的法律援助案件{case.number}{what}{handler_text(handler)}，承办人将与您联系。咨询电话{office.phone}。"
 
 
 def terminated_text(case: Case) -> str:
-    office = case.office
+    office, ground = case.office, case.termination_ground
+    if ground is None:
+        raise ValueError(f"case {case.number} was terminated without a ground")
     return (
-        f"{office.name}决定终止对您的法律援助（案号{case.number}），依据{case.termination_ground.basis}。"
+        f"{office.name}决定终止对您的法律援助（案号{case.number}），依据{ground.basis}。"
         f"{objection_route(office)}咨询电话{office.phone}。"
     )
 
@@ -49,7 +49,7 @@ def closed_text(case: Case) -> str:
 
 
 def _enqueue(case: Case, text: str, kind: MessageKind) -> None:
-    if case.application_id is None:
+    if case.application is None:
         return  # opened by a notice: the person is in custody with no mobile on file; the organ gets the 公函
     enqueue(recipient=case.application.phone, text=text, kind=kind, about=case)
 

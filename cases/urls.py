@@ -24,6 +24,11 @@ urlpatterns = [
     path("cases/<int:pk>/terminate/", views.terminate, name="terminate"),
     path("cases/<int:pk>/objection/", views.register_objection, name="register_objection"),
     path("cases/<int:pk>/objection/decide/", views.decide_objection, name="decide_objection"),
+    path(
+        "cases/<int:pk>/objections/<int:objection_pk>/document/",
+        views.objection_document,
+        name="objection_document",
+    ),
     path("cases/<int:pk>/seal/", views.set_seal, name="set_seal"),
     path("cases/<int:pk>/termination-letter/", views.termination_letter, name="termination_letter"),
     path("cases/<int:pk>/notice/scan/", views.notice_scan, name="notice_scan"),

@@ -13,6 +13,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -39,7 +40,7 @@ from cases.forms import (
     SealForm,
     TerminateForm,
 )
-from cases.models import Case, CaseState, ClosureMaterial, Handler, LawFirm
+from cases.models import Case, CaseObjection, CaseState, ClosureMaterial, Handler, LawFirm
 from cases.rules import can_manage_roster, can_register_notice
 from cases.selectors import case_deadlines, case_list
 from cases.workflows import CASE_FLOW
@@ -47,6 +48,11 @@ from core.forms import add_service_errors
 from core.pagination import BoundedPaginator
 from core.uploads import serve_upload
 from core.views import post_move
+from deadlines.wording import deadline
+
+# Who may open a case page: its readers, and the 司法局审核人 deciding an objection to its 终止 (the
+# scope, `Case.objects.visible_to`, shows them only such cases).
+CASE_PAGE_READERS = (*CASE_READERS, Role.BUREAU_REVIEWER)
 
 PAGE_SIZE = 50
 
@@ -82,6 +88,7 @@ def approve_application(request: StaffRequest, pk: int) -> HttpResponse:
         success="已准予法律援助。",
         page=lambda form: redirect("applications:detail", pk=pk),
         then=lambda: _to_new_case(request, opened, pk),
+        back=reverse("applications:detail", args=[pk]),
     )
 
 
@@ -114,7 +121,7 @@ def notice_new(request: StaffRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"已登记通知辩护，案件编号 {case.number}（{case.office.name}承办）。"
-                f"请于{due.year}年{due.month}月{due.day}日（含当日）前指派律师，并向通知机关出具法律援助公函。",
+                f"请于{deadline(due)}指派律师，并向通知机关出具法律援助公函。",
             )
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/notice_form.html", {"form": form}, status=400 if form.errors else 200)
@@ -256,22 +263,27 @@ def render_case_page(
     }
     if bound is not None:
         forms[bound_as] = bound
+    # The handler of the case works with the client: their full phone, the materials of the
+    # application and the application itself (its page audits each showing of the full ID number).
+    own_handler = case.handler_id is not None and case.handler.user_id == request.user.pk
     context = {
         "case": case,
         "application": case.application,
+        "own_handler": own_handler,
+        "application_materials": list(case.application.materials.all()) if case.application_id else [],
         "actions": actions,
         "deadlines": case_deadlines(case),
         "assignments": case.assignments.select_related("from_handler__user", "to_handler__user", "by"),
         "progress_entries": case.progress_entries.select_related("recorded_by"),
         "materials": case.closure_materials.all(),
         "objections": case.objections.all(),
-        "can_open_application": request.user.reads_records,
+        "can_open_application": request.user.reads_records or own_handler,
         **forms,
     }
     return render(request, "cases/detail.html", context, status=400 if bound is not None else 200)
 
 
-@role_required(*CASE_READERS)
+@role_required(*CASE_PAGE_READERS)
 def detail(request: StaffRequest, pk: int) -> HttpResponse:
     return render_case_page(request, _visible(request, pk))
 
@@ -281,7 +293,7 @@ def _button_view(
 ) -> Callable[[HttpRequest, int], HttpResponse]:
     """The view of a case-page button; `which` picks the move from the case when two share a URL."""
 
-    @role_required(*CASE_READERS)
+    @role_required(*CASE_PAGE_READERS)
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         case = _visible(request, pk)
         move = which(case) if which is not None else name
@@ -296,6 +308,7 @@ def _button_view(
             success=button.success,
             page=lambda form: render_case_page(request, case, bound=form, bound_as=button.form_name),
             then=lambda: redirect("cases:detail", pk=case.pk),
+            back=reverse("cases:detail", args=[case.pk]),
         )
 
     view.__name__ = name
@@ -316,7 +329,7 @@ decide_objection = _button_view("decide_objection")
 set_seal = _button_view("set_seal")
 
 
-@role_required(*CASE_READERS)
+@role_required(*CASE_PAGE_READERS)
 def termination_letter(request: StaffRequest, pk: int) -> HttpResponse:
     case = _visible(request, pk)
     if case.state != CaseState.TERMINATED:
@@ -324,7 +337,24 @@ def termination_letter(request: StaffRequest, pk: int) -> HttpResponse:
     return render(request, "cases/termination_letter.html", {"case": case, "application": case.application})
 
 
-@role_required(*CASE_READERS)
+@role_required(*CASE_PAGE_READERS)
+def objection_document(request: StaffRequest, pk: int, objection_pk: int) -> HttpResponseBase:
+    """The 司法局's 决定书 on an objection to 终止, for whoever may see the case (audited)."""
+    case = _visible(request, pk)
+    objection = get_object_or_404(CaseObjection, pk=objection_pk, case=case)
+    if not objection.file:
+        raise Http404
+    record(
+        AuditAction.VIEW_FILE,
+        actor=request.user,
+        request=request,
+        obj=case,
+        note=f"异议审查决定书：{objection.original_name}",
+    )
+    return serve_upload(objection)
+
+
+@role_required(*CASE_PAGE_READERS)
 def closure_material(request: StaffRequest, pk: int, material_pk: int) -> HttpResponseBase:
     """A closure material, only for someone who may see the case (never via MEDIA_URL)."""
     case = _visible(request, pk)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from applications.models import MatterCategory, ObjectionOutcome
+from applications.workflows import objection_refusal
 from cases import rules
 from cases.models import TERMINABLE_STATES, Case, CaseObjection, CaseState
 from core.transitions import Move, Workflow
 
 
-def _no_pending_objection(case: Case) -> str | None:
-    if any(objection.outcome == ObjectionOutcome.PENDING for objection in case.objections.all()):
-        return "已有尚未审查完毕的异议。"
-    return None
+def _may_object(case: Case) -> str | None:
+    # A termination corrected and later terminated again may be objected to afresh: only the
+    # objections to the termination in force count.
+    current = [o for o in case.objections.all() if case.terminated_on and o.received_on >= case.terminated_on]
+    return objection_refusal(current)
 
 
 def _criminal(case: Case) -> str | None:
@@ -46,10 +48,22 @@ CASE_FLOW = Workflow(
             to=CaseState.IN_PROGRESS,
             who=rules.can_review_closure,
         ),
-        "archive": Move("归档", sources=[CaseState.CLOSED], to=CaseState.ARCHIVED, who=rules.can_archive),
-        "terminate": Move("终止法律援助", sources=TERMINABLE_STATES, to=CaseState.TERMINATED, who=rules.can_terminate),
+        "archive": Move(
+            "归档",
+            sources=[CaseState.CLOSED],
+            to=CaseState.ARCHIVED,
+            who=rules.can_archive,
+            confirm="归档后案卷不能再修改，也不能撤回。",
+        ),
+        "terminate": Move(
+            "终止法律援助",
+            sources=TERMINABLE_STATES,
+            to=CaseState.TERMINATED,
+            who=rules.can_terminate,
+            confirm="终止后承办人不再提供法律援助，受援人将收到短信告知；决定不能撤回，受援人可向司法局提出异议。",
+        ),
         "register_objection": Move(
-            "登记异议", sources=[CaseState.TERMINATED], who=rules.can_record_objection, when=_no_pending_objection
+            "登记异议", sources=[CaseState.TERMINATED], who=rules.can_record_objection, when=_may_object
         ),
         # 责令改正 puts the case back where it stood before 终止.
         "restore": Move(

@@ -18,6 +18,24 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+# --- required fields, in words a citizen understands ------------------------------------------------
+class NamedRequiredMixin(forms.Form):
+    """Each required field says what is missing (「请填写身份证号码」), not Django's stock
+    「这个字段是必填项。」, which a person filling in a long form cannot place. A field's own
+    `required_messages` entry wins; otherwise 「请选择…」 for choices and files, 「请填写…」 for text."""
+
+    required_messages: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if not field.required:
+                continue
+            label = str(field.label or name).split("：")[0]
+            verb = "请选择" if isinstance(field, forms.ChoiceField | forms.FileField) else "请填写"
+            field.error_messages["required"] = self.required_messages.get(name, f"{verb}{label}。")
+
+
 # --- one submission per form -----------------------------------------------------------------------
 SUBMISSION_TOKEN = "submission_token"
 

@@ -39,6 +39,14 @@ class TransitionError(Exception):
     """An illegal move; the message is Chinese and shown to the user as it is."""
 
 
+def required[T](value: T | None, missing: str) -> T:
+    """A value the state guarantees (a refused application's decision date, an assigned case's
+    handler). Raises TransitionError(`missing`) when the record says otherwise."""
+    if value is None:
+        raise TransitionError(missing)
+    return value
+
+
 def system_only(user: Any, obj: Any) -> bool:
     """A move that no person makes: a scheduled job (e.g. 视为撤回 when the 补正 period runs out)."""
     return user is None
@@ -61,6 +69,9 @@ class Move:
     targets: tuple[str, ...] = ()
     who: Rule = system_only
     when: Condition | None = None
+    # A move that cannot be taken back asks first: the question the confirmation step puts to the user
+    # (`core.views.post_move`); empty for a move that is made at once.
+    confirm: str = ""
 
     def __init__(
         self,
@@ -70,6 +81,7 @@ class Move:
         to: str | Iterable[str] | None = None,
         who: Rule = system_only,
         when: Condition | None = None,
+        confirm: str = "",
     ) -> None:
         object.__setattr__(self, "label", label)
         object.__setattr__(self, "sources", frozenset(str(source) for source in sources))
@@ -77,6 +89,7 @@ class Move:
         object.__setattr__(self, "targets", targets)
         object.__setattr__(self, "who", who)
         object.__setattr__(self, "when", when)
+        object.__setattr__(self, "confirm", confirm)
 
     @property
     def changes_state(self) -> bool:

@@ -50,7 +50,9 @@ def _day_label(day: date) -> str:
 
 
 # --- the roster -----------------------------------------------------------------------------------
-def roster_refusal(*, office: Office, on: date, workstation: Workstation, lawyer: Handler, half_day: str) -> dict:
+def roster_refusal(
+    *, office: Office, on: date, workstation: Workstation, lawyer: Handler, half_day: str
+) -> dict[str, str]:
     """Why this shift may not be put on `office`'s roster, by field ({} when it may)."""
     errors: dict[str, str] = {}
     if workstation.office_id != office.pk or not workstation.is_active:

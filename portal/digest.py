@@ -20,7 +20,7 @@ from notifications.models import StaffMessage
 from notifications.services import post_staff_message
 from portal.worklist import worklist
 
-DIGEST_ROLES = (Role.REVIEWER, Role.HANDLER)
+DIGEST_ROLES = (Role.REVIEWER, Role.HANDLER, Role.BUREAU_REVIEWER)
 DIGEST_STATES = (OVERDUE, DUE_TODAY)
 
 

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from portal import views
+from portal import display, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("text-size/", display.text_size, name="text_size"),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/messages/", views.staff_messages, name="messages"),
 ]

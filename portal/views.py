@@ -13,7 +13,7 @@ from core.pagination import BoundedPaginator
 from deadlines.calendar import missing_holiday_years
 from deadlines.items import URGENCY_ORDER
 from notifications.models import StaffMessage
-from portal.worklist import worklist
+from portal.worklist import open_objections, worklist
 
 # The State Council publishes next year's holidays in late autumn: ask for them only from October.
 HOLIDAY_WARNING_FROM_MONTH = 10
@@ -74,6 +74,7 @@ def staff_home(request: StaffRequest) -> HttpResponse:
             "per_office": per_office,
             "urgency_order": URGENCY_ORDER,
             "missing_holiday_years": missing_years,
+            "open_objections": open_objections(user, today=today),
             "today": today,
         },
     )

@@ -5,27 +5,27 @@ from __future__ import annotations
 
 from datetime import date
 
-from accounts.models import Role
+from accounts.models import Role, User
 from applications import selectors as application_selectors
 from cases import selectors as case_selectors
 from deadlines.items import URGENCY_ORDER, DeadlineItem
 
-# The clocks each office role acts on. A reviewer decides, assigns and reviews closures; a clerk
-# handles materials, agreements and objections; a handler keeps the 委托协议 and closure clocks of
-# their own cases. City staff oversee every clock of every office.
+# The clocks each role acts on. A reviewer decides, assigns and reviews closures; a clerk handles
+# materials and agreements; a handler keeps the 委托协议 and closure clocks of their own cases; the
+# 司法局审核人 decides objections within 5 days (第四十九条) — the office only takes them in, so the
+# 异议审查 clock is the bureau's. City staff oversee every clock of every office.
 CLOCKS_BY_ROLE: dict[Role, frozenset[str]] = {
-    Role.REVIEWER: frozenset(
-        {"审查决定", "补正期限", "异议审查", "指派", "指派（通知辩护）", "委托协议", "结案材料", "结案审查"}
-    ),
-    Role.CLERK: frozenset({"补正期限", "异议审查", "委托协议"}),
+    Role.REVIEWER: frozenset({"审查决定", "补正期限", "指派", "指派（通知辩护）", "委托协议", "结案材料", "结案审查"}),
+    Role.CLERK: frozenset({"补正期限", "委托协议"}),
     Role.HANDLER: frozenset({"委托协议", "结案材料"}),
+    Role.BUREAU_REVIEWER: frozenset({"异议审查"}),
 }
 
 
 def worklist(user, *, today: date) -> list[DeadlineItem]:
     """`user`'s clocks that are overdue, due today or due soon, most urgent first."""
     items: list[DeadlineItem] = []
-    if user.reads_records:
+    if user.reads_records or user.has_role(Role.BUREAU_REVIEWER):
         items += application_selectors.deadline_items(user, today=today)
     items += case_selectors.deadline_items(user, today=today)
     if not user.sees_all_offices:
@@ -33,3 +33,13 @@ def worklist(user, *, today: date) -> list[DeadlineItem]:
         items = [item for item in items if item.kind in kinds]
     items.sort(key=lambda item: (URGENCY_ORDER.index(item.state), item.due_on, item.number))
     return items
+
+
+def open_objections(user: User, *, today: date) -> list[application_selectors.OpenObjection]:
+    """Every objection pending before `user`'s 司法局 (not only those due soon): the bureau reviewer's
+    worklist, soonest due first. Empty for anyone who does not decide objections."""
+    if not user.has_role(Role.BUREAU_REVIEWER):
+        return []
+    rows = application_selectors.open_objections(user, today=today) + case_selectors.open_objections(user, today=today)
+    rows.sort(key=lambda row: (row.due_on, row.number))
+    return rows

@@ -13,6 +13,12 @@ urlpatterns = [
     path("quality/samples/<int:pk>/assign/", views.assign_reviewer, name="assign_reviewer"),
     path("quality/reviews/", views.review_list, name="reviews"),
     path("quality/reviews/<int:pk>/", views.review_detail, name="review"),
+    path("quality/reviews/<int:pk>/case-file/", views.review_case_file, name="review_case_file"),
+    path(
+        "quality/reviews/<int:pk>/case-file/materials/<int:material_pk>/",
+        views.review_case_material,
+        name="review_case_material",
+    ),
     path("quality/follow-ups/", views.follow_up_list, name="follow_ups"),
     path("quality/follow-ups/new/", views.follow_up_new, name="follow_up_new"),
     path("quality/subsidies/", views.subsidy_list, name="subsidies"),

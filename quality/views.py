@@ -23,7 +23,7 @@ from accounts.models import CASE_READERS, OFFICE_STAFF, RECORD_READERS, Office, 
 from accounts.permissions import role_required
 from audit.models import AuditAction
 from audit.services import record
-from cases.models import Case
+from cases.models import Case, ClosureMaterial
 from cases.workflows import CASE_FLOW
 from core.forms import add_service_errors
 from core.pagination import BoundedPaginator
@@ -256,6 +256,42 @@ def review_detail(request: StaffRequest, pk: int) -> HttpResponse:
             return redirect("quality:review", pk=review.pk)
     scores = review.scores.select_related("item") if review.is_submitted else []
     return render(request, "quality/review.html", {"review": review, "form": form, "scores": scores})
+
+
+def _reviewed(request: StaffRequest, pk: int) -> PeerReview:
+    """A review the user may see, with its sampled case (404 otherwise: another reviewer's task)."""
+    return get_object_or_404(
+        PeerReview.objects.visible_to(request.user).select_related("sample__case__application"), pk=pk
+    )
+
+
+@role_required(Role.PEER_REVIEWER, Role.CITY_STAFF)
+@require_GET
+def review_case_file(request: StaffRequest, pk: int) -> HttpResponse:
+    """The sampled case's file, read-only, for scoring it (同行评估): the outcome, the progress log
+    and the closure materials. The reviewer is from another county, so every opening is on the record."""
+    review = _reviewed(request, pk)
+    case = review.sample.case
+    record(
+        AuditAction.VIEW_FILE, actor=request.user, request=request, obj=case, note=f"同行评估查阅案卷：{case.number}"
+    )
+    context = {
+        "review": review,
+        "case": case,
+        "progress_entries": case.progress_entries.select_related("recorded_by"),
+        "materials": case.closure_materials.all(),
+    }
+    return render(request, "quality/case_file.html", context)
+
+
+@role_required(Role.PEER_REVIEWER, Role.CITY_STAFF)
+@require_GET
+def review_case_material(request: StaffRequest, pk: int, material_pk: int) -> HttpResponseBase:
+    """A closure material of the reviewed case (served as a download, each one audited)."""
+    case = _reviewed(request, pk).sample.case
+    material = get_object_or_404(ClosureMaterial, pk=material_pk, case=case)
+    record(AuditAction.VIEW_FILE, actor=request.user, request=request, obj=case, note=material.original_name)
+    return serve_upload(material)
 
 
 # --- follow-ups -----------------------------------------------------------------------------------

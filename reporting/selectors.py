@@ -30,7 +30,14 @@ from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from accounts.models import Office
-from applications.models import REVIEW_DAYS, Application, Status, SupplementRequest, review_due_dates
+from applications.models import (
+    REVIEW_DAYS,
+    Application,
+    EconomicBasis,
+    Status,
+    SupplementRequest,
+    review_due_dates,
+)
 from cases.models import Case
 from deadlines import calendar
 from duty.selectors import subsidy_paid
@@ -242,6 +249,8 @@ class Row:
     routed_in: int = 0
     median_days: Decimal | None = None
     overdue: int = 0
+    # Applications approved this month by economic basis (SPEC §3.2), in BASIS_FIGURES order.
+    approved_by_basis: list[int] = field(default_factory=list)
     modules: dict[str, Decimal | int] = field(default_factory=dict)
     submission: MonthlySubmission | None = None
     submission_state: str = SubmissionState.NOT_REQUIRED
@@ -302,6 +311,10 @@ class MonthlyReport:
             running += matters
             points.append(MonthPoint(index, matters, running, pace(self.total.target, Period(self.period.year, index))))
         return points
+
+    @property
+    def basis_labels(self) -> list[str]:
+        return [label for _, label in BASIS_FIGURES]
 
     @property
     def county_rows(self) -> list[Row]:
@@ -400,6 +413,33 @@ def _awaiting_decision_at(day: date, office_ids: list[int]) -> QuerySet[Applicat
     )
 
 
+# The economic bases kept apart (SPEC §3.2), as the month page and sheet 2 head their columns.
+BASIS_FIGURES: list[tuple[str, str]] = [
+    (EconomicBasis.HARDSHIP, "本月准予：经济困难"),
+    (EconomicBasis.EXEMPT, "本月准予：免予核查（第四十二条）"),
+    (EconomicBasis.UNRESTRICTED, "本月准予：不受经济困难条件限制（第三十二条）"),
+]
+
+
+def _approved_by_basis(period: Period, office_ids: list[int]) -> dict[int, list[int]]:
+    """Applications approved in the month per responsible office, by economic basis (one query)."""
+    rows = (
+        Application.objects.filter(
+            responsible_office_id__in=office_ids,
+            status=Status.APPROVED,
+            decided_on__gte=period.start,
+            decided_on__lte=period.end,
+        )
+        .order_by()
+        .values_list("responsible_office_id", "economic_basis")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for office_id, basis, n in rows:
+        counts[office_id][basis] = n
+    return {office_id: [counts[office_id][basis] for basis, _ in BASIS_FIGURES] for office_id in office_ids}
+
+
 def _overdue_at_month_end(period: Period, office_ids: list[int]) -> dict[int, int]:
     """Applications whose review deadline (第四十三条, `applications.models.review_due_dates`) had passed at month end
     with no decision, by responsible office.
@@ -467,7 +507,8 @@ def build_monthly_report(
 
     Queries (fixed, whatever the number of applications): offices 1, office count 1, targets 1
     (2 once set), what counts 2 + 1 per form of legal aid (`reporting.counting`), received 1, routed in 1, median per office 1, median overall 1,
-    overdue 3 (the candidates, their 补正 requests, one calendar for all their deadlines), cases
+    overdue 3 (the candidates, their 补正 requests, one calendar for all their deadlines), approvals by
+    economic basis 1, cases
     closed 1, peer reviews 1, follow-ups 1, publicity 1, subsidies 1, submissions 1, holiday
     overrides for the submission deadline 1 = 19 + 1 per form.
     """
@@ -484,6 +525,7 @@ def build_monthly_report(
     medians = _median_days(period, office_ids, per_office=True)
     overall_median = _median_days(period, office_ids, per_office=False).get(None)
     overdue = _overdue_at_month_end(period, office_ids)
+    approved_by_basis = _approved_by_basis(period, office_ids)
     module_values, module_totals = _module_figures(period, office_ids)
     submissions = {
         submission.office_id: submission
@@ -507,6 +549,7 @@ def build_monthly_report(
                 routed_in=routed_in.get(office.pk, 0),
                 median_days=medians.get(office.pk),
                 overdue=overdue.get(office.pk, 0),
+                approved_by_basis=approved_by_basis[office.pk],
                 modules=module_values[office.pk],
                 submission=submission,
                 submission_state=_submission_state(office, submission, deadline, today),
@@ -526,6 +569,7 @@ def build_monthly_report(
         routed_in=sum(row.routed_in for row in rows),
         median_days=overall_median,
         overdue=sum(row.overdue for row in rows),
+        approved_by_basis=[sum(row.approved_by_basis[index] for row in rows) for index in range(len(BASIS_FIGURES))],
         modules=module_totals,
         pace=pace(total_target, period),
     )

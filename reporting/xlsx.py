@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reporting.counting import FormCount
-from reporting.selectors import MODULE_FIGURES, MonthlyReport, Row
+from reporting.selectors import BASIS_FIGURES, MODULE_FIGURES, MonthlyReport, Row
 
 # The 附件's wording (seed/000_2509ad755f599d01.txt), the target taken from the year's setting.
 LIVELIHOOD_ITEM = "提高困难群众生活救助水平，增强服务可及性"
@@ -55,6 +55,7 @@ TRAILING_COLUMNS = [
     "外县转入（通办转入）",
     "审查用时中位数（天）",
     "月末逾期未审查（件）",
+    *[f"{label}（件）" for _, label in BASIS_FIGURES],
     *[figure.label for figure in MODULE_FIGURES],
     "月报报送",
 ]
@@ -245,6 +246,7 @@ def office_row_values(report: MonthlyReport, row: Row) -> list:
         row.routed_in,
         _number(row.median_days),
         row.overdue,
+        *row.approved_by_basis,
         *[_number(row.modules[figure.key]) for figure in MODULE_FIGURES],
         row.submission_label if row.office is not None else "",
     ]

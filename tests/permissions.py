@@ -13,7 +13,7 @@ from typing import Any
 from accounts.models import Role
 
 OFFICES = ["city", "yuncheng", "yunan", "luoding", "xinxing", "yunnan"]
-OFFICE_ROLES = [Role.CLERK, Role.REVIEWER, Role.HANDLER, Role.PEER_REVIEWER]
+OFFICE_ROLES = [Role.CLERK, Role.REVIEWER, Role.HANDLER, Role.PEER_REVIEWER, Role.BUREAU_REVIEWER]
 PERSONAS = ["anonymous", "admin", "city", *[f"{role.value}@{office}" for role in OFFICE_ROLES for office in OFFICES]]
 
 
@@ -75,11 +75,18 @@ def admin_only(persona: Persona) -> int:
 
 
 def office_object(
-    owner: str, *, acting: tuple[Role, ...], readers: tuple[str, ...] = (), city_reads: bool = True
+    owner: str,
+    *,
+    acting: tuple[Role, ...],
+    readers: tuple[str, ...] = (),
+    city_reads: bool = True,
+    bureau_reads: bool = False,
+    objected: bool = False,
 ) -> Expectation:
     """An object belonging to office `owner`: `acting` roles of that office get 200; clerks and
     reviewers of another office get 404 unless their office is in `readers`; other roles 403;
-    city staff read (200) when `city_reads`, else 403."""
+    city staff read (200) when `city_reads`, else 403. When the page admits 司法局审核人
+    (`bureau_reads`), they get 404 — or 200, for the owner's bureau, when the object is `objected`."""
 
     def expect(persona: Persona) -> int:
         if persona.is_anonymous:
@@ -88,6 +95,8 @@ def office_object(
             return 200
         if persona.role == Role.CITY_STAFF:
             return 200 if city_reads else 403
+        if persona.role == Role.BUREAU_REVIEWER and bureau_reads:
+            return 200 if objected and persona.office == owner else 404
         if persona.role not in (Role.CLERK, Role.REVIEWER):
             return 403
         if persona.office != owner and persona.office not in readers:

@@ -7,7 +7,7 @@ def test_seed_demo_creates_every_demo_user_idempotently(db, capsys):
     call_command("seed_demo", password="demo-pass-2026")
     call_command("seed_demo", password="demo-pass-2026")
     expected = {"admin", "city"}
-    expected |= {f"{kind}-{office.slug}" for office in Office.objects.all() for kind in ("clerk", "reviewer")}
+    expected |= {f"{kind}-{office.slug}" for office in Office.objects.all() for kind in ("clerk", "reviewer", "bureau")}
     expected |= {f"lawyer-{n}" for n in range(1, 13)} | {f"peer-{n}" for n in range(1, 5)}
     assert set(User.objects.values_list("username", flat=True)) == expected
 
@@ -15,6 +15,10 @@ def test_seed_demo_creates_every_demo_user_idempotently(db, capsys):
     assert luoding_clerk.office.name == "罗定市法律援助处"
     assert luoding_clerk.roles == {Role.CLERK}
     assert luoding_clerk.check_password("demo-pass-2026")
+    # 法律援助法 第四十九条: each office's 司法局 has its own 司法局审核人.
+    luoding_bureau = User.objects.get(username="bureau-luoding")
+    assert luoding_bureau.roles == {Role.BUREAU_REVIEWER} and luoding_bureau.office.slug == "luoding"
+    assert luoding_bureau.decides_objections_of(luoding_clerk.office_id)
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="city").sees_all_offices
     # Handlers cover every county; peer reviewers come from four different counties.

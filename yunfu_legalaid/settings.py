@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "accounts.context_processors.navigation",
+                "portal.display.display",
             ],
         },
     },
@@ -136,7 +137,9 @@ if _replica_url:
     if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
         raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL to point at the PostgreSQL primary.")
     try:
-        DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=env_int("DB_CONN_MAX_AGE", default=60))
+        DATABASES["replica"] = dict(
+            dj_database_url.parse(_replica_url, conn_max_age=env_int("DB_CONN_MAX_AGE", default=60))
+        )
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is malformed ({exc}): {_replica_url!r}") from exc
     # The test run reads the replica through the primary's connection (no second test database).

@@ -19,15 +19,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='application',
-            index=models.Index(models.OrderBy(models.F('urgent_marked_at'), descending=True, nulls_last=True), models.OrderBy(models.F('received_at'), descending=True), name='application_queue_order_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='application',
-            index=models.Index(models.F('responsible_office'), models.OrderBy(models.F('urgent_marked_at'), descending=True, nulls_last=True), models.OrderBy(models.F('received_at'), descending=True), name='application_office_queue_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='application',
-            index=models.Index(models.F('responsible_office'), models.OrderBy(models.F('urgent_marked_at'), descending=True, nulls_last=True), models.OrderBy(models.F('received_at'), descending=True), condition=models.Q(('status__in', ['pending_review', 'awaiting_supplement'])), name='application_open_queue_idx'),
+            index=models.Index(models.F('responsible_office'), models.F('received_at'), condition=models.Q(('status__in', ['pending_review', 'awaiting_supplement'])), name='application_open_queue_idx'),
         ),
         migrations.AddIndex(
             model_name='application',

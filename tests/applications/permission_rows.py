@@ -31,10 +31,28 @@ def with_supplement(personas):
     return application
 
 
+def replied(personas):
+    application = with_supplement(personas)
+    services.receive_supplement(application, files=[pdf()])
+    return application
+
+
 def _objection(personas):
     application = refused_application(personas)
     return services.register_objection(
         application, reasons="有异议", received_on=application.decided_on, by=personas[(Role.REVIEWER, OWNER)]
+    )
+
+
+def _decided_objection(personas):
+    objection = _objection(personas)
+    return services.decide_objection(
+        objection,
+        outcome="upheld",
+        note="",
+        decided_on=objection.received_on,
+        by=personas[(Role.BUREAU_REVIEWER, OWNER)],
+        document=pdf("决定书.pdf"),
     )
 
 
@@ -54,6 +72,8 @@ def acting(*allowed: tuple[str, Role], success: int, gate: tuple[Role, ...] = (R
             return 403  # the administrator belongs to no office and decides nothing
         if persona.role in (Role.CLERK, Role.REVIEWER) and persona.office not in (OWNER, RECEIVER):
             return 404
+        if persona.role == Role.BUREAU_REVIEWER and persona.office != OWNER:
+            return 404  # another county's 司法局 cannot see the objection
         return 403
 
     return expect
@@ -66,9 +86,44 @@ def clerk_at_an_office(persona: Persona) -> int:
     return 200 if persona.role == Role.CLERK else 403
 
 
+def handlers_see_only_their_own(expect):
+    """A page handlers may open for the application of a case assigned to them: others' answer 404."""
+
+    def expect_with_handlers(persona: Persona) -> int:
+        if persona.role == Role.HANDLER:
+            return 404
+        return expect(persona)
+
+    return expect_with_handlers
+
+
+def case_application(personas):
+    """An approved application whose case is assigned to the owner's handler persona."""
+    from cases import services as case_services
+    from tests.cases.factories import make_handler
+
+    application = cross_county_application(personas)
+    case = case_services.approve(application, by=personas[(Role.REVIEWER, OWNER)])
+    handler = make_handler(personas[(Role.HANDLER, OWNER)])
+    case_services.assign(case, handler=handler, by=personas[(Role.REVIEWER, OWNER)])
+    return application
+
+
+def its_handler_reads(persona: Persona) -> int:
+    if persona.role == Role.HANDLER:
+        return 200 if persona.office == OWNER else 404
+    return office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,), bureau_reads=True)(persona)
+
+
 def _detail(path: str, factory=cross_county_application):
     return lambda personas: path.format(pk=factory(personas).pk)
 
+
+# Pages the 司法局审核人 may open too: 404 for them unless an objection of their bureau's office is on it.
+READ = office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,), bureau_reads=True)
+READ_OBJECTED = office_object(
+    OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,), bureau_reads=True, objected=True
+)
 
 ROWS = [
     StaffUrl("applications-queue", "/staff/applications/", roles(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF)),
@@ -77,17 +132,30 @@ ROWS = [
     StaffUrl(
         "applications-detail",
         _detail("/staff/applications/{pk}/"),
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        handlers_see_only_their_own(READ),
+    ),
+    StaffUrl(
+        "applications-detail-objected",
+        lambda personas: f"/staff/applications/{_objection(personas).application_id}/",
+        handlers_see_only_their_own(READ_OBJECTED),
+    ),
+    StaffUrl(
+        "applications-detail-of-a-case", _detail("/staff/applications/{pk}/", case_application), its_handler_reads
     ),
     StaffUrl(
         "applications-receipt",
         _detail("/staff/applications/{pk}/receipt/"),
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        handlers_see_only_their_own(office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))),
     ),
     StaffUrl(
         "applications-material",
         lambda personas: f"/staff/materials/{Material.objects.get(application=cross_county_application(personas)).pk}/",
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        handlers_see_only_their_own(READ),
+    ),
+    StaffUrl(
+        "applications-material-of-a-case",
+        lambda personas: f"/staff/materials/{Material.objects.get(application=case_application(personas)).pk}/",
+        its_handler_reads,
     ),
     StaffUrl(
         "applications-supplement-form",
@@ -97,20 +165,21 @@ ROWS = [
     StaffUrl(
         "applications-supplement-notice",
         _detail("/staff/applications/{pk}/supplement/notice/", with_supplement),
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        handlers_see_only_their_own(office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,))),
     ),
     StaffUrl(
         "applications-approve",
         _detail("/staff/applications/{pk}/approve/"),
         acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
         method="post",
+        data={"confirmed": "1"},  # the second step (the first answers 200 with the question)
     ),
     StaffUrl(
         "applications-refuse",
         _detail("/staff/applications/{pk}/refuse/"),
         acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
         method="post",
-        data={"reason": "不符合法律援助条件"},
+        data={"reason": "不符合法律援助条件", "confirmed": "1"},
     ),
     StaffUrl(
         "applications-urgent",
@@ -132,7 +201,7 @@ ROWS = [
         _detail("/staff/applications/{pk}/transfer-out/"),
         acting((OWNER, Role.REVIEWER), success=302, gate=(Role.REVIEWER,)),
         method="post",
-        data={"destination": "广州市法律援助处"},
+        data={"destination": "广州市法律援助处", "confirmed": "1"},
     ),
     StaffUrl(
         "applications-receive-supplement",
@@ -140,6 +209,27 @@ ROWS = [
         # No file sent: whoever may take materials in gets the form back with its error (400).
         acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), (RECEIVER, Role.CLERK), success=400),
         method="post",
+    ),
+    StaffUrl(
+        "applications-confirm-supplement",
+        _detail("/staff/applications/{pk}/supplement/confirm/", replied),
+        # The responsible office checks the reply (第四十三条); the receiving window only takes it in.
+        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), success=302),
+        method="post",
+    ),
+    StaffUrl(
+        "applications-reject-supplement",
+        _detail("/staff/applications/{pk}/supplement/reject/", replied),
+        # No reason given: whoever may check gets the form back with its error (400).
+        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), success=400),
+        method="post",
+    ),
+    StaffUrl(
+        "applications-withdraw",
+        _detail("/staff/applications/{pk}/withdraw/"),
+        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), (RECEIVER, Role.CLERK), success=302),
+        method="post",
+        data={"reason": "已与对方和解"},
     ),
     StaffUrl(
         "applications-objection",
@@ -151,13 +241,24 @@ ROWS = [
     StaffUrl(
         "applications-decide-objection",
         lambda personas: f"/staff/objections/{_objection(personas).pk}/decide/",
-        acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), success=302),
+        # 法律援助法 第四十九条: the 司法局 that set up the office decides, never the office's staff.
+        acting((OWNER, Role.BUREAU_REVIEWER), success=302, gate=(Role.BUREAU_REVIEWER,)),
         method="post",
-        data=lambda: {"outcome": "upheld", "decided_on": timezone.localdate().isoformat(), "note": ""},
+        data=lambda: {
+            "outcome": "upheld",
+            "decided_on": timezone.localdate().isoformat(),
+            "note": "",
+            "document": pdf("决定书.pdf"),
+        },
+    ),
+    StaffUrl(
+        "applications-objection-document",
+        lambda personas: f"/staff/objections/{_decided_objection(personas).pk}/document/",
+        READ_OBJECTED,
     ),
     StaffUrl(
         "applications-letter",
         _detail("/staff/applications/{pk}/letters/refusal/", refused_application),
-        office_object(OWNER, acting=(Role.CLERK, Role.REVIEWER), readers=(RECEIVER,)),
+        handlers_see_only_their_own(READ),
     ),
 ]

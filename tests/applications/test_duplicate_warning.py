@@ -80,3 +80,31 @@ def test_supplement_drop_lookups_are_rate_limited_per_clerk(client, personas, se
     client.force_login(personas[(Role.CLERK, "yunnan")])
     page = client.post("/staff/applications/supplement-drop/", {**wrong, "files": [pdf()]}).content.decode()
     assert "未找到待补正的申请" in page
+
+
+def test_spec_3_duplicate_guard_online_flags_the_new_application_for_the_reviewer(client, personas):
+    """SPEC §3 duplicate guard, online: not refused, the citizen told nothing, the reviewer sees a flag
+    (the same rule as the clerk's warning: same ID number, open, same 事项类别)."""
+    earlier = submit()
+    response = client.post(
+        "/apply/", {**form_data(), "identity_files": pdf(), "matter_files": pdf("欠条.pdf")}, follow=True
+    )
+    receipt = response.content.decode()
+    assert response.status_code == 200
+    assert earlier.number not in receipt and "重复" not in receipt
+    new = Application.objects.exclude(pk=earlier.pk).get()
+    assert new.flagged_duplicate and not earlier.flagged_duplicate
+    client.post("/track/", {"number": new.number, "id_last6": new.id_number[-6:]})
+    assert "重复" not in client.get("/track/status/").content.decode()
+
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    queue = client.get("/staff/applications/").content.decode()
+    assert queue.count('data-testid="duplicate-flag"') == 1
+    page = client.get(f"/staff/applications/{new.pk}/").content.decode()
+    assert f"该申请人已有同类（劳动争议）未办结申请：{earlier.number}" in page
+
+
+def test_spec_3_duplicate_guard_online_another_category_is_no_duplicate(client, personas):
+    submit(category="civil")
+    client.post("/apply/", {**form_data(), "identity_files": pdf(), "matter_files": pdf("欠条.pdf")})
+    assert not Application.objects.get(category="labour").flagged_duplicate

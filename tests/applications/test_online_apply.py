@@ -67,13 +67,12 @@ def test_executable_renamed_pdf_is_refused(client, db):
     assert not Application.objects.exists()
 
 
-def test_hardship_needs_the_pledge_and_exemption_needs_a_ground_and_proof(client, db, files):
+def test_hardship_needs_the_pledge_and_exemption_needs_a_ground(client, db, files):
     response = client.post("/apply/", {**form_data(integrity_pledge=None), **files})
     assert "须签署个人诚信承诺" in response.content.decode()
     response = client.post("/apply/", {**form_data(economic_basis="exempt", integrity_pledge=None), **files})
     body = response.content.decode()
-    assert "请选择免予核查经济困难状况的情形" in body
-    assert "请上传相应证明材料" in body
+    assert "请选择免予核查经济困难状况（法律援助法第四十二条）的具体情形" in body
     assert not Application.objects.exists()
 
 

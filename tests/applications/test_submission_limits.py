@@ -74,7 +74,7 @@ def test_a_double_click_on_the_walk_in_form_registers_once(client, personas):
     # held back by the duplicate guard instead of landing on the same page.
     second = client.post("/staff/applications/new/", data)
     application = Application.objects.get()
-    assert first["Location"] == second["Location"] == f"/staff/applications/{application.pk}/"
+    assert first["Location"] == second["Location"] == f"/staff/applications/{application.pk}/?registered=1"
 
 
 @pytest.mark.postgres

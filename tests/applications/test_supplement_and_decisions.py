@@ -46,6 +46,8 @@ def test_supplement_pauses_the_clock_and_the_upload_moves_the_due_date(client, a
         page = client.get("/track/status/").content.decode()
         assert "身份证复印件" in page and "工资欠条" in page
         client.post("/track/supplement/", {"files": [pdf("身份证复印件.pdf"), pdf("欠条.pdf")]})
+    # The office checks the reply the same day and finds it complete (第四十三条).
+    services.confirm_supplement(application, by=personas[(Role.REVIEWER, "luoding")], today=date(2026, 6, 8))
     application.refresh_from_db()
     assert application.status == Status.PENDING_REVIEW
     # Paused from 6-03 to 6-08 = 5 days not counted: 6-08 + 5 = 6-13 (a Saturday) rolls to Monday 6-15.
@@ -56,6 +58,7 @@ def test_only_one_supplement_notice(application, personas):
     clerk = personas[(Role.CLERK, "luoding")]
     services.request_supplement(application, items=["身份证"], note="", by=clerk)
     services.receive_supplement(application, files=[pdf()], by=clerk)
+    services.confirm_supplement(application, by=clerk)
     with pytest.raises(TransitionError, match="一次性告知"):
         services.request_supplement(application, items=["户口簿"], note="", by=clerk)
 
@@ -81,7 +84,7 @@ def test_unanswered_supplement_is_treated_as_withdrawn_once(application, persona
 
 def test_reviewer_approves_and_prints_the_letter(client, application, personas):
     client.force_login(personas[(Role.REVIEWER, "luoding")])
-    client.post(f"/staff/applications/{application.pk}/approve/")
+    client.post(f"/staff/applications/{application.pk}/approve/", {"confirmed": "1"})
     application.refresh_from_db()
     assert application.status == Status.APPROVED
     assert application.decided_on == timezone.localdate()
@@ -96,7 +99,9 @@ def test_refusal_needs_a_reason_and_the_letter_states_the_objection_route(client
     client.post(f"/staff/applications/{application.pk}/refuse/", {"reason": ""})
     application.refresh_from_db()
     assert application.status == Status.PENDING_REVIEW
-    client.post(f"/staff/applications/{application.pk}/refuse/", {"reason": "申请事项不属于法律援助范围。"})
+    client.post(
+        f"/staff/applications/{application.pk}/refuse/", {"reason": "申请事项不属于法律援助范围。", "confirmed": "1"}
+    )
     application.refresh_from_db()
     assert application.status == Status.REFUSED
     letter = client.get(f"/staff/applications/{application.pk}/letters/refusal/").content.decode()
@@ -125,7 +130,12 @@ def test_objection_corrected_reopens_with_a_new_clock(client, application, perso
     )
     assert objection.due_on == calendar.add_days(date(2026, 6, 9), 5)
     services.decide_objection(
-        objection, outcome=ObjectionOutcome.CORRECTED, note="责令重新审查", decided_on=date(2026, 6, 12), by=reviewer
+        objection,
+        outcome=ObjectionOutcome.CORRECTED,
+        note="责令重新审查",
+        decided_on=date(2026, 6, 12),
+        by=personas[(Role.BUREAU_REVIEWER, "luoding")],
+        document=pdf(),
     )
     application.refresh_from_db()
     assert application.status == Status.PENDING_REVIEW
@@ -200,7 +210,8 @@ def test_any_office_clerk_takes_in_supplement_materials(client, application, per
         {"number": application.number, "id_last6": application.id_number[-6:], "files": [pdf("身份证.pdf")]},
     )
     application.refresh_from_db()
-    assert application.status == Status.PENDING_REVIEW
+    assert application.status == Status.AWAITING_SUPPLEMENT  # until 罗定 has checked it
+    assert application.supplement_requests.get().replied_on == timezone.localdate()
     assert application.materials.get().uploaded_by == personas[(Role.CLERK, "xinxing")]
 
 
@@ -232,7 +243,12 @@ def test_closed_on_follows_the_application_in_and_out_of_the_queue(application, 
     assert application.closed_on == date(2026, 6, 5)
     objection = services.register_objection(application, reasons="有异议", received_on=date(2026, 6, 6), by=reviewer)
     services.decide_objection(
-        objection, outcome=ObjectionOutcome.CORRECTED, note="", decided_on=date(2026, 6, 8), by=reviewer
+        objection,
+        outcome=ObjectionOutcome.CORRECTED,
+        note="",
+        decided_on=date(2026, 6, 8),
+        by=personas[(Role.BUREAU_REVIEWER, "luoding")],
+        document=pdf(),
     )
     application.refresh_from_db()
     assert application.closed_on is None
@@ -248,7 +264,8 @@ def test_the_bureau_decision_cannot_be_dated_in_the_future(application, personas
             outcome=ObjectionOutcome.CORRECTED,
             note="",
             decided_on=timezone.localdate() + timedelta(days=365),
-            by=reviewer,
+            by=personas[(Role.BUREAU_REVIEWER, "luoding")],
+            document=pdf(),
         )
 
 

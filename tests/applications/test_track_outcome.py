@@ -94,3 +94,17 @@ def test_every_status_has_its_own_colour_with_aa_contrast(group):
         assert _contrast(colour, background) >= 4.5, f"{name}: {colour} on {background}"
     backgrounds = [rules[name][1].lower() for name in names]
     assert len(set(backgrounds)) == len(backgrounds), "two outcomes share a colour"
+
+
+def test_staff_lists_and_the_case_page_use_the_same_colours(client, personas):
+    case = make_case(personas, state=CaseState.TERMINATED)
+    refused = services.refuse(submit(), reason="不符合条件", by=personas[(Role.REVIEWER, "luoding")])
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    queue = client.get("/staff/applications/", {"status": "all"}).content.decode()
+    assert 'class="badge status-badge status-refused">不予法律援助' in queue
+    assert refused.number in queue
+    assert 'status-case-terminated">已终止' in client.get("/staff/cases/", {"state": "terminated"}).content.decode()
+    assert (
+        'status-case-terminated" data-testid="case-state">已终止'
+        in client.get(f"/staff/cases/{case.pk}/").content.decode()
+    )

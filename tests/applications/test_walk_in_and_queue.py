@@ -124,7 +124,17 @@ def test_reroute_needs_a_reason_and_is_audited(client, personas):
 def test_post_only_urls_refuse_get(client, personas):
     application = submit()
     client.force_login(personas[(Role.REVIEWER, "luoding")])
-    for action in ("approve", "refuse", "urgent", "reroute", "objection", "supplement/receive"):
+    for action in (
+        "approve",
+        "refuse",
+        "urgent",
+        "reroute",
+        "objection",
+        "supplement/receive",
+        "supplement/confirm",
+        "supplement/reject",
+        "withdraw",
+    ):
         assert client.get(f"/staff/applications/{application.pk}/{action}/").status_code == 405
 
 

@@ -57,6 +57,9 @@ def test_citizen_pages_have_no_serious_violations(page):
         page.wait_for_url("**/track/status/")
 
     found += check_at_both_widths(page, then=look_up)
+    # 大字版 (its button's pressed look too).
+    page.get_by_role("button", name="大字版").click()
+    found += check_at_both_widths(page, "/apply/")
     assert not found, "\n".join(found)
 
 

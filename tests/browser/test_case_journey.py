@@ -28,6 +28,10 @@ def test_reviewer_assigns_lawyer_closes_and_archives(page, make_user):
     sign_in(page, "reviewer-luoding")
     page.goto(f"/staff/applications/{application.pk}/")
     page.get_by_role("button", name="准予法律援助").click()
+    # 准予 cannot be taken back: a second page asks, and nothing happens until it is confirmed.
+    expect(page.get_by_test_id("confirm-question")).to_contain_text("不能撤回")
+    assert not Case.objects.filter(application=application).exists()
+    page.get_by_role("button", name="确认准予法律援助").click()
     case = Case.objects.get(application=application)
     assert case.number == f"（{today.year}）罗定法援民字第0001号"
     expect(page.get_by_test_id("case-number")).to_have_text(case.number)
@@ -71,6 +75,7 @@ def test_reviewer_assigns_lawyer_closes_and_archives(page, make_user):
     page.get_by_role("button", name="结案审查通过").click()
     expect(page.get_by_test_id("case-state")).to_have_text("已结案")
     page.get_by_role("button", name="归档").click()
+    page.get_by_role("button", name="确认归档").click()
     expect(page.get_by_test_id("case-state")).to_have_text("已归档")
     sign_out(page)
 

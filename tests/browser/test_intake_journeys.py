@@ -50,7 +50,7 @@ def test_citizen_applies_online_and_tracks_it(page):
     page.get_by_label("身份证号后六位").fill(id_number[-6:])
     page.get_by_role("button", name="查询").click()
     expect(page.get_by_test_id("status")).to_have_text("待审查")
-    expect(page.get_by_test_id("due-on")).to_have_text(f"{due.year}年{due.month}月{due.day}日")
+    expect(page.get_by_test_id("due-on")).to_have_text(f"{due.year}年{due.month}月{due.day}日（含当日）前")
 
 
 def test_walk_in_for_another_county_reaches_the_responsible_office_only(page, make_user):
@@ -81,7 +81,7 @@ def test_walk_in_for_another_county_reaches_the_responsible_office_only(page, ma
     assert response.status == 404
 
 
-def test_supplement_upload_on_track_moves_the_due_date(page, make_user):
+def test_supplement_upload_on_track_checked_by_the_office_moves_the_due_date(page, make_user):
     clerk = make_user("clerk-luoding", Role.CLERK, office="luoding")
     application = services.submit_application(data=service_data(), uploads={}, receiving_office=None)
     sign_in(page, "clerk-luoding")
@@ -102,20 +102,34 @@ def test_supplement_upload_on_track_moves_the_due_date(page, make_user):
     page.get_by_label("申请编号").fill(application.number)
     page.get_by_label("身份证号后六位").fill(application.id_number[-6:])
     page.get_by_role("button", name="查询").click()
-    expect(page.get_by_text("工资欠条原件")).to_be_visible()
-    page.get_by_label("补正材料").set_input_files([PDF_FILE])
+    expect(page.get_by_text("工资欠条原件").first).to_be_visible()
+    # The citizen puts the file under the item it answers; the page then shows the item received.
+    page.get_by_label("工资欠条原件").set_input_files([PDF_FILE])
     page.get_by_role("button", name="提交补正材料").click()
+    # The reply is checked, not assumed complete (第四十三条): the clock waits for the office.
+    expect(page.get_by_test_id("supplement-replied")).to_be_visible()
+    expect(page.get_by_test_id("status")).to_have_text("待补正")
+    expect(page.get_by_test_id("supplement-items")).to_contain_text("工资欠条原件：已收到")
+
+    page.context.clear_cookies()
+    sign_in(page, "clerk-luoding")
+    page.goto(f"/staff/applications/{application.pk}/")
+    page.get_by_role("button", name="补正材料齐全，恢复审查").click()
     expect(page.get_by_test_id("status")).to_have_text("待审查")
+    expect(page.get_by_test_id("supplement-items")).to_contain_text("工资欠条原件（已收到）")
     application.refresh_from_db()
     today = application.supplement_requests.get().resolved_on
     paused = calendar.count_days(requested, today)
     due = calendar.add_days(requested, 7 + paused)
     assert paused == 3
-    expect(page.get_by_test_id("due-on")).to_have_text(f"{due.year}年{due.month}月{due.day}日")
+    expect(page.get_by_test_id("due-on")).to_have_text(f"{due.year}年{due.month}月{due.day}日（含当日）前")
 
 
-def test_refusal_letter_objection_and_correction_reopen(page, make_user):
+def test_refusal_objection_at_the_office_and_the_bureau_orders_a_correction(page, make_user):
+    """法律援助法 第四十九条: the office takes the objection in, the 司法局 that set it up decides."""
     make_user("reviewer-luoding", Role.REVIEWER, office="luoding")
+    make_user("clerk-luoding", Role.CLERK, office="luoding")
+    make_user("bureau-luoding", Role.BUREAU_REVIEWER, office="luoding")
     application = services.submit_application(
         data=service_data(), uploads={}, receiving_office=Office.objects.get(slug="luoding"), by=None
     )
@@ -123,19 +137,42 @@ def test_refusal_letter_objection_and_correction_reopen(page, make_user):
     page.goto(f"/staff/applications/{application.pk}/")
     page.get_by_label("不予法律援助的理由").fill("申请人家庭经济状况不符合经济困难标准。")
     page.get_by_role("button", name="不予法律援助").click()
+    expect(page.get_by_test_id("confirm-question")).to_contain_text("不能撤回")
+    expect(page.get_by_text("申请人家庭经济状况不符合经济困难标准。")).to_be_visible()
+    page.get_by_role("button", name="确认不予法律援助").click()
     expect(page.get_by_test_id("status")).to_have_text("不予法律援助")
 
     page.get_by_role("link", name="打印不予法律援助决定书").click()
     expect(page.get_by_test_id("objection-route")).to_contain_text("罗定市司法局")
     expect(page.get_by_test_id("objection-route")).to_contain_text("五日内")
-    page.go_back()
+    expect(page.get_by_test_id("objection-route")).to_contain_text("行政复议或者提起行政诉讼")
 
+    # The applicant comes back to the window and objects; the clerk registers it.
+    page.context.clear_cookies()
+    sign_in(page, "clerk-luoding")
+    page.goto(f"/staff/applications/{application.pk}/")
     page.get_by_label("异议理由").fill("本人确属经济困难，有低保证明。")
     page.get_by_role("button", name="登记异议").click()
     expect(page.get_by_text("已登记异议")).to_be_visible()
+    expect(page.get_by_role("button", name="记录审查结果")).to_have_count(0)  # not the office's to decide
+
+    # 罗定市司法局's reviewer finds it on the dashboard and orders a correction, with the 决定书.
+    page.context.clear_cookies()
+    sign_in(page, "bureau-luoding")
+    page.goto("/staff/")
+    page.get_by_test_id("open-objections").get_by_role("link", name=application.number).click()
     page.get_by_label("责令改正").check()
+    page.get_by_label("司法局决定书").set_input_files([{**PDF_FILE, "name": "异议审查决定书.pdf"}])
     page.get_by_role("button", name="记录审查结果").click()
+    expect(page.get_by_text("已记录司法局对异议的审查结果")).to_be_visible()
     expect(page.get_by_test_id("status")).to_have_text("待审查")
+    expect(page.get_by_role("link", name=re.compile("异议审查决定书"))).to_be_visible()
     application.refresh_from_db()
     assert application.status == Status.PENDING_REVIEW
+    assert application.objections.get().decided_by.username == "bureau-luoding"
+
+    # Back in the office's review.
+    page.context.clear_cookies()
+    sign_in(page, "reviewer-luoding")
+    page.goto(f"/staff/applications/{application.pk}/")
     expect(page.get_by_role("button", name="准予法律援助")).to_be_visible()

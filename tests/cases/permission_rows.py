@@ -13,7 +13,7 @@ from accounts.models import Role
 from applications.models import MatterCategory
 from cases import services
 from cases.models import Case, CaseState, ClosureMaterial, TerminationGround
-from tests.cases.factories import make_case, make_handler, make_notified_case
+from tests.cases.factories import make_case, make_handler, make_notified_case, pdf
 from tests.permissions import Persona, StaffUrl, roles
 
 OWNER = "luoding"
@@ -26,13 +26,18 @@ def _sees(persona: Persona) -> bool:
     return persona.office == OWNER and persona.role in (Role.CLERK, Role.REVIEWER, Role.HANDLER)
 
 
-def reading(allowed: int = 200):
+def _gate(bureau: bool) -> tuple[Role, ...]:
+    # Case pages admit the 司法局审核人 too; their scope shows them only cases objected to.
+    return (*CASE_ROLES, Role.BUREAU_REVIEWER) if bureau else CASE_ROLES
+
+
+def reading(allowed: int = 200, *, bureau: bool = True):
     """A page about the case: everyone who sees it gets `allowed` (405 for a GET on a POST-only URL)."""
 
     def expect(persona: Persona) -> int:
         if persona.is_anonymous:
             return 302
-        if persona.key != "admin" and persona.role not in CASE_ROLES:
+        if persona.key != "admin" and persona.role not in _gate(bureau):
             return 403
         return allowed if _sees(persona) else 404
 
@@ -87,13 +92,41 @@ def acting(*actors: Role):
     def expect(persona: Persona) -> int:
         if persona.is_anonymous:
             return 302
-        if persona.key != "admin" and persona.role not in CASE_ROLES:
+        if persona.key != "admin" and persona.role not in _gate(True):
             return 403
         if not _sees(persona):
             return 404
         return 400 if persona.office == OWNER and persona.role in actors else 403
 
     return expect
+
+
+def bureau_decides(persona: Persona) -> int:
+    """法律援助法 第四十九条: the 司法局 that set up the office (罗定市司法局) records the decision; the
+    office's own staff see the case but may not (403); another bureau cannot see it (404)."""
+    if persona.role == Role.BUREAU_REVIEWER:
+        return 400 if persona.office == OWNER else 404
+    return acting()(persona)
+
+
+def objection_document(personas) -> str:
+    url = objected(personas)
+    case = Case.objects.get(pk=int(url.split("/")[3]))
+    objection = services.decide_objection(
+        case,
+        outcome="upheld",
+        note="",
+        decided_on=timezone.localdate(),
+        by=personas[(Role.BUREAU_REVIEWER, OWNER)],
+        document=pdf(),
+    )
+    return f"/staff/cases/{case.pk}/objections/{objection.pk}/document/"
+
+
+def reading_objected(persona: Persona) -> int:
+    if persona.role == Role.BUREAU_REVIEWER:
+        return 200 if persona.office == OWNER else 404
+    return reading()(persona)
 
 
 def case_in(state: str, path: str = ""):
@@ -178,8 +211,8 @@ ROWS = [
     StaffUrl("cases-notice-new", "/staff/cases/notices/new/", notice_registrars(200)),
     # Nothing posted: whoever may register gets the form back with its errors.
     StaffUrl("cases-notice-new-post", "/staff/cases/notices/new/", notice_registrars(400), method="post"),
-    StaffUrl("cases-notice-scan", notified_case("notice/scan/"), reading()),
-    StaffUrl("cases-organ-letter", notified_case("letters/organ/"), reading()),
+    StaffUrl("cases-notice-scan", notified_case("notice/scan/"), reading(bureau=False)),
+    StaffUrl("cases-organ-letter", notified_case("letters/organ/"), reading(bureau=False)),
     StaffUrl("cases-termination-letter", terminated, reading()),
     StaffUrl("cases-closure-material", closure_material, reading()),
     StaffUrl("cases-assign-get", case_in(CaseState.IN_PROGRESS, "assign/"), reading(405)),
@@ -193,7 +226,9 @@ ROWS = [
     StaffUrl("cases-progress", case_in(CaseState.IN_PROGRESS, "progress/"), acting(Role.HANDLER), method="post"),
     StaffUrl("cases-matter-end", case_in(CaseState.IN_PROGRESS, "matter-end/"), acting(Role.HANDLER), method="post"),
     StaffUrl("cases-closure", case_in(CaseState.IN_PROGRESS, "closure/"), acting(Role.HANDLER), method="post"),
-    StaffUrl("cases-closure-accept-get", case_in(CaseState.CLOSURE_REVIEW, "closure/accept/"), reading(405)),
+    StaffUrl(
+        "cases-closure-accept-get", case_in(CaseState.CLOSURE_REVIEW, "closure/accept/"), reading(405, bureau=False)
+    ),
     StaffUrl(
         "cases-closure-return",
         case_in(CaseState.CLOSURE_REVIEW, "closure/return/"),
@@ -207,7 +242,8 @@ ROWS = [
         acting(Role.CLERK, Role.REVIEWER),
         method="post",
     ),
-    StaffUrl("cases-objection-decide", objected, acting(Role.CLERK, Role.REVIEWER), method="post"),
+    StaffUrl("cases-objection-decide", objected, bureau_decides, method="post"),
+    StaffUrl("cases-objection-document", objection_document, reading_objected),
     StaffUrl("cases-terminate", case_in(CaseState.IN_PROGRESS, "terminate/"), acting(Role.REVIEWER), method="post"),
     StaffUrl("cases-seal-get", criminal_case("seal/"), reading(405)),
     StaffUrl("cases-seal", criminal_case("seal/"), acting(Role.REVIEWER), method="post"),

@@ -99,3 +99,18 @@ def test_letters_opening_the_objection_route_say_where_the_bureau_sits(client, p
     office = Office.objects.get(slug="luoding")
     assert office.justice_bureau_address
     assert f"{office.justice_bureau}地址：{office.justice_bureau_address}" in letter
+
+
+def test_every_letter_template_carries_the_letterhead_footer():
+    """A letter added later (anything extending base_letter.html) names the office too."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    letters = [
+        path
+        for path in templates.rglob("*.html")
+        if 'extends "applications/letters/base_letter.html"' in path.read_text(encoding="utf-8")
+    ]
+    assert len(letters) >= 6
+    missing = [str(p.relative_to(templates)) for p in letters if "_office_footer.html" not in p.read_text("utf-8")]
+    assert not missing, missing

@@ -71,7 +71,9 @@ def _call(move: str, case: Case, personas):
         "register_objection": lambda: services.register_objection(
             case, reasons="不服终止决定", received_on=today, by=reviewer
         ),
-        "restore": lambda: services.decide_objection(case, outcome="corrected", note="", decided_on=today, by=reviewer),
+        "restore": lambda: services.decide_objection(
+            case, outcome="corrected", note="", decided_on=today, by=reviewer, document=pdf()
+        ),
     }
     return calls[move]()
 
@@ -235,7 +237,10 @@ def test_an_objection_corrected_by_the_justice_bureau_reopens_the_case(personas,
     services.register_objection(case, reasons="经济状况并未好转", received_on=today, by=clerk)
     with pytest.raises(TransitionError, match="尚未审查完毕"):
         services.register_objection(case, reasons="再次异议", received_on=today, by=clerk)
-    objection = services.decide_objection(case, outcome=outcome, note="", decided_on=today, by=clerk)
+    with pytest.raises(PermissionDenied):  # the office takes the objection in; its 司法局 decides
+        services.decide_objection(case, outcome=outcome, note="", decided_on=today, by=clerk, document=pdf())
+    bureau = personas[(Role.BUREAU_REVIEWER, "luoding")]
+    objection = services.decide_objection(case, outcome=outcome, note="", decided_on=today, by=bureau, document=pdf())
     assert objection.outcome == outcome
     case.refresh_from_db()
     assert case.state == after
@@ -255,7 +260,14 @@ def test_a_corrected_termination_restores_the_state_it_ended(personas, before):
     assert case.state_before_termination == before
     today = timezone.localdate()
     services.register_objection(case, reasons="并未好转", received_on=today, by=reviewer)
-    services.decide_objection(case, outcome="corrected", note="", decided_on=today, by=reviewer)
+    services.decide_objection(
+        case,
+        outcome="corrected",
+        note="",
+        decided_on=today,
+        by=personas[(Role.BUREAU_REVIEWER, "luoding")],
+        document=pdf(),
+    )
     case.refresh_from_db()
     assert case.state == before
     assert case.closure_submitted_on == submitted_on
@@ -283,7 +295,14 @@ def test_a_case_reopened_to_awaiting_assignment_gets_a_new_assignment_clock(pers
     )
     corrected = today - timedelta(days=1)
     services.register_objection(case, reasons="并未要求终止", received_on=corrected, by=reviewer)
-    services.decide_objection(case, outcome="corrected", note="", decided_on=corrected, by=reviewer)
+    services.decide_objection(
+        case,
+        outcome="corrected",
+        note="",
+        decided_on=corrected,
+        by=personas[(Role.BUREAU_REVIEWER, "luoding")],
+        document=pdf(),
+    )
     case = Case.objects.get(pk=case.pk)
     assert case.state == CaseState.AWAITING_ASSIGNMENT
     assert case.opened_on == decided

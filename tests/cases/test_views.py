@@ -46,8 +46,8 @@ def test_detail_query_count_is_pinned(client, personas, django_assert_num_querie
     # session · user · roles · user perms · group perms · the case with office, type, application and
     # handler · holiday overrides (委托协议 clock) · the user's office (navigation) · materials ·
     # progress · assignments · objections · the peer-review grade · assignable handlers · termination
-    # grounds · session refresh (3)
-    with django_assert_num_queries(18):
+    # grounds · the application's materials · session refresh (3)
+    with django_assert_num_queries(19):
         response = client.get(f"/staff/cases/{case.pk}/")
     assert response.status_code == 200
     assert case.number in response.content.decode()
@@ -124,10 +124,10 @@ def test_review_then_archive(client, personas):
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     assert client.post(f"/staff/cases/{case.pk}/closure/accept/").status_code == 302
     assert reload(case).state == CaseState.CLOSED
-    assert client.post(f"/staff/cases/{case.pk}/archive/").status_code == 302
+    assert client.post(f"/staff/cases/{case.pk}/archive/", {"confirmed": "1"}).status_code == 302
     assert reload(case).state == CaseState.ARCHIVED
     # A second archive is refused with the Chinese message, shown on the page.
-    response = client.post(f"/staff/cases/{case.pk}/archive/", follow=True)
+    response = client.post(f"/staff/cases/{case.pk}/archive/", {"confirmed": "1"}, follow=True)
     assert "案件当前状态为“已归档”，不能进行此操作。" in response.content.decode()
 
 
@@ -155,7 +155,9 @@ def test_termination_and_its_letter(client, personas):
     case = make_case(personas, state=CaseState.IN_PROGRESS)
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     assert client.get(f"/staff/cases/{case.pk}/termination-letter/").status_code == 404
-    response = client.post(f"/staff/cases/{case.pk}/terminate/", {"ground": 4, "reason": "受援人经济状况好转"})
+    response = client.post(
+        f"/staff/cases/{case.pk}/terminate/", {"ground": 4, "reason": "受援人经济状况好转", "confirmed": "1"}
+    )
     assert response.status_code == 302
     case = reload(case)
     assert case.state == CaseState.TERMINATED and case.termination_ground.item == 4
@@ -182,11 +184,21 @@ def test_an_objection_is_registered_and_decided_from_the_page(client, personas):
     assert "登记异议" in page and case.office.justice_bureau in page
     response = client.post(f"/staff/cases/{case.pk}/objection/", {"received_on": today, "reasons": "并未自行委托"})
     assert response.status_code == 302
-    response = client.post(
-        f"/staff/cases/{case.pk}/objection/decide/", {"outcome": "corrected", "decided_on": today, "note": ""}
-    )
+    decision = {"outcome": "corrected", "decided_on": today, "note": ""}
+    # The office's own staff no longer decide (法律援助法 第四十九条: the 司法局 does).
+    assert client.post(f"/staff/cases/{case.pk}/objection/decide/", decision).status_code == 403
+    bureau = personas[(Role.BUREAU_REVIEWER, "luoding")]
+    client.force_login(bureau)
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert "记录审查结果" in page
+    response = client.post(f"/staff/cases/{case.pk}/objection/decide/", {**decision, "document": pdf()})
     assert response.status_code == 302
     assert reload(case).state == CaseState.AWAITING_ASSIGNMENT
+    objection = reload(case).objections.get()
+    assert objection.decided_by == bureau and objection.original_name
+    document = client.get(f"/staff/cases/{case.pk}/objections/{objection.pk}/document/")
+    assert document.status_code == 200 and document["Content-Disposition"].startswith("attachment")
+    assert AuditEntry.objects.filter(action=AuditAction.VIEW_FILE, actor=bureau).exists()
 
 
 def test_the_termination_letter_extends_the_shared_letter_layout(client, personas):

@@ -45,7 +45,11 @@ def test_supplement_reply_and_objection_clocks_are_listed(client, personas, rece
     services.register_objection(second, reasons="有异议", received_on=date(2026, 6, 4), by=reviewer)
     page = dashboard(client, reviewer, date(2026, 6, 17)).content.decode()
     assert "补正期限" in page
-    assert "异议审查" in page
+    # 法律援助法 第四十九条: the objection's 5-day clock is the 司法局's to keep, not the office's.
+    assert "异议审查" not in page
+    assert (
+        "异议审查" in dashboard(client, personas[(Role.BUREAU_REVIEWER, "luoding")], date(2026, 6, 17)).content.decode()
+    )
 
 
 def test_city_staff_see_one_row_per_office_in_order(client, personas, received_june_first):

@@ -99,6 +99,18 @@ def review(personas) -> str:
     return f"/staff/quality/reviews/{review.pk}/"
 
 
+def review_case_file(personas) -> str:
+    return f"{review(personas)}case-file/"
+
+
+def review_case_material(personas) -> str:
+    from cases.models import ClosureMaterial
+
+    path = review(personas)
+    material = ClosureMaterial.objects.latest("pk")  # the closed case's own closure material
+    return f"{path}case-file/materials/{material.pk}/"
+
+
 def subsidy_pay(personas) -> str:
     from quality.services import subsidy as subsidy_services
 
@@ -163,6 +175,8 @@ ROWS = [
     StaffUrl("quality-sample-assign", sample("assign/"), office_object(OWNER, acting=()), method="post"),
     StaffUrl("quality-reviews", "/staff/quality/reviews/", roles(Role.PEER_REVIEWER, Role.CITY_STAFF)),
     StaffUrl("quality-review", review, review_page("get")),
+    StaffUrl("quality-review-case-file", review_case_file, review_page("get")),
+    StaffUrl("quality-review-case-material", review_case_material, review_page("get")),
     StaffUrl("quality-review-post", review, review_page("post"), method="post"),
     StaffUrl("quality-follow-ups", "/staff/quality/follow-ups/", roles(*READERS)),
     StaffUrl("quality-follow-up-new", "/staff/quality/follow-ups/new/", roles(Role.CLERK, Role.REVIEWER)),

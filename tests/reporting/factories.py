@@ -18,8 +18,9 @@ def local(day: date, hour: int = 10, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
 
 
-def receive(when: datetime, *, responsible: str, at: str | None, personas) -> Application:
-    """An application received at office `at` (slug; None = online) for office `responsible` (slug)."""
+def receive(when: datetime, *, responsible: str, at: str | None, personas, **overrides) -> Application:
+    """An application received at office `at` (slug; None = online) for office `responsible` (slug);
+    `overrides` are further form values (e.g. the economic basis)."""
     offices = {office.slug: office for office in Office.objects.all()}
     clerk = personas[(Role.CLERK, at)] if at else None
     serial = next(_serial)
@@ -32,6 +33,7 @@ def receive(when: datetime, *, responsible: str, at: str | None, personas) -> Ap
             id_number=make_id_number(
                 sequence=f"{serial % 1000:03d}", birth=date(1970 + serial % 30, 1 + serial % 12, 1 + serial % 28)
             ),
+            **overrides,
         )
 
 
@@ -49,8 +51,11 @@ def refuse(application: Application, day: date, personas) -> Application:
         return services.refuse(application, reason="经济状况不符合条件。", by=reviewer, today=day)
 
 
-def approved(*, received_on: date, decided_on: date, responsible: str, at: str | None, personas) -> Application:
-    return approve(receive(local(received_on), responsible=responsible, at=at, personas=personas), decided_on, personas)
+def approved(
+    *, received_on: date, decided_on: date, responsible: str, at: str | None, personas, **overrides
+) -> Application:
+    application = receive(local(received_on), responsible=responsible, at=at, personas=personas, **overrides)
+    return approve(application, decided_on, personas)
 
 
 def notified(*, received_on: date, organ_office: str, at: str, serial: int, personas):

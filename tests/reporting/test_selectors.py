@@ -113,12 +113,14 @@ def test_reviews_overdue_at_month_end(personas):
 
     with time_machine.travel(local(date(2026, 5, 19), 16), tick=False):
         application_services.receive_supplement(paused, files=[pdf()], by=clerk, today=date(2026, 5, 19))
+        application_services.confirm_supplement(paused, by=clerk, today=date(2026, 5, 19))
     # Received 18 May, 补正 18–23 May: day 7 + 5 is Saturday 30 May, which rolls to Monday 1 June.
     rolled = receive(local(date(2026, 5, 18)), responsible="yunnan", at="yunnan", personas=personas)
     with time_machine.travel(local(date(2026, 5, 18), 16), tick=False):
         application_services.request_supplement(rolled, items=["病历"], note="", by=clerk, today=date(2026, 5, 18))
     with time_machine.travel(local(date(2026, 5, 23), 16), tick=False):
         application_services.receive_supplement(rolled, files=[pdf()], by=clerk, today=date(2026, 5, 23))
+        application_services.confirm_supplement(rolled, by=clerk, today=date(2026, 5, 23))
     assert rolled.review_due_on(today=date(2026, 5, 31)) == date(2026, 6, 1)
     # Received 22 May, still waiting for 补正 at month end: the clock is stopped → not overdue.
     waiting = receive(local(date(2026, 5, 22)), responsible="yunnan", at="yunnan", personas=personas)
@@ -178,7 +180,7 @@ def test_submission_states(personas):
 # median per office 1, median overall 1, overdue 3 (candidates, their 补正 requests, one calendar),
 # cases closed 1, peer reviews 1, follow-ups 1, publicity 1, subsidies 1, submissions 1, holiday
 # overrides for the submission deadline 1.
-BUILDER_QUERIES = 25  # and the duty subsidies paid 1
+BUILDER_QUERIES = 26  # and the duty subsidies paid 1, approvals by economic basis 1
 
 
 @pytest.mark.parametrize("applications", [1, 12])
@@ -313,6 +315,7 @@ def test_review_deadlines_follow_the_day_counting_rules(personas, settings, work
         application_services.request_supplement(first, items=["病历"], note="", by=clerk, today=date(2026, 9, 3))
     with time_machine.travel(local(date(2026, 9, 9), 16), tick=False):
         application_services.receive_supplement(first, files=[pdf()], by=clerk, today=date(2026, 9, 9))
+        application_services.confirm_supplement(first, by=clerk, today=date(2026, 9, 9))
         application_services.mark_urgent(second, ground="deadline", by=personas[(Role.REVIEWER, "luoding")])
     approve(third, date(2026, 9, 20), personas)
     today = date(2026, 9, 30)  # 国庆 follows: in calendar days, deadlines on 1–7 October roll to the 8th
@@ -325,3 +328,40 @@ def test_review_deadlines_follow_the_day_counting_rules(personas, settings, work
     late = Application.objects.get(received_at__date=date(2026, 9, 29))
     assert due[late.pk] == calendar.add_days(date(2026, 9, 29), 7, working_days=working_days)
     assert working_days or due[late.pk] == date(2026, 10, 8)  # 国庆 rolls the last day to the 8th
+
+
+def test_article_32_and_42_monthly_report_breaks_approvals_down_by_economic_basis(personas):
+    """SPEC §3.2: 经济困难, 免予核查 (第四十二条) and 不受经济困难条件限制 (第三十二条) counted apart, one row
+    per office, on the month page and in sheet 2 (分县统计)."""
+    from applications.models import EconomicBasis, ExemptionGround
+    from reporting.xlsx import office_columns, office_row_values
+
+    abuse = ExemptionGround.objects.get(name="遭受虐待、遗弃或者家庭暴力的受害人主张相关权益")
+    relief = ExemptionGround.objects.get(name="社会救助、司法救助或者优抚对象")
+    common = {"received_on": date(2026, 5, 4), "decided_on": date(2026, 5, 6), "at": "luoding", "personas": personas}
+    approved(responsible="luoding", **common)
+    approved(
+        responsible="luoding",
+        category="civil",
+        economic_basis=EconomicBasis.UNRESTRICTED,
+        integrity_pledge=False,
+        exemption_ground=abuse,
+        **common,
+    )
+    approved(
+        responsible="yunan",
+        economic_basis=EconomicBasis.EXEMPT,
+        integrity_pledge=False,
+        exemption_ground=relief,
+        **common,
+    )
+    rep = report(5)
+    rows = by_slug(rep)
+    assert rows["luoding"].approved_by_basis == [1, 0, 1]
+    assert rows["yunan"].approved_by_basis == [0, 1, 0]
+    assert rep.total.approved_by_basis == [1, 1, 1]
+    columns = office_columns(rep)
+    values = dict(zip(columns, office_row_values(rep, rows["luoding"]), strict=True))
+    assert values["本月准予：不受经济困难条件限制（第三十二条）（件）"] == 1
+    assert values["本月准予：免予核查（第四十二条）（件）"] == 0
+    assert values["本月准予：经济困难（件）"] == 1

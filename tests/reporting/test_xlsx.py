@@ -179,6 +179,18 @@ def independent_rows(year: int, month: int, slugs: list[str]) -> list[list]:
                 len(routed_in),
                 Decimal(str(statistics.median(days))).quantize(Decimal("0.1")) if days else "—",
                 overdue,
+                # Approvals of the month by economic basis: 经济困难, 免予核查 (第四十二条), 第三十二条.
+                *[
+                    sum(
+                        1
+                        for a in apps
+                        if a.responsible_office.slug == slug
+                        and a.status == Status.APPROVED
+                        and in_month(a.decided_on)
+                        and a.economic_basis == basis
+                    )
+                    for basis in ("hardship", "exempt", "unrestricted")
+                ],
                 # No reviews, follow-ups, publicity or subsidies in these rows: counts 0, rates none.
                 *["—" if figure.is_rate else 0 for figure in MODULE_FIGURES],
             ]

@@ -365,7 +365,7 @@ class SupplementUploadForm(NamedRequiredMixin, UploadLimitsMixin, forms.Form):
             self.fields[f"item_{index}"] = MultipleMaterialFileField(
                 label=item,
                 required=False,
-                help_text="可多选。" if index else "请把文件选在它所补正的那一项下；可多选。",
+                help_text="补正这一项的文件，可多选。",
             )
         others.required = False
         others.label = self.other_files_label

@@ -231,8 +231,11 @@ def _status_context(application: Application, *, user=None) -> dict:
         "due_flag": due_flag(due_on, today=today),
         "supplement": application.open_supplement_request(),
         "supplements": supplements,
-        # The notice's items, each received or not (the one notice there can be; SPEC §3 一次性告知).
-        "supplement_states": supplements[-1].item_states(materials) if supplements else [],
+        # The notice's items, each received or not (the one notice there can be; SPEC §3 一次性告知),
+        # once a reply came in or the notice is settled (before that the notice itself lists them).
+        "supplement_states": supplements[-1].item_states(materials)
+        if supplements and (supplements[-1].replied_on or supplements[-1].resolved_on)
+        else [],
         "objections": list(application.objections.all()),
         "materials": materials,
     }

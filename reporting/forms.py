@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 
 from accounts.models import Office
@@ -54,11 +56,11 @@ class OfficeTargetForm(forms.Form):
     )
 
 
-class BaseOfficeTargetFormSet(forms.BaseFormSet):
+class BaseOfficeTargetFormSet(forms.BaseFormSet[OfficeTargetForm]):
     """One form per office; their targets must add up to the city's (checked once the city target
     itself is valid)."""
 
-    def __init__(self, *args, city_target: int | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, city_target: int | None = None, **kwargs: Any) -> None:
         self.city_target = city_target
         super().__init__(*args, **kwargs)
 
@@ -73,8 +75,11 @@ class BaseOfficeTargetFormSet(forms.BaseFormSet):
         )
 
 
-OfficeTargetFormSet = forms.formset_factory(
-    OfficeTargetForm, formset=BaseOfficeTargetFormSet, extra=0, min_num=1, validate_min=True, max_num=20
+OfficeTargetFormSet = cast(
+    type[BaseOfficeTargetFormSet],
+    forms.formset_factory(
+        OfficeTargetForm, formset=BaseOfficeTargetFormSet, extra=0, min_num=1, validate_min=True, max_num=20
+    ),
 )
 
 

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.expressions import Window
@@ -150,23 +151,23 @@ def _cases_closed(period: Period, office_ids: list[int]) -> dict[int, int]:
     return {office_id: dict(rows).get(office_id, 0) for office_id in office_ids}
 
 
-def _peer_reviews(period: Period, office_ids: list[int]) -> dict:
+def _peer_reviews(period: Period, office_ids: list[int]) -> dict[int, Any]:
     return peer_review_figures(office_ids=office_ids, start=period.start, end=period.end)
 
 
-def _follow_ups(period: Period, office_ids: list[int]) -> dict:
+def _follow_ups(period: Period, office_ids: list[int]) -> dict[int, Any]:
     return follow_up_figures(office_ids=office_ids, start=period.start, end=period.end)
 
 
-def _publicity(period: Period, office_ids: list[int]) -> dict:
+def _publicity(period: Period, office_ids: list[int]) -> dict[int, Any]:
     return publicity_figures(office_ids=office_ids, start=period.start, end=period.end)
 
 
-def _subsidies(period: Period, office_ids: list[int]) -> dict:
+def _subsidies(period: Period, office_ids: list[int]) -> dict[int, Any]:
     return subsidy_figures(office_ids=office_ids, start=period.start, end=period.end)
 
 
-def _duty_subsidies(period: Period, office_ids: list[int]) -> dict:
+def _duty_subsidies(period: Period, office_ids: list[int]) -> dict[int, Any]:
     return subsidy_paid(offices=office_ids, start=period.start, end=period.end)
 
 
@@ -178,8 +179,8 @@ class ModuleFigure:
 
     key: str
     label: str
-    source: Callable[[Period, list[int]], dict]
-    value: Callable = lambda record: record
+    source: Callable[[Period, list[int]], dict[int, Any]]
+    value: Callable[[Any], Any] = lambda record: record
     is_rate: bool = False
     is_money: bool = False  # yuan, as Decimal with two places
 
@@ -198,7 +199,7 @@ MODULE_FIGURES: list[ModuleFigure] = [
 ]
 
 
-def _module_figures(period: Period, office_ids: list[int]) -> tuple[dict[int, dict], dict]:
+def _module_figures(period: Period, office_ids: list[int]) -> tuple[dict[int, dict[str, Any]], dict[str, Any]]:
     """Every module figure per office and for all of them together; one query per source."""
     records = {source: source(period, office_ids) for source in dict.fromkeys(f.source for f in MODULE_FIGURES)}
     by_office = {
@@ -251,7 +252,7 @@ class Row:
     overdue: int = 0
     # Applications approved this month by economic basis (SPEC §3.2), in BASIS_FIGURES order.
     approved_by_basis: list[int] = field(default_factory=list)
-    modules: dict[str, Decimal | int] = field(default_factory=dict)
+    modules: dict[str, Decimal | int | None] = field(default_factory=dict)
     submission: MonthlySubmission | None = None
     submission_state: str = SubmissionState.NOT_REQUIRED
     pace: Decimal = Decimal(0)
@@ -294,9 +295,16 @@ class MonthPoint:
 
 
 @dataclass
+class OfficeRow(Row):
+    """The row of one office (the 合计 line is a plain Row, without an office)."""
+
+    office: Office
+
+
+@dataclass
 class MonthlyReport:
     period: Period
-    rows: list[Row]
+    rows: list[OfficeRow]
     total: Row
     forms: list[FormCount]  # every form of legal aid, and whether it counts this month
     targets: Targets
@@ -317,11 +325,11 @@ class MonthlyReport:
         return [label for _, label in BASIS_FIGURES]
 
     @property
-    def county_rows(self) -> list[Row]:
-        return [row for row in self.rows if row.office is not None and not row.office.is_city]
+    def county_rows(self) -> list[OfficeRow]:
+        return [row for row in self.rows if not row.office.is_city]
 
     @property
-    def flagged_rows(self) -> list[Row]:
+    def flagged_rows(self) -> list[OfficeRow]:
         return [row for row in self.rows if row.submission_flagged]
 
 
@@ -460,7 +468,7 @@ def _overdue_at_month_end(period: Period, office_ids: list[int]) -> dict[int, in
         Counter(
             application.responsible_office_id
             for application in applications
-            if due_dates[application.pk] is not None and due_dates[application.pk] < end
+            if (due := due_dates[application.pk]) is not None and due < end
         )
     )
 
@@ -530,12 +538,12 @@ def build_monthly_report(
     }
     deadline = submission_deadline(period)
 
-    rows = []
+    rows: list[OfficeRow] = []
     for office in office_list:
         target = targets.by_office.get(office.pk, 0)
         submission = submissions.get(office.pk)
         rows.append(
-            Row(
+            OfficeRow(
                 name=office.name,
                 office=office,
                 target=target,

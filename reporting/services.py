@@ -210,7 +210,7 @@ def _workbook(report: MonthlyReport, *, unit: str, generated_on: date) -> bytes:
     fingerprint = hashlib.sha256(pickle.dumps((report, unit, generated_on))).hexdigest()
     key = f"reporting:monthly-xlsx:{fingerprint}"
     content = cache.get(key)
-    if content is None:
+    if not isinstance(content, bytes):  # not drawn yet (or evicted)
         content = write_monthly_report(report, unit=unit, generated_on=generated_on)
         cache.set(key, content, WORKBOOK_CACHE_SECONDS)
     return content

@@ -8,11 +8,13 @@ return for correction go through that same entry point (another county's sheet �
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from urllib.parse import quote
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -89,8 +91,13 @@ def dashboard(request: StaffRequest) -> HttpResponse:
 
 
 def _month_context(
-    request: HttpRequest, report: MonthlyReport, *, form: SubmissionForm | None = None, return_form=None, office_id=None
-):
+    request: StaffRequest,
+    report: MonthlyReport,
+    *,
+    form: SubmissionForm | None = None,
+    return_form: ReturnForm | None = None,
+    office_id: int | None = None,
+) -> dict[str, Any]:
     user = request.user
     visible = _visible_ids(user)
     rows = [row for row in report.rows if row.office.pk in visible]
@@ -143,13 +150,14 @@ def month(request: StaffRequest, year: int, month: int) -> HttpResponse:
 def submit(request: StaffRequest, year: int, month: int) -> HttpResponse:
     """提交月报."""
     period = _period(year, month)
-    if not rules.can_submit(request.user):
+    office = request.user.office
+    if office is None or not rules.can_submit(request.user):
         raise PermissionDenied("只有县（市、区）法律援助处的受理员或审查员可以报送月报。")
     form = SubmissionForm(request.POST)
     if form.is_valid():
         try:
             services.submit_monthly_sheet(
-                office=request.user.office, period=period, by=request.user, request=request, **form.cleaned_data
+                office=office, period=period, by=request.user, request=request, **form.cleaned_data
             )
         except TransitionError as error:
             messages.error(request, str(error))
@@ -229,7 +237,7 @@ def targets(request: StaffRequest, year: int) -> HttpResponse:
         city_form = CityTargetForm(request.POST)
         city_target = city_form.cleaned_data["city_target"] if city_form.is_valid() else None
         formset = OfficeTargetFormSet(request.POST, initial=initial, city_target=city_target)
-        if city_form.is_valid() and formset.is_valid():
+        if city_target is not None and formset.is_valid():
             try:
                 services.save_targets(
                     year=year,
@@ -248,7 +256,7 @@ def targets(request: StaffRequest, year: int) -> HttpResponse:
         city_form = CityTargetForm(initial={"city_target": current.city})
         formset = OfficeTargetFormSet(initial=initial)
     names = {office.pk: office.name for office in offices}
-    rows = [(form, names.get(_office_pk(form), "")) for form in formset.forms]
+    rows = [(form, names.get(_office_pk(form) or 0, "")) for form in formset.forms]
     return render(
         request,
         "reporting/targets.html",
@@ -291,7 +299,7 @@ def counting(request: StaffRequest) -> HttpResponse:
     return render(request, "reporting/counting.html", context, status=400 if form.errors else 200)
 
 
-def _office_pk(form) -> int | None:
+def _office_pk(form: forms.Form) -> int | None:
     # The office is a hidden field: a tampered POST may carry anything there, and the page must
     # still come back with the form's own error (found by tests/test_fuzzed_forms.py).
     try:

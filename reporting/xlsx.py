@@ -98,7 +98,7 @@ def _number(value: Decimal | int | None) -> Decimal | int | str:
     return "—" if value is None else value
 
 
-def _percent(value: Decimal | None) -> str:
+def _percent(value: Decimal | int | None) -> str:
     return "—" if value is None else f"{value}%"
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from accounts.models import Office
@@ -130,6 +131,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
             "residence",
             "category",
             "summary",
+            "offence_date",
             "opponent",
             "authority_name",
             "authority_location",
@@ -148,6 +150,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
             "applicant_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "household_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "summary": forms.Textarea(attrs={"rows": 4}),
+            "offence_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "category": forms.Select,
             "authority_name": forms.TextInput(attrs={"list": "known-authorities", "autocomplete": "off"}),
             "agent_name": forms.TextInput(attrs={"autocomplete": "off"}),
@@ -163,7 +166,8 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "请选择"), *self.fields["category"].choices[1:]]
+        category = cast(forms.ChoiceField, self.fields["category"])
+        category.choices = [("", "请选择"), *MatterCategory.choices]
         self.fields["authority_name"].help_text = (
             "正在处理您这件事的单位：打官司的填法院；刑事案件填公安局、检察院或法院；劳动争议填劳动人事争议"
             "仲裁委员会。如：罗定市人民法院、云浮市劳动人事争议仲裁委员会。不清楚可不填。"
@@ -179,6 +183,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
                 "申请事项",
                 "category",
                 "summary",
+                "offence_date",
                 "opponent",
                 "authority_name",
                 "authority_location",
@@ -283,7 +288,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
         data["sex"] = self.id_card.sex
         return data
 
-    def uploads(self) -> dict[str, list]:
+    def uploads(self) -> dict[str, list[UploadedFile[bytes]]]:
         return {
             MaterialKind.IDENTITY: self.cleaned_data.get("identity_files") or [],
             MaterialKind.ECONOMIC: self.cleaned_data.get("economic_files") or [],
@@ -347,7 +352,7 @@ class SupplementUploadForm(NamedRequiredMixin, UploadLimitsMixin, forms.Form):
     says which missing item it is for (the page then lists the item as received); `files` takes what
     belongs to none. At least one file in all."""
 
-    files = MultipleMaterialFileField(label="补正材料", help_text=UPLOAD_HELP)
+    files = MultipleMaterialFileField(label="补正材料", help_text=UPLOAD_HELP)  # type: ignore[assignment]  # the posted field is named files; Django keeps fields apart from BaseForm.files
     other_files_label = "其他材料（不属于以上各项的）"
 
     def __init__(self, *args: Any, items: Sequence[str] = (), **kwargs: Any) -> None:
@@ -360,7 +365,7 @@ class SupplementUploadForm(NamedRequiredMixin, UploadLimitsMixin, forms.Form):
             self.fields[f"item_{index}"] = MultipleMaterialFileField(
                 label=item,
                 required=False,
-                help_text="可多选。" if index else "请把文件选在它所补正的那一项下；可多选。",
+                help_text="补正这一项的文件，可多选。",
             )
         others.required = False
         others.label = self.other_files_label
@@ -379,7 +384,7 @@ class SupplementDropForm(SupplementUploadForm, TrackForm):
     """At any office's window: the applicant brings the missing papers (市域通办). First the number and
     the ID tail find the application; then the page asks for the files item by item."""
 
-    files = MultipleMaterialFileField(label="补正材料（扫描件或照片）", help_text=UPLOAD_HELP, required=False)
+    files = MultipleMaterialFileField(label="补正材料（扫描件或照片）", help_text=UPLOAD_HELP, required=False)  # type: ignore[assignment]  # the posted field is named files; Django keeps fields apart from BaseForm.files
     other_files_label = "其他材料（扫描件或照片，不属于以上各项的）"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -401,14 +406,14 @@ class SupplementRequestForm(forms.Form):
 
     def __init__(self, *args, suggested: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["items"].choices = [(item, item) for item in suggested]
+        cast(forms.MultipleChoiceField, self.fields["items"]).choices = [(item, item) for item in suggested]
         self.fields["items"].initial = suggested
 
     def all_items(self) -> list[str]:
         return [*self.cleaned_data["items"], *self.cleaned_data["other_items"].splitlines()]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if not data.get("items") and not data.get("other_items", "").strip():
             raise ValidationError("请至少列明一项需要补正的材料。")
         return data

@@ -300,6 +300,14 @@ class Application(models.Model):
     residence = models.CharField("经常居住地", max_length=10, choices=RESIDENCE_CHOICES)
     category = models.CharField("申请事项类别", max_length=20, choices=MatterCategory.choices)
     summary = models.TextField("案情摘要")
+    # 刑事诉讼法 第二百八十六条 seals the record of a suspect who was under 18 when the offence was
+    # committed: the seal's default reads the age on this day, not the applicant's age when applying.
+    offence_date = models.DateField(
+        "涉嫌犯罪时间",
+        null=True,
+        blank=True,
+        help_text="刑事案件：犯罪嫌疑人涉嫌犯罪的日期（用于判断是否封存未成年人犯罪记录）；不清楚可不填。",
+    )
     opponent = models.CharField("对方当事人", max_length=100, blank=True)
     authority_name = models.CharField("办案机关或争议处理机关", max_length=100, blank=True)
     authority_location = models.CharField("办案机关或争议处理机关所在地", max_length=10, choices=Location.choices)
@@ -495,14 +503,19 @@ class Application(models.Model):
         """The decision deadline, or None once decided or while the clock is stopped for 补正."""
         return review_due_dates([self], today=today or timezone.localdate())[self.pk]
 
-    def missing_kinds(self) -> list[str]:
-        """Checklist items of this category with no material uploaded for them."""
+    def missing_kinds(self, *, checklist: Iterable[ChecklistItem] | None = None) -> list[str]:
+        """Checklist items of this category with no material uploaded for them (`checklist`: every
+        category's items, read once for a list of applications)."""
         present = {material.kind for material in self.materials.all()}
         # The 个人诚信承诺 signed in the form (online or at the window) is the 承诺 the checklist asks
         # for: nothing to upload. A 免予核查 ground still needs its proof.
         if self.economic_basis == EconomicBasis.HARDSHIP and self.integrity_pledge:
             present.add(MaterialKind.ECONOMIC)
-        required = ChecklistItem.objects.filter(category=self.category)
+        required = (
+            [item for item in checklist if item.category == self.category]
+            if checklist is not None
+            else ChecklistItem.objects.filter(category=self.category)
+        )
         missing = [self._checklist_wording(item) for item in required if item.kind not in present]
         if self.agent_name and MaterialKind.AGENT not in present:
             missing.append(MaterialKind.AGENT.label)
@@ -694,9 +707,9 @@ def review_due_dates(
     then (clock not started, left the queue by then, or waiting for 补正).
 
     第四十三条: 7 days from the first receipt, in the mode of LEGALAID_COUNT_WORKING_DAYS, a last day on a
-    holiday rolled forward, days waiting for 补正 not counted; 第四十四条 先行提供: due the day urgency was
-    declared. Read as of `today`: a 补正 notice counts only if given by then, its wait only up to then,
-    urgency only if declared by then.
+    holiday rolled forward, days waiting for 补正 not counted; 第四十四条 先行提供 keeps this date. Read as
+    of `today`: a 补正 notice counts only if given by then, its wait only up to then; a notice given after the deadline it would have paused counts
+    not at all (no pause that begins after the due date).
 
     The 补正 requests come from `supplements` (application pk → requests) or else from prefetched
     `supplement_requests`. ONE calendar query for all of them — built even when none is pending, so
@@ -718,21 +731,30 @@ def review_due_dates(
     pending = [
         application
         for application in applications
-        if application.clock_started_on <= today
-        and (application.closed_on is None or application.closed_on > today)
-        and all(r.resolved_on is not None and r.resolved_on <= today for r in counted[application.pk])
+        if application.clock_started_on <= today and (application.closed_on is None or application.closed_on > today)
     ]
     first = min((application.clock_started_on for application in pending), default=today)
     cal = WorkingCalendar(first, today + timedelta(days=2 * REVIEW_DAYS + MAX_ROLL_DAYS))
     result: dict[int, date | None] = {application.pk: None for application in applications}
     for application in pending:
-        paused = sum(
-            cal.count_days(r.requested_on, r.resolved_on, working_days=working) for r in counted[application.pk]
-        )
-        due = cal.add_days(application.clock_started_on, REVIEW_DAYS + paused, working_days=working)
-        if application.urgent_marked_at is not None:
-            marked = timezone.localdate(application.urgent_marked_at)
-            if marked <= today:
-                due = min(due, marked)
+        start = application.clock_started_on
+        due: date | None = cal.add_days(start, REVIEW_DAYS, working_days=working)
+        paused = 0
+        for r in sorted(counted[application.pk], key=lambda r: (r.requested_on, r.pk or 0)):
+            assert due is not None
+            if r.requested_on > due:
+                # 第四十三条: a 补正 notice given once the review was already overdue does not cure
+                # the delay — it neither stops the clock nor adds its days (the service refuses such
+                # a notice; this keeps older records honest too).
+                continue
+            if r.resolved_on is None or r.resolved_on > today:
+                due = None  # waiting for 补正 as of `today`: the clock is stopped
+                break
+            paused += cal.count_days(r.requested_on, r.resolved_on, working_days=working)
+            due = cal.add_days(start, REVIEW_DAYS + paused, working_days=working)
+        if due is None:
+            continue
+        # 第四十四条 先行提供 does not shorten the review: the 第四十三条 date stands (the aid starts
+        # first, the decision follows on its own clock).
         result[application.pk] = due
     return result

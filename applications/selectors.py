@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -29,6 +31,8 @@ from accounts.models import Office, User
 from applications.models import (
     OPEN_STATUSES,
     Application,
+    ChecklistItem,
+    Material,
     Objection,
     ObjectionOutcome,
     Status,
@@ -39,9 +43,10 @@ from deadlines.calendar import days_left
 from deadlines.items import DeadlineItem, urgency
 
 ID_TAIL_LENGTH = 6
+URGENT_PAPERWORK = "先行提供补交材料"
 
 
-def case_for(application: Application, *, user: User | None = None):
+def case_for(application: Application, *, user: User | None = None) -> Any:  # cases.Case | None
     """The case opened on `application`, or None; with `user`, only a case that user may open (the
     receiving office reads the application, not the other county's case). The cases app sits above
     this one, so its scope is reached through the case's own class, not imported."""
@@ -140,8 +145,9 @@ def _queue_order() -> list[OrderBy | F]:
 
 def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
     """Intake clocks for the dashboard, for what the user's office is responsible for: the 7-day
-    review, the applicant's 补正 reply period, and the 司法局's 5-day objection review. Fixed number
-    of queries: applications with their 补正 requests and objections, and one calendar.
+    review, the applicant's 补正 reply period, the 司法局's 5-day objection review, and the paperwork
+    an urgent (先行提供) application still lacks. Fixed number of queries: applications with their 补正
+    requests, pending objections and material kinds, the checklist, and one calendar.
 
     Only what is still running is read — open applications (`application_open_idx`) and refused ones
     with an objection still pending (`objection_pending_idx`) — so the cost follows the open work,
@@ -167,6 +173,13 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
             "clock_started_on",
             "closed_on",
             "urgent_marked_at",
+            # 先行提供's paperwork task reads the checklist against what arrived (urgent rows only).
+            "urgent_ground",
+            "category",
+            "economic_basis",
+            "integrity_pledge",
+            "agent_name",
+            "exemption_ground",
             "responsible_office__short_name",
             "responsible_office__sort_order",
             "responsible_office__name",
@@ -179,22 +192,32 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
                 ).order_by("requested_on", "pk"),
             ),
             Prefetch("objections", queryset=pending_objection.only("application_id", "due_on")),
+            Prefetch("materials", queryset=Material.objects.only("application_id", "kind")),
         )
     )
+    checklist = list(ChecklistItem.objects.all())
     url_pattern = reverse("applications:detail", args=[0])
     items: list[DeadlineItem | None] = []
     due_dates = review_due_dates(applications, today=today)
     for application in applications:
-        office = application.responsible_office
-        url = url_pattern.replace("/0/", f"/{application.pk}/")
-        common = {"number": application.number, "url": url, "office": office, "today": today}
-        if due_dates[application.pk]:
-            items.append(DeadlineItem.due(kind="审查决定", due_on=due_dates[application.pk], **common))
+        item = partial(
+            DeadlineItem.due,
+            number=application.number,
+            url=url_pattern.replace("/0/", f"/{application.pk}/"),
+            office=application.responsible_office,
+            today=today,
+        )
+        if (review_due := due_dates[application.pk]) is not None:
+            items.append(item(kind="审查决定", due_on=review_due))
+            # 第四十四条: aid given first, the paperwork follows — a task until the checklist is
+            # complete, due when the decision is.
+            if application.is_urgent and application.missing_kinds(checklist=checklist):
+                items.append(item(kind=URGENT_PAPERWORK, due_on=review_due))
         supplement = application.open_supplement_request()
         if supplement is not None:
-            items.append(DeadlineItem.due(kind="补正期限", due_on=supplement.reply_due_on, **common))
+            items.append(item(kind="补正期限", due_on=supplement.reply_due_on))
         for objection in application.objections.all():
-            items.append(DeadlineItem.due(kind="异议审查", due_on=objection.due_on, **common))
+            items.append(item(kind="异议审查", due_on=objection.due_on))
     return [item for item in items if item is not None]
 
 

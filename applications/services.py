@@ -34,6 +34,7 @@ from applications.models import (
     Status,
     SupplementRequest,
     UrgentGround,
+    review_due_dates,
 )
 from applications.routing import route
 from applications.signals import application_submitted
@@ -44,6 +45,7 @@ from core.numbering import next_number
 from core.transitions import MoveInProgress, TransitionError, required
 from core.uploads import check_record_total, removes_files_on_error, save_upload
 from deadlines import calendar
+from deadlines.wording import chinese_date
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
@@ -107,7 +109,7 @@ def attach_material(
 
 
 def _attach_all(
-    application: Application, uploads: dict[str, Iterable[UploadedFile[bytes]]], *, source: str, by: Actor | None
+    application: Application, uploads: Mapping[str, Iterable[UploadedFile[bytes]]], *, source: str, by: Actor | None
 ) -> None:
     for kind, files in uploads.items():
         for upload in files or []:
@@ -164,9 +166,9 @@ def submitted_with(token: uuid.UUID | None) -> Application | None:
 def submit_application(
     *,
     data: dict[str, Any],
-    uploads: dict[str, Iterable[UploadedFile[bytes]]],
+    uploads: Mapping[str, Iterable[UploadedFile[bytes]]],
     receiving_office: Office | None,
-    by: User | None = None,
+    by: Actor | None = None,
     request: HttpRequest | None = None,
     origin: str = "",
 ) -> Application:
@@ -195,7 +197,7 @@ def submit_application(
 def _create_application(
     *,
     data: dict[str, Any],
-    uploads: dict[str, Iterable[UploadedFile[bytes]]],
+    uploads: Mapping[str, Iterable[UploadedFile[bytes]]],
     receiving_office: Office | None,
     by: Actor | None,
     request: HttpRequest | None,
@@ -291,12 +293,19 @@ def request_supplement(
     request: HttpRequest | None = None,
     today: date | None = None,
 ) -> SupplementRequest:
-    """One notice listing everything missing; the review clock stops until the materials arrive."""
+    """One notice listing everything missing; the review clock stops until the materials arrive.
+    Not once the review is overdue (第四十三条): a late notice would only hide the delay."""
     with APPLICATION_FLOW.begin(application, "request_supplement", by=by, request=request) as move:
+        today = today or timezone.localdate()
+        due = review_due_dates([move.obj], today=today)[move.obj.pk]
+        if due is not None and due < today:
+            raise TransitionError(
+                f"审查期限已于{chinese_date(due)}届满，不能再告知补正：逾期后补正不能补救已超过的审查期限，"
+                "请尽快作出准予或者不予的决定。"
+            )
         items = [item.strip() for item in items if item.strip()]
         if not items:
             raise ValidationError({"items": "请至少列明一项需要补正的材料。"})
-        today = today or timezone.localdate()
         supplement = SupplementRequest.objects.create(
             application=move.obj,
             items=items,
@@ -326,8 +335,8 @@ def receive_supplement(
     item of the notice (kept with that item, and of its checklist kind when the item is a checklist
     item, so the missing list shows it received); `files` those put under none. `by` is None or
     anonymous for the applicant."""
-    by = by if by is not None else AnonymousUser()
-    with APPLICATION_FLOW.begin(application, "receive_supplement", by=by, request=request) as move:
+    actor = by if by is not None else AnonymousUser()
+    with APPLICATION_FLOW.begin(application, "receive_supplement", by=actor, request=request) as move:
         application = move.obj
         supplement = application.supplement_requests.select_for_update().get(resolved_on__isnull=True)
         assigned = {item: list(uploads) for item, uploads in (by_item or {}).items() if uploads}
@@ -338,7 +347,7 @@ def receive_supplement(
         if not every_file:
             raise ValidationError({"files": "请上传补正材料。"})
         check_record_total(application.materials.aggregate(total=Sum("size"))["total"] or 0, every_file)
-        source = MaterialSource.OFFICE if by.is_authenticated else MaterialSource.APPLICANT_ONLINE
+        source = MaterialSource.OFFICE if actor.is_authenticated else MaterialSource.APPLICANT_ONLINE
         for item, uploads in assigned.items():
             kind = application.kind_for_item(item)
             for upload in uploads:
@@ -587,3 +596,52 @@ def decide_objection(
             application.decided_on = application.decided_by = application.closed_on = None
             move.done(fields=["clock_started_on", "decided_on", "decided_by", "closed_on"])
     return objection
+
+
+# --- stored due dates follow the calendar (节假日调整) ------------------------------------------------
+def restate_due_date(record_obj: Any, field: str, due: date, *, about: Any, label: str, by: Any, request: Any) -> bool:
+    """Store `due` in `record_obj.field` if it moved, with an audit row on `about` saying what moved."""
+    before = getattr(record_obj, field)
+    if before == due:
+        return False
+    setattr(record_obj, field, due)
+    record_obj.save(update_fields=[field])
+    record(
+        AuditAction.UPDATE,
+        actor=by,
+        request=request,
+        obj=about,
+        from_state=f"{before:%Y-%m-%d}",
+        to_state=f"{due:%Y-%m-%d}",
+        note=f"节假日调整后重新计算{label}：{chinese_date(before)} → {chinese_date(due)}",
+    )
+    return True
+
+
+@transaction.atomic
+def recompute_stored_deadlines(*, by: Any = None, request: HttpRequest | None = None) -> int:
+    """Recompute the due dates the intake stores — the 补正 reply date of every open notice and the
+    司法局's 5-day date of every pending objection to a refusal — after the holiday calendar changed.
+    Closed items keep the date they were held to. Returns how many dates moved."""
+    moved = 0
+    for supplement in SupplementRequest.objects.filter(resolved_on__isnull=True).select_related("application"):
+        moved += restate_due_date(
+            supplement,
+            "reply_due_on",
+            supplement_reply_due(supplement.requested_on),
+            about=supplement.application,
+            label="补正期限",
+            by=by,
+            request=request,
+        )
+    for objection in Objection.objects.filter(outcome=ObjectionOutcome.PENDING).select_related("application"):
+        moved += restate_due_date(
+            objection,
+            "due_on",
+            objection_due(objection.received_on),
+            about=objection.application,
+            label="异议审查期限",
+            by=by,
+            request=request,
+        )
+    return moved

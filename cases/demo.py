@@ -338,6 +338,7 @@ def _create_cases(
             notice=demo.notice,
             is_sealed=demo.minor,
             may_bring_life_or_death=demo.notice.ground.needs_senior_lawyer,
+            death_penalty_review=demo.notice.stage == NoticeStage.DEATH_REVIEW,  # as notices.open_case does
         )
         for demo in notices
     ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
-from accounts.models import Office
+from accounts.models import Office, User
 from applications.forms import UPLOAD_HELP
 from applications.identity import parse_id_number
 from applications.models import NOTIFYING_KINDS, KnownAuthority, Location, MatterCategory
@@ -40,7 +42,8 @@ class HandlerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, handler: Handler) -> str:
         if handler.is_lawyer:
             years = handler.years_of_practice(on=timezone.localdate())
-            label = f"{handler.user.display_name}（{handler.law_firm.name}，执业{years}年，执业证号 {handler.license_number}）"
+            firm = handler.law_firm.name if handler.law_firm else ""
+            label = f"{handler.user.display_name}（{firm}，执业{years}年，执业证号 {handler.license_number}）"
         else:
             label = f"{handler.user.display_name}（{handler.get_kind_display()}）"
         if self.minor and handler.familiar_with_minors:
@@ -53,22 +56,26 @@ class AssignForm(forms.Form):
     may_bring_life_or_death = forms.BooleanField(
         label="可能被判处无期徒刑、死刑（须指派三年以上执业经历的律师）", required=False
     )
+    death_penalty_review = forms.BooleanField(label="死刑复核案件（须指派三年以上执业经历的律师）", required=False)
     reason = forms.CharField(label="变更理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = Handler.objects.assignable_for(case)
+        handler_field = cast(HandlerChoiceField, self.fields["handler"])
+        handler_field.queryset = Handler.objects.assignable_for(case)
         # A minor's criminal record is sealed: the sealed flag is the office's word on whether the
         # person is a minor (刑事诉讼法 第二百八十六条); lawyers who know minors' cases are marked.
-        self.fields["handler"].minor = case.is_sealed
+        handler_field.minor = case.is_sealed
         if case.is_sealed:
             self.fields["handler"].help_text = "受援人为未成年人：标★的律师熟悉未成年人身心特点，宜优先指派。"
         if case.lawyer_only:
             self.fields["handler"].help_text += "通知辩护（代理）案件须指派律师（法律援助法第三十六条）。"
         if case.category != MatterCategory.CRIMINAL or case.life_or_death_by_notice:
             del self.fields["may_bring_life_or_death"]  # not criminal, or the organ's notice already says so
+            del self.fields["death_penalty_review"]
         else:
             self.fields["may_bring_life_or_death"].initial = case.may_bring_life_or_death
+            self.fields["death_penalty_review"].initial = case.death_penalty_review
         if case.state == CaseState.IN_PROGRESS:
             self.fields["reason"].required = True
             self.fields["handler"].label = "新的承办人"
@@ -105,9 +112,9 @@ class NoticeForm(UploadLimitsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organ"].queryset = KnownAuthority.objects.filter(kind__in=NOTIFYING_KINDS).exclude(
-            location=Location.OUTSIDE
-        )
+        cast(forms.ModelChoiceField, self.fields["organ"]).queryset = KnownAuthority.objects.filter(
+            kind__in=NOTIFYING_KINDS
+        ).exclude(location=Location.OUTSIDE)
         self.fields["received_on"].initial = timezone.localdate()
 
     def clean_person_id_number(self) -> str:
@@ -145,7 +152,7 @@ class ClosureForm(UploadLimitsMixin, forms.Form):
     method = forms.ChoiceField(label="结案方式", choices=[("", "请选择"), *ClosureMethod.choices])
     matter_ended_on = forms.DateField(label="案件办结日期", widget=DateInput)
     summary = forms.CharField(label="办理结果", widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleMaterialFileField(label="结案材料", required=False, help_text=UPLOAD_HELP)
+    files = MultipleMaterialFileField(label="结案材料", required=False, help_text=UPLOAD_HELP)  # type: ignore[assignment]  # the posted field is named files; Django keeps fields apart from BaseForm.files
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -191,12 +198,17 @@ class LawFirmForm(forms.Form):
     phone = forms.CharField(label="电话", max_length=40, required=False)
 
 
+class AccountChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name}（{obj.username}）"
+
+
 class HandlerForm(forms.Form):
     """A handler of `office`: a new one picks its sign-in account, an existing one keeps it."""
 
-    user = forms.ModelChoiceField(
+    user = AccountChoiceField(
         label="登录账户",
-        queryset=None,
+        queryset=User.objects.none(),
         empty_label="请选择",
         help_text="本机构具有“承办人”角色、尚未登记的账户（账户由系统管理员开设）。",
     )
@@ -212,8 +224,12 @@ class HandlerForm(forms.Form):
     licensed_since = forms.DateField(
         label="首次执业日期", required=False, widget=DateInput, help_text="律师填写，用于计算执业年限。"
     )
-    law_firm = forms.ModelChoiceField(
-        label="律师事务所", queryset=None, required=False, empty_label="请选择", help_text="律师填写。"
+    law_firm: forms.ModelChoiceField[LawFirm] = forms.ModelChoiceField(
+        label="律师事务所",
+        queryset=LawFirm.objects.none(),
+        required=False,
+        empty_label="请选择",
+        help_text="律师填写。",
     )
     is_active = forms.BooleanField(label="可接受指派", required=False, initial=True)
     familiar_with_minors = forms.BooleanField(
@@ -234,10 +250,9 @@ class HandlerForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["law_firm"].queryset = LawFirm.objects.filter(office=office)
+        cast(forms.ModelChoiceField, self.fields["law_firm"]).queryset = LawFirm.objects.filter(office=office)
         if handler is None:
-            self.fields["user"].queryset = handler_accounts_without_profile(office)
-            self.fields["user"].label_from_instance = lambda user: f"{user.display_name}（{user.username}）"
+            cast(AccountChoiceField, self.fields["user"]).queryset = handler_accounts_without_profile(office)
         else:
             del self.fields["user"]
 

@@ -371,6 +371,11 @@ class Case(models.Model):
     is_sealed = models.BooleanField(
         "封存（未成年人刑事案件）", default=False, help_text="犯罪嫌疑人申请时未满18周岁（刑事诉讼法第二百八十六条）。"
     )
+    death_penalty_review = models.BooleanField(
+        "死刑复核案件",
+        default=False,
+        help_text="须指派具有三年以上相关执业经历的律师（法律援助法第二十六条）。",
+    )
     may_bring_life_or_death = models.BooleanField(
         "可能被判处无期徒刑、死刑",
         default=False,
@@ -483,6 +488,12 @@ class Case(models.Model):
         """The organ's notice says it (第二十五条第一款第四、五项, or a 死刑复核): not the office's to undo."""
         notice = self.notice
         return notice is not None and (notice.ground.needs_senior_lawyer or notice.stage == NoticeStage.DEATH_REVIEW)
+
+    @property
+    def needs_senior_lawyer(self) -> bool:
+        """法律援助法 第二十六条, the one rule: a case that may bring life imprisonment or death, or a
+        死刑复核 (by the organ's notice or as the office records it), needs a lawyer of ≥ 3 years."""
+        return self.may_bring_life_or_death or self.death_penalty_review or self.life_or_death_by_notice
 
     @property
     def lawyer_only(self) -> bool:

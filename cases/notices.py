@@ -161,6 +161,7 @@ def register_notice(
         # 刑事诉讼法 第二百八十六条: a minor's criminal record is sealed; the reviewer may correct it.
         is_sealed=is_minor(data),
         may_bring_life_or_death=data.ground.needs_senior_lawyer or data.stage == NoticeStage.DEATH_REVIEW,
+        death_penalty_review=data.stage == NoticeStage.DEATH_REVIEW,
     )
     case.full_clean(exclude=["notice"])
     case.save()

@@ -71,8 +71,10 @@ def approve(
 
 
 def is_sealed_matter(application: Application) -> bool:
-    """The default seal of a new case: a criminal matter whose applicant was under 18 on the day of
-    application (刑事诉讼法 第二百八十六条 seals the records of a suspect under 18).
+    """The default seal of a new case: a criminal matter whose applicant was under 18 when the offence
+    was committed (涉嫌犯罪时间; 刑事诉讼法 第二百八十六条 seals the records of a suspect who was under
+    18 AT THE TIME OF THE OFFENCE, whatever their age when applying). Without that date, the age on
+    the day of application is the best default there is.
 
     Only a default: the applicant may be a minor victim, or the parent of a minor suspect, so the
     office's reviewer confirms or corrects it on the case page (`set_seal`). Ages follow the
@@ -81,8 +83,8 @@ def is_sealed_matter(application: Application) -> bool:
     """
     if application.category != MatterCategory.CRIMINAL:
         return False
-    applied_on = timezone.localdate(application.received_at)
-    return application.id_card.age_on(applied_on - timedelta(days=1)) < ADULT_AGE
+    on = application.offence_date or timezone.localdate(application.received_at)
+    return application.id_card.age_on(on - timedelta(days=1)) < ADULT_AGE
 
 
 def format_case_number(*, year: int, abbreviation: str, type_char: str, serial: int) -> str:
@@ -158,10 +160,12 @@ def handler_refusal(case: Case, handler: Handler, *, today: date) -> str | None:
         return "只能指派本机构名册内可接受指派的承办人。"
     if case.lawyer_only and not handler.is_lawyer:
         return "通知辩护（代理）案件须指派律师，法律援助机构工作人员不能承办（法律援助法第三十六条）。"
-    if case.may_bring_life_or_death and (
+    if case.needs_senior_lawyer and (
         not handler.is_lawyer or handler.years_of_practice(on=today) < SENIOR_LAWYER_YEARS
     ):
-        return "可能被判处无期徒刑、死刑的案件，须指派具有三年以上执业经历的律师（法律援助法第二十六条）。"
+        return (
+            "可能被判处无期徒刑、死刑的案件和死刑复核案件，须指派具有三年以上执业经历的律师（法律援助法第二十六条）。"
+        )
     return None
 
 
@@ -178,6 +182,7 @@ def assign(
     by: User,
     reason: str = "",
     may_bring_life_or_death: bool | None = None,
+    death_penalty_review: bool | None = None,
     request: HttpRequest | None = None,
     today: date | None = None,
 ) -> Case:
@@ -191,6 +196,8 @@ def assign(
         today = today or timezone.localdate()
         if may_bring_life_or_death is not None and not case.life_or_death_by_notice:
             case.may_bring_life_or_death = may_bring_life_or_death and case.category == MatterCategory.CRIMINAL
+        if death_penalty_review is not None and not case.life_or_death_by_notice:
+            case.death_penalty_review = death_penalty_review and case.category == MatterCategory.CRIMINAL
         check_handler(case, handler, today=today)
         reason = reason.strip()
         if name == "reassign":
@@ -205,7 +212,7 @@ def assign(
         case.handler = handler
         case.assigned_on = today
         case.agreement_signed_on = None
-        fields = ["handler", "assigned_on", "agreement_signed_on", "may_bring_life_or_death"]
+        fields = ["handler", "assigned_on", "agreement_signed_on", "may_bring_life_or_death", "death_penalty_review"]
         if name == "reassign":
             move.done(
                 fields=fields,
@@ -472,3 +479,21 @@ def set_seal(case: Case, *, sealed: bool, reason: str, by: User, request: HttpRe
 
 def _seal_label(sealed: bool) -> str:
     return "封存" if sealed else "不封存"
+
+
+@transaction.atomic
+def recompute_stored_deadlines(*, by: User | None = None, request: HttpRequest | None = None) -> int:
+    """The 司法局's 5-day date of every pending objection to a termination, after the holiday calendar
+    changed (the intake's dates: `applications.services.recompute_stored_deadlines`)."""
+    moved = 0
+    for objection in CaseObjection.objects.filter(outcome=ObjectionOutcome.PENDING).select_related("case"):
+        moved += application_services.restate_due_date(
+            objection,
+            "due_on",
+            application_services.objection_due(objection.received_on),
+            about=objection.case,
+            label="终止异议审查期限",
+            by=by,
+            request=request,
+        )
+    return moved

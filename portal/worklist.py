@@ -15,8 +15,10 @@ from deadlines.items import URGENCY_ORDER, DeadlineItem
 # 司法局审核人 decides objections within 5 days (第四十九条) — the office only takes them in, so the
 # 异议审查 clock is the bureau's. City staff oversee every clock of every office.
 CLOCKS_BY_ROLE: dict[Role, frozenset[str]] = {
-    Role.REVIEWER: frozenset({"审查决定", "补正期限", "指派", "指派（通知辩护）", "委托协议", "结案材料", "结案审查"}),
-    Role.CLERK: frozenset({"补正期限", "委托协议"}),
+    Role.REVIEWER: frozenset(
+        {"审查决定", "补正期限", "先行提供补交材料", "指派", "指派（通知辩护）", "委托协议", "结案材料", "结案审查"}
+    ),
+    Role.CLERK: frozenset({"补正期限", "先行提供补交材料", "委托协议"}),
     Role.HANDLER: frozenset({"委托协议", "结案材料"}),
     Role.BUREAU_REVIEWER: frozenset({"异议审查"}),
 }

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
@@ -393,22 +393,19 @@ def _awaiting_decision_at(day: date, office_ids: list[int]) -> QuerySet[Applicat
     """Applications of `office_ids` that were awaiting a decision at the end of `day` and could be
     overdue then — from stored dates only, never the current status, so a past month reads the same
     later: the clock had started; the application had not left the queue (`closed_on`: 准予, 不予,
-    视为撤回, 转出 — null or later); it was not waiting for 补正 (a notice given by then and answered
-    only later, or not yet).
+    视为撤回, 撤回, 转出 — null or later). Whether it was waiting for 补正 then is not decided here:
+    a notice given after the deadline stops nothing (第四十三条), and only `review_due_dates` knows
+    the deadline, so the one rule decides it.
 
-    A coarse bound keeps the set small: without 先行提供 the deadline is at least 7 days after the
-    clock starts (a pause and the roll-forward only push it later, and 7 working days span at least
-    7 days), so only clocks started more than 7 days before `day`, or applications marked urgent
-    before `day`, can be overdue at its end. `applications.models.review_due_dates` decides the rest."""
-    start_of_day = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-    waiting = SupplementRequest.objects.filter(
-        application=OuterRef("pk"), requested_on__gte=OuterRef("clock_started_on"), requested_on__lte=day
-    ).filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=day))
+    A coarse bound keeps the set small: the deadline is at least 7 days after the clock starts (a
+    pause and the roll-forward only push it later, 7 working days span at least 7 days, and 先行提供
+    keeps the 第四十三条 date, 第四十四条), so only clocks started more than 7 days before `day` can be
+    overdue at its end. `applications.models.review_due_dates` decides the rest."""
     return (
-        Application.objects.filter(responsible_office_id__in=office_ids, clock_started_on__lte=day)
+        Application.objects.filter(
+            responsible_office_id__in=office_ids, clock_started_on__lt=day - timedelta(days=REVIEW_DAYS)
+        )
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
-        .filter(Q(clock_started_on__lt=day - timedelta(days=REVIEW_DAYS)) | Q(urgent_marked_at__lt=start_of_day))
-        .exclude(Exists(waiting))
         .order_by()
     )
 

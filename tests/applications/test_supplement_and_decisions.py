@@ -56,7 +56,7 @@ def test_supplement_pauses_the_clock_and_the_upload_moves_the_due_date(client, a
 
 def test_only_one_supplement_notice(application, personas):
     clerk = personas[(Role.CLERK, "luoding")]
-    services.request_supplement(application, items=["身份证"], note="", by=clerk)
+    services.request_supplement(application, items=["身份证"], note="", by=clerk, today=date(2026, 6, 2))
     services.receive_supplement(application, files=[pdf()], by=clerk)
     services.confirm_supplement(application, by=clerk)
     with pytest.raises(TransitionError, match="一次性告知"):
@@ -198,7 +198,9 @@ def test_material_is_served_only_to_who_may_see_it(client, personas):
 
 
 def test_any_office_clerk_takes_in_supplement_materials(client, application, personas):
-    services.request_supplement(application, items=["身份证"], note="", by=personas[(Role.CLERK, "luoding")])
+    services.request_supplement(
+        application, items=["身份证"], note="", by=personas[(Role.CLERK, "luoding")], today=date(2026, 6, 2)
+    )
     client.force_login(personas[(Role.CLERK, "xinxing")])
     wrong = client.post(
         "/staff/applications/supplement-drop/",
@@ -215,11 +217,24 @@ def test_any_office_clerk_takes_in_supplement_materials(client, application, per
     assert application.materials.get().uploaded_by == personas[(Role.CLERK, "xinxing")]
 
 
-def test_urgent_aid_is_due_for_decision_the_same_day(application, personas):
+def test_lal_44_urgent_aid_keeps_the_article_43_review_date(application, personas):
     with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 2, 15))):
         services.mark_urgent(application, ground="deadline", by=personas[(Role.CLERK, "luoding")])
     application.refresh_from_db()
-    assert application.review_due_on(today=date(2026, 6, 2)) == date(2026, 6, 2)
+    assert application.review_due_on(today=date(2026, 6, 2)) == calendar.add_days(RECEIVED, 7) == date(2026, 6, 8)
+
+
+def test_lal_44_the_missing_paperwork_of_urgent_aid_is_a_dashboard_task(client, application, personas):
+    from applications.selectors import deadline_items
+
+    reviewer = personas[(Role.REVIEWER, "luoding")]
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 2, 15))):
+        services.mark_urgent(application, ground="preservation", by=personas[(Role.CLERK, "luoding")])
+    tasks = [i for i in deadline_items(reviewer, today=date(2026, 6, 7)) if i.kind == "先行提供补交材料"]
+    assert [(t.number, t.due_on) for t in tasks] == [(application.number, date(2026, 6, 8))]
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 7, 9)), tick=False):
+        client.force_login(reviewer)
+        assert "先行提供补交材料" in client.get("/staff/").content.decode()
 
 
 def test_a_transferred_application_is_never_treated_as_withdrawn(personas):

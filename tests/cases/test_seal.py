@@ -50,6 +50,7 @@ def test_an_applicant_applying_on_the_18th_birthday_is_still_under_18():
         category=MatterCategory.CRIMINAL,
         received_at=timezone.now(),
         id_card=IdNumber(first17 + id_check_character(first17)),
+        offence_date=None,  # not known: the day of application is the default's best guess
     )
     assert services.is_sealed_matter(applicant)
     applicant.received_at = timezone.now() + timedelta(days=1)

@@ -276,17 +276,15 @@ def test_overdue_counts_in_working_days_when_the_setting_says_so(personas, setti
     assert by_slug(report(5))["xinxing"].overdue == 0
 
 
-def test_urgent_aid_is_due_the_day_it_was_marked(personas):
-    # 先行提供 on 28 May: the decision was due that day, so it is overdue at 31 May although the
-    # seven days run to 4 June. Marked in June, it does not change May.
+def test_lal_44_urgent_aid_is_overdue_only_by_its_real_review_date(personas):
+    # 先行提供 on 28 May: the 第四十三条 review still runs to 3 June, so it is NOT overdue at 31 May
+    # (it used to count as due the day it was marked); undecided, it is overdue at the end of June.
     urgent = receive(local(date(2026, 5, 27)), responsible="yunan", at="yunan", personas=personas)
-    later = receive(local(date(2026, 5, 27)), responsible="yunan", at="yunan", personas=personas)
     reviewer = personas[(Role.REVIEWER, "yunan")]
     with time_machine.travel(local(date(2026, 5, 28), 9), tick=False):
         application_services.mark_urgent(urgent, ground="deadline", by=reviewer)
-    with time_machine.travel(local(date(2026, 6, 2), 9), tick=False):
-        application_services.mark_urgent(later, ground="deadline", by=reviewer)
-    assert by_slug(report(5))["yunan"].overdue == 1
+    assert by_slug(report(5))["yunan"].overdue == 0
+    assert by_slug(report(6))["yunan"].overdue == 1
 
 
 def test_a_past_month_keeps_an_application_that_left_the_queue_later(personas):
@@ -323,7 +321,8 @@ def test_review_deadlines_follow_the_day_counting_rules(personas, settings, work
     due = review_due_dates(applications, today=today)
     paused = calendar.count_days(date(2026, 9, 3), date(2026, 9, 9), working_days=working_days)
     assert due[first.pk] == calendar.add_days(date(2026, 9, 1), 7 + paused, working_days=working_days)
-    assert due[second.pk] == date(2026, 9, 9)  # 先行提供: due the day it was declared
+    # 先行提供 keeps the 第四十三条 date (第四十四条).
+    assert due[second.pk] == calendar.add_days(date(2026, 9, 8), 7, working_days=working_days)
     assert due[third.pk] is None  # decided
     late = Application.objects.get(received_at__date=date(2026, 9, 29))
     assert due[late.pk] == calendar.add_days(date(2026, 9, 29), 7, working_days=working_days)

@@ -1,0 +1,113 @@
+"""民法典 第二百零三条 (a last day on a holiday moves to the next working day) for the due dates the
+portal STORES: when an administrator enters or corrects a 节假日调整 row, the open items' stored dates —
+a 补正 reply date, an objection's 5 days (法律援助法 第四十九条), to a refusal or to a termination — are
+recomputed, each move on the audit trail; closed items keep the date they were held to."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from accounts.models import Role
+from applications import services
+from audit.models import AuditAction, AuditEntry
+from cases import services as case_services
+from cases.models import CaseState, TerminationGround
+from deadlines import calendar
+from deadlines.models import HolidayOverride
+from tests.applications.factories import pdf, submit
+from tests.cases.factories import make_case
+
+URL = "/admin/deadlines/holidayoverride/"
+RECEIVED_OBJECTION = date(2026, 6, 10)  # a Wednesday: 5 days → Monday 15 June
+DUE = date(2026, 6, 15)
+
+
+@pytest.fixture
+def admin_client(client, make_user):
+    admin = make_user("root", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    return client, admin
+
+
+@pytest.fixture
+def open_items(personas):
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 1, 10))):
+        refused, waiting = submit(), submit(category="civil", authority_location="445381")
+    services.refuse(refused, reason="不符合条件", by=personas[(Role.REVIEWER, "luoding")], today=date(2026, 6, 9))
+    objection = services.register_objection(
+        refused, reasons="有异议", received_on=RECEIVED_OBJECTION, by=personas[(Role.CLERK, "luoding")]
+    )
+    supplement = services.request_supplement(
+        waiting, items=["病历"], note="", by=personas[(Role.CLERK, "luoding")], today=date(2026, 6, 1)
+    )
+    return objection, supplement
+
+
+def test_lal_49_a_holiday_entered_moves_the_stored_objection_date_with_an_audit_row(admin_client, open_items):
+    client, admin = admin_client
+    objection, _ = open_items
+    assert objection.due_on == DUE
+    response = client.post(f"{URL}add/", {"day": "2026-06-15", "note": "测试：临时放假", "_save": "保存"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    objection.refresh_from_db()
+    assert objection.due_on == calendar.add_days(RECEIVED_OBJECTION, 5) == date(2026, 6, 16)
+    entry = AuditEntry.objects.get(
+        action=AuditAction.UPDATE, object_id=str(objection.application_id), note__contains="异议审查期限"
+    )
+    assert (entry.from_state, entry.to_state) == ("2026-06-15", "2026-06-16")
+    assert entry.actor_id == admin.pk and "异议审查期限" in entry.note
+
+    # Removing the row puts the date back, again on the record.
+    client.post(f"{URL}{HolidayOverride.objects.get().pk}/delete/", {"post": "yes"})
+    objection.refresh_from_db()
+    assert objection.due_on == DUE
+
+
+def test_the_open_supplement_reply_date_follows_the_calendar(admin_client, open_items):
+    client, _ = admin_client
+    _, supplement = open_items
+    before = supplement.reply_due_on
+    client.post(f"{URL}add/", {"day": before.isoformat(), "note": "测试", "_save": "保存"})
+    supplement.refresh_from_db()
+    assert supplement.reply_due_on == calendar.add_days(supplement.requested_on, 15) > before
+
+
+def test_a_decided_objection_keeps_its_date(admin_client, open_items, personas):
+    client, _ = admin_client
+    objection, _ = open_items
+    services.decide_objection(
+        objection,
+        outcome="upheld",
+        note="",
+        decided_on=RECEIVED_OBJECTION,
+        by=personas[(Role.BUREAU_REVIEWER, "luoding")],
+        document=pdf(),
+    )
+    client.post(f"{URL}add/", {"day": "2026-06-15", "note": "测试", "_save": "保存"})
+    objection.refresh_from_db()
+    assert objection.due_on == DUE
+
+
+def test_lal_49_a_pending_objection_to_a_termination_moves_too(admin_client, personas):
+    client, _ = admin_client
+    case = make_case(personas, state=CaseState.IN_PROGRESS)
+    case_services.terminate(
+        case,
+        ground=TerminationGround.objects.get(item=7),
+        reason="受援人要求终止",
+        by=personas[(Role.REVIEWER, "luoding")],
+        today=date(2026, 6, 9),
+    )
+    objection = case_services.register_objection(
+        case,
+        reasons="不服",
+        received_on=RECEIVED_OBJECTION,
+        by=personas[(Role.CLERK, "luoding")],
+        today=date(2026, 6, 10),
+    )
+    client.post(f"{URL}add/", {"day": "2026-06-15", "note": "测试", "_save": "保存"})
+    objection.refresh_from_db()
+    assert objection.due_on == date(2026, 6, 16)
+    assert AuditEntry.objects.filter(object_id=str(case.pk), note__contains="终止异议审查期限").exists()

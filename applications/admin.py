@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from applications.models import Application, ChecklistItem, ExemptionGround, KnownAuthority, SpecialGroup
 from audit.admin import ReadOnlyAdmin
+from core.pagination import BoundedPaginator
 
 
 @admin.register(ExemptionGround)
@@ -35,6 +36,9 @@ class KnownAuthorityAdmin(admin.ModelAdmin):
 
 @admin.register(Application)
 class ApplicationAdmin(ReadOnlyAdmin):
+    # Issue 14: the changelist counts at most 10,000 rows, and never the whole table a second time.
+    paginator = BoundedPaginator
+    show_full_result_count = False
     list_display = ["number", "applicant_name", "category", "responsible_office", "status", "received_at"]
     list_filter = ["status", "category", "responsible_office"]
     list_select_related = ["responsible_office"]

@@ -10,6 +10,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from accounts.models import Office
@@ -287,7 +288,7 @@ class ApplicationForm(NamedRequiredMixin, UploadLimitsMixin, SubmissionTokenMixi
         data["sex"] = self.id_card.sex
         return data
 
-    def uploads(self) -> dict[str, list]:
+    def uploads(self) -> dict[str, list[UploadedFile[bytes]]]:
         return {
             MaterialKind.IDENTITY: self.cleaned_data.get("identity_files") or [],
             MaterialKind.ECONOMIC: self.cleaned_data.get("economic_files") or [],
@@ -364,7 +365,7 @@ class SupplementUploadForm(NamedRequiredMixin, UploadLimitsMixin, forms.Form):
             self.fields[f"item_{index}"] = MultipleMaterialFileField(
                 label=item,
                 required=False,
-                help_text="可多选。" if index else "请把文件选在它所补正的那一项下；可多选。",
+                help_text="补正这一项的文件，可多选。",
             )
         others.required = False
         others.label = self.other_files_label

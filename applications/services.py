@@ -109,7 +109,7 @@ def attach_material(
 
 
 def _attach_all(
-    application: Application, uploads: dict[str, Iterable[UploadedFile[bytes]]], *, source: str, by: Actor | None
+    application: Application, uploads: Mapping[str, Iterable[UploadedFile[bytes]]], *, source: str, by: Actor | None
 ) -> None:
     for kind, files in uploads.items():
         for upload in files or []:
@@ -166,9 +166,9 @@ def submitted_with(token: uuid.UUID | None) -> Application | None:
 def submit_application(
     *,
     data: dict[str, Any],
-    uploads: dict[str, Iterable[UploadedFile[bytes]]],
+    uploads: Mapping[str, Iterable[UploadedFile[bytes]]],
     receiving_office: Office | None,
-    by: User | None = None,
+    by: Actor | None = None,
     request: HttpRequest | None = None,
     origin: str = "",
 ) -> Application:
@@ -197,7 +197,7 @@ def submit_application(
 def _create_application(
     *,
     data: dict[str, Any],
-    uploads: dict[str, Iterable[UploadedFile[bytes]]],
+    uploads: Mapping[str, Iterable[UploadedFile[bytes]]],
     receiving_office: Office | None,
     by: Actor | None,
     request: HttpRequest | None,
@@ -335,8 +335,8 @@ def receive_supplement(
     item of the notice (kept with that item, and of its checklist kind when the item is a checklist
     item, so the missing list shows it received); `files` those put under none. `by` is None or
     anonymous for the applicant."""
-    by = by if by is not None else AnonymousUser()
-    with APPLICATION_FLOW.begin(application, "receive_supplement", by=by, request=request) as move:
+    actor = by if by is not None else AnonymousUser()
+    with APPLICATION_FLOW.begin(application, "receive_supplement", by=actor, request=request) as move:
         application = move.obj
         supplement = application.supplement_requests.select_for_update().get(resolved_on__isnull=True)
         assigned = {item: list(uploads) for item, uploads in (by_item or {}).items() if uploads}
@@ -347,7 +347,7 @@ def receive_supplement(
         if not every_file:
             raise ValidationError({"files": "请上传补正材料。"})
         check_record_total(application.materials.aggregate(total=Sum("size"))["total"] or 0, every_file)
-        source = MaterialSource.OFFICE if by.is_authenticated else MaterialSource.APPLICANT_ONLINE
+        source = MaterialSource.OFFICE if actor.is_authenticated else MaterialSource.APPLICANT_ONLINE
         for item, uploads in assigned.items():
             kind = application.kind_for_item(item)
             for upload in uploads:

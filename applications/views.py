@@ -6,19 +6,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.http import StaffRequest
-from accounts.models import APPLICATION_READERS, CASE_READERS, OBJECTION_READERS, OFFICE_STAFF, RECORD_READERS, Role
+from accounts.models import (
+    APPLICATION_READERS,
+    CASE_READERS,
+    OBJECTION_READERS,
+    OFFICE_STAFF,
+    RECORD_READERS,
+    Office,
+    Role,
+)
 from accounts.permissions import role_required
 from applications import prefill, rules, services
 from applications import receipt as receipts
@@ -102,7 +112,9 @@ def _submitted(request: HttpRequest, application: Application) -> HttpResponse:
     return redirect("applications:apply_submitted")
 
 
-def _submit(request: HttpRequest, form: ApplicationForm, *, receiving_office, origin: str = "") -> Application | None:
+def _submit(
+    request: HttpRequest, form: ApplicationForm, *, receiving_office: Office | None, origin: str = ""
+) -> Application | None:
     try:
         return services.submit_application(
             data=form.service_data(),
@@ -219,8 +231,11 @@ def _status_context(application: Application, *, user=None) -> dict:
         "due_flag": due_flag(due_on, today=today),
         "supplement": application.open_supplement_request(),
         "supplements": supplements,
-        # The notice's items, each received or not (the one notice there can be; SPEC §3 一次性告知).
-        "supplement_states": supplements[-1].item_states(materials) if supplements else [],
+        # The notice's items, each received or not (the one notice there can be; SPEC §3 一次性告知),
+        # once a reply came in or the notice is settled (before that the notice itself lists them).
+        "supplement_states": supplements[-1].item_states(materials)
+        if supplements and (supplements[-1].replied_on or supplements[-1].resolved_on)
+        else [],
         "objections": list(application.objections.all()),
         "materials": materials,
     }
@@ -315,7 +330,7 @@ def _visible(request: HttpRequest, pk: int) -> Application:
 @role_required(*RECORD_READERS)
 def queue(request: StaffRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
-    form.fields["status"].choices = [("", "待处理"), (ALL_STATUSES, "全部"), *Status.choices]
+    cast(forms.ChoiceField, form.fields["status"]).choices = [("", "待处理"), (ALL_STATUSES, "全部"), *Status.choices]
     filters = form.cleaned_data if form.is_valid() else {}
     applications = queue_for(
         request.user, status=filters.get("status", ""), search=filters.get("q", ""), sent=filters.get("sent", False)
@@ -335,9 +350,12 @@ def queue(request: StaffRequest) -> HttpResponse:
 def walk_in(request: StaffRequest) -> HttpResponse:
     services.require_permission(rules.can_register_walk_in(request.user))
     office = request.user.office
+    if office is None:  # a clerk always belongs to an office; `can_register_walk_in` says so too
+        raise PermissionDenied("只有法律援助机构的窗口受理员可以登记窗口申请。")
     # The same page posted again (a double click) lands on the application the first post made.
     if request.method == "POST" and (existing := services.submitted_with(submission_token(request))) is not None:
         return _registered(request, existing)
+    initial: dict[str, Any]
     if request.method == "POST":
         initial, origin_token = {}, request.POST.get("origin", "")
     else:
@@ -380,7 +398,7 @@ def _too_many_lookups() -> str:
     return f"查询过于频繁（每小时最多{settings.LEGALAID_CLERK_LOOKUPS_PER_HOUR}次），请稍后再试。"
 
 
-def _duplicate_warning(request: HttpRequest, form: WalkInApplicationForm) -> str:
+def _duplicate_warning(request: StaffRequest, form: WalkInApplicationForm) -> str:
     """The duplicate guard (SPEC §3): a second open application of the same person and 事项类别 needs a
     written reason. The form gets errors when it must come back (a duplicate, or too many lookups);
     the warning returned is shown at the top of the page too. With a reason already written nothing
@@ -496,7 +514,7 @@ def _auto_id(form_name: str) -> str:
 
 
 def _detail_page(
-    request: HttpRequest, application: Application, *, bound: forms.Form | None = None, bound_as: str = ""
+    request: StaffRequest, application: Application, *, bound: forms.Form | None = None, bound_as: str = ""
 ) -> HttpResponse:
     """The application page; after a refused form, that form comes back bound (status 400), its
     errors by its fields."""
@@ -540,13 +558,13 @@ def _after_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:detail", pk=pk)
 
 
-def _button_view(name: str, *, roles: tuple[Role, ...] = OFFICE_STAFF) -> Callable[[HttpRequest, int], HttpResponse]:
+def _button_view(name: str, *, roles: tuple[Role, ...] = OFFICE_STAFF) -> Callable[..., HttpResponseBase]:
     """`roles` are refused (403) before anything is looked up; then the workflow's rule decides."""
     button = BUTTONS[name]
 
     @require_POST
     @role_required(*roles)
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
+    def view(request: StaffRequest, pk: int) -> HttpResponse:
         application = _visible(request, pk)
         return post_move(
             request,

@@ -96,11 +96,18 @@ APPLICATION_FLOW = Workflow(
             to=Status.WITHDRAWN,
             who=rules.can_check_supplement,
             when=_replied,
+            confirm="视为撤回后该申请即告结束，不能撤回；申请人可以重新申请。",
         ),
         "expire_supplement": Move(
             "补正期限届满，视为撤回", sources=[Status.AWAITING_SUPPLEMENT], to=Status.WITHDRAWN, when=_unanswered
         ),
-        "withdraw": Move("撤回申请", sources=OPEN, to=Status.RETRACTED, who=rules.can_withdraw),
+        "withdraw": Move(
+            "撤回申请",
+            sources=OPEN,
+            to=Status.RETRACTED,
+            who=rules.can_withdraw,
+            confirm="撤回后该申请即告结束，不能恢复；申请人如仍需要法律援助，可以重新申请。",
+        ),
         "approve": Move(
             "准予法律援助",
             sources=[Status.PENDING_REVIEW],

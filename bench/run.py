@@ -148,6 +148,13 @@ def count_queries(pages: list[dict], context: dict) -> None:
             response = client.get(page["path"])
         page["queries"] = len(queries)
         page["status_in_process"] = response.status_code
+        # Server time without the load's queueing: one client, in-process, the median of three.
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            client.get(page["path"])
+            times.append((time.perf_counter() - started) * 1000)
+        page["server_ms"] = round(statistics.median(times), 1)
 
 
 # --- the load --------------------------------------------------------------------------------------
@@ -360,7 +367,10 @@ def start_server(url: str, workers: int) -> subprocess.Popen:
 def print_table(scale: str, pages: list[dict]) -> None:
     floor = pages[0]["p50_ms"]
     print(f"\nscale {scale} — floor p50 {floor} ms")
-    header = f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'×floor':>7} {'p99×':>6} {'SQL':>4} {'err':>4}"
+    header = (
+        f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'×floor':>7} {'p99×':>6} {'SQL':>4} "
+        f"{'err':>4} {'server ms':>9}"
+    )
     print(header)
     print("-" * len(header))
     for page in pages:
@@ -368,7 +378,8 @@ def print_table(scale: str, pages: list[dict]) -> None:
         ratio99 = page["p99_ms"] / floor if floor else float("nan")
         print(
             f"{page['name']:34} {page['p50_ms']:8.1f} {page['p95_ms']:8.1f} {page['p99_ms']:8.1f} "
-            f"{page['per_second']:7.1f} {ratio:7.1f} {ratio99:6.1f} {str(page.get('queries', '–')):>4} {page['errors']:>4}"
+            f"{page['per_second']:7.1f} {ratio:7.1f} {ratio99:6.1f} {str(page.get('queries', '–')):>4} {page['errors']:>4} "
+            f"{str(page.get('server_ms', '–')):>9}"
         )
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from audit.admin import ReadOnlyAdmin
 from cases.models import Assignment, Case, CaseType, Handler, LawFirm, ProgressEntry, TerminationGround
+from core.pagination import BoundedPaginator
 
 
 @admin.register(CaseType)
@@ -58,6 +59,9 @@ class ProgressInline(admin.TabularInline):
 class CaseAdmin(ReadOnlyAdmin):
     """Read-only: every change of a case goes through `cases.services` (with its audit row)."""
 
+    # Issue 14: the changelist counts at most 10,000 rows, and never the whole table a second time.
+    paginator = BoundedPaginator
+    show_full_result_count = False
     list_display = ["number", "office", "state", "opened_on", "handler", "is_sealed"]
     list_filter = ["office", "state", "case_type", "is_sealed"]
     list_select_related = ["office", "handler__user", "handler__law_firm"]

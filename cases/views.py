@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,12 +19,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import StaffRequest
-from accounts.models import CASE_READERS, OFFICE_STAFF, RECORD_READERS, Role
+from accounts.models import CASE_READERS, OFFICE_STAFF, RECORD_READERS, Office, Role
 from accounts.permissions import role_required
 from applications.forms import ObjectionDecisionForm, ObjectionForm
 from applications.models import Application
 from applications.workflows import APPLICATION_FLOW
 from audit.models import AuditAction
+from audit.selectors import trail_for
 from audit.services import record
 from cases import notices, roster, services
 from cases.forms import (
@@ -131,20 +133,22 @@ def notice_new(request: StaffRequest) -> HttpResponse:
 def notice_scan(request: StaffRequest, pk: int) -> HttpResponseBase:
     """The scanned 通知书, only for someone who may see the case (never via MEDIA_URL)."""
     case = _visible(request, pk)
-    if case.notice_id is None:
+    notice = case.notice
+    if notice is None:
         raise Http404("该案件不是通知辩护案件。")
-    record(AuditAction.VIEW_FILE, actor=request.user, request=request, obj=case, note=case.notice.original_name)
-    return serve_upload(case.notice)
+    record(AuditAction.VIEW_FILE, actor=request.user, request=request, obj=case, note=notice.original_name)
+    return serve_upload(notice)
 
 
 @role_required(*CASE_READERS)
 def organ_letter(request: StaffRequest, pk: int) -> HttpResponse:
     """法律援助公函: tells the notifying organ which lawyer was assigned (第三十六条)."""
     case = _visible(request, pk)
-    if case.notice_id is None or case.handler_id is None:
+    notice = case.notice
+    if notice is None or case.handler_id is None:
         raise Http404("该案件尚未指派律师，或不是通知辩护案件。")
-    person_role, lawyer_role = notices.defender_role(case.notice)
-    context = {"case": case, "notice": case.notice, "person_role": person_role, "lawyer_role": lawyer_role}
+    person_role, lawyer_role = notices.defender_role(notice)
+    context = {"case": case, "notice": notice, "person_role": person_role, "lawyer_role": lawyer_role}
     return render(request, "cases/letters/organ_letter.html", context)
 
 
@@ -245,15 +249,15 @@ def _visible(request: HttpRequest, pk: int) -> Case:
     return get_object_or_404(Case.objects.visible_to(request.user).prefetch_related("objections"), pk=pk)
 
 
-def _make_form(button: Button, case: Case, data=None, files=None) -> Form:
+def _make_form(button: Button, case: Case, data: Any = None, files: Any = None) -> Form:
     assert button.form is not None
-    kwargs = {"case": case} if button.form in FORMS_NEEDING_CASE else {}
+    kwargs: dict[str, Any] = {"case": case} if button.form in FORMS_NEEDING_CASE else {}
     # Several forms share field names (理由, 办结日期) on one page: keep their element ids apart.
     return button.form(data, files, auto_id=f"{button.form_name}_%s", **kwargs)
 
 
 def render_case_page(
-    request: HttpRequest, case: Case, *, bound: Form | None = None, bound_as: str = ""
+    request: StaffRequest, case: Case, *, bound: Form | None = None, bound_as: str = ""
 ) -> HttpResponse:
     """The case page; after a refused form, that form comes back bound (status 400)."""
     actions = services.allowed_actions(request.user, case)
@@ -266,18 +270,20 @@ def render_case_page(
         forms[bound_as] = bound
     # The handler of the case works with the client: their full phone, the materials of the
     # application and the application itself (its page audits each showing of the full ID number).
-    own_handler = case.handler_id is not None and case.handler.user_id == request.user.pk
+    own_handler = case.handler is not None and case.handler.user_id == request.user.pk
     context = {
         "case": case,
         "application": case.application,
         "own_handler": own_handler,
-        "application_materials": list(case.application.materials.all()) if case.application_id else [],
+        "application_materials": list(case.application.materials.all()) if case.application else [],
         "actions": actions,
         "deadlines": case_deadlines(case),
         "assignments": case.assignments.select_related("from_handler__user", "to_handler__user", "by"),
         "progress_entries": case.progress_entries.select_related("recorded_by"),
         "materials": case.closure_materials.all(),
         "objections": case.objections.all(),
+        # 办理记录: what happened to the case and its objections (prefetched), people by their full names.
+        "history": trail_for(case, *case.objections.all()),
         "can_open_application": request.user.reads_records or own_handler,
         **forms,
     }
@@ -289,13 +295,11 @@ def detail(request: StaffRequest, pk: int) -> HttpResponse:
     return render_case_page(request, _visible(request, pk))
 
 
-def _button_view(
-    name: str, *, which: Callable[[Case], str] | None = None
-) -> Callable[[HttpRequest, int], HttpResponse]:
+def _button_view(name: str, *, which: Callable[[Case], str] | None = None) -> Callable[..., HttpResponseBase]:
     """The view of a case-page button; `which` picks the move from the case when two share a URL."""
 
     @role_required(*CASE_PAGE_READERS)
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
+    def view(request: StaffRequest, pk: int) -> HttpResponse:
         case = _visible(request, pk)
         move = which(case) if which is not None else name
         button = BUTTONS[move]
@@ -365,11 +369,12 @@ def closure_material(request: StaffRequest, pk: int, material_pk: int) -> HttpRe
 
 
 # --- the roster: law firms and handlers of an office ----------------------------------------------
-def _roster_office(request: HttpRequest):
+def _roster_office(request: StaffRequest) -> Office:
     """The office whose roster the user keeps (403 for anyone else: city staff only read it)."""
-    if not can_manage_roster(request.user, request.user.office_id):
+    office = request.user.office
+    if office is None or not can_manage_roster(request.user, office.pk):
         raise PermissionDenied("只有本机构的审查员可以维护承办人和律师事务所。")
-    return request.user.office
+    return office
 
 
 @role_required(*RECORD_READERS)

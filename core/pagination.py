@@ -19,8 +19,18 @@ MAX_COUNTED_ROWS = 10_000
 
 
 class BoundedPaginator(Paginator[Any]):
-    def __init__(self, object_list: Any, per_page: int, *, max_rows: int = MAX_COUNTED_ROWS, **kwargs: Any) -> None:
-        super().__init__(object_list, per_page, **kwargs)
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+        *,
+        max_rows: int = MAX_COUNTED_ROWS,
+        **kwargs: Any,
+    ) -> None:
+        # Positional like Django's own, so the admin can use it (ModelAdmin.paginator).
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
         self.max_rows = max_rows
 
     @cached_property

@@ -102,6 +102,7 @@ class WorkingCalendar:
         self._overrides: dict[date, bool] = dict(
             HolidayOverride.objects.filter(day__range=(first, last)).values_list("day", "is_working_day")
         )
+        self._package_days: dict[date, bool] = {}
 
     @classmethod
     def covering(cls, starts: Iterable[date], *, max_days: int) -> "WorkingCalendar":
@@ -122,8 +123,12 @@ class WorkingCalendar:
             raise ValueError(f"{day} is outside this calendar's window {self.first} .. {self.last}")
         if day in self._overrides:
             return self._overrides[day]
-        package = package_is_working_day(day)
-        return fallback_is_working_day(day) if package is None else package
+        # Asked again and again for the same few hundred days by a dashboard of thousands of clocks
+        # (issue 14): the package's answer is kept for this calendar's life (one request).
+        if day not in self._package_days:
+            package = package_is_working_day(day)
+            self._package_days[day] = fallback_is_working_day(day) if package is None else package
+        return self._package_days[day]
 
     def roll_forward(self, day: date) -> date:
         """`day` itself if it is a working day, else the first working day after it (第二百零三条)."""

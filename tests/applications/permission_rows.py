@@ -229,7 +229,7 @@ ROWS = [
         _detail("/staff/applications/{pk}/withdraw/"),
         acting((OWNER, Role.CLERK), (OWNER, Role.REVIEWER), (RECEIVER, Role.CLERK), success=302),
         method="post",
-        data={"reason": "已与对方和解"},
+        data={"reason": "已与对方和解", "confirmed": "1"},
     ),
     StaffUrl(
         "applications-objection",

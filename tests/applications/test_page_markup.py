@@ -103,3 +103,16 @@ def test_history_names_staff_by_their_full_names(client, personas):
     history = history[: history.index("</ul>")]
     assert reviewer.display_name in history
     assert reviewer.username not in history
+
+
+def test_the_case_history_names_staff_by_their_full_names(client, personas):
+    reviewer = personas[(Role.REVIEWER, "luoding")]
+    reviewer.first_name, reviewer.last_name = "审查员", "罗"
+    reviewer.save(update_fields=["first_name", "last_name"])
+    case = make_case(personas, office="luoding", state=CaseState.IN_PROGRESS)
+    client.force_login(reviewer)
+    html = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    history = html[html.index('data-testid="history"') :]
+    history = history[: history.index("</ul>")]
+    assert reviewer.display_name in history and "承办中" in history
+    assert reviewer.username not in history

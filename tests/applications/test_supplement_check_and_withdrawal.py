@@ -114,7 +114,7 @@ def test_the_applicant_withdraws_on_the_tracking_page(client, waiting):
 def test_a_clerk_records_a_withdrawal_at_the_window(client, personas, waiting):
     clerk = personas[(Role.CLERK, "luoding")]
     client.force_login(clerk)
-    response = client.post(f"/staff/applications/{waiting.pk}/withdraw/", {"reason": "已与对方和解"})
+    response = client.post(f"/staff/applications/{waiting.pk}/withdraw/", {"reason": "已与对方和解", "confirmed": "1"})
     assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == Status.RETRACTED and "已与对方和解" in waiting.closed_note

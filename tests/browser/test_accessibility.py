@@ -75,6 +75,16 @@ def test_staff_pages_have_no_serious_violations(page, personas):
         f"/staff/cases/{case.pk}/",
     ):
         found += check_at_both_widths(page, path)
+    # The confirmation step of 准予 (nothing is decided: 返回 leaves it pending).
+    found += check_at_both_widths(
+        page,
+        f"/staff/applications/{pending.pk}/",
+        then=lambda: page.get_by_role("button", name="准予法律援助").click(),
+    )
+    page.context.clear_cookies()
+    sign_in(page, personas[(Role.CLERK, "yuncheng")].username)
+    for path in ("/staff/applications/new/", "/staff/applications/supplement-drop/"):
+        found += check_at_both_widths(page, path)
     page.context.clear_cookies()
     sign_in(page, "city")
     found += check_at_both_widths(page, "/reports/")

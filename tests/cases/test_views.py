@@ -46,8 +46,8 @@ def test_detail_query_count_is_pinned(client, personas, django_assert_num_querie
     # session · user · roles · user perms · group perms · the case with office, type, application and
     # handler · holiday overrides (委托协议 clock) · the user's office (navigation) · materials ·
     # progress · assignments · objections · the peer-review grade · assignable handlers · termination
-    # grounds · the application's materials · session refresh (3)
-    with django_assert_num_queries(19):
+    # grounds · the application's materials · the 办理记录 with its actors · session refresh (3)
+    with django_assert_num_queries(20):
         response = client.get(f"/staff/cases/{case.pk}/")
     assert response.status_code == 200
     assert case.number in response.content.decode()

@@ -21,7 +21,7 @@ def state_changes(obj) -> int:
 def test_the_irreversible_moves_are_the_ones_that_ask():
     asking = {name for name, move in APPLICATION_FLOW.moves.items() if move.confirm}
     asking |= {name for name, move in CASE_FLOW.moves.items() if move.confirm}
-    assert asking == {"approve", "refuse", "transfer_out", "terminate", "archive"}
+    assert asking == {"approve", "refuse", "transfer_out", "reject_supplement", "withdraw", "terminate", "archive"}
 
 
 def test_approval_asks_first_and_writes_nothing_until_confirmed(client, personas):
@@ -94,3 +94,11 @@ def test_a_reversible_move_is_made_at_once(client, personas):
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.is_urgent
+
+
+def test_withdrawing_on_track_takes_a_second_deliberate_step(client, personas):
+    application = submit()
+    client.post("/track/", {"number": application.number, "id_last6": application.id_number[-6:]})
+    page = client.get("/track/status/").content.decode()
+    details = page[page.index("<details>") : page.index("</details>")]
+    assert "确认撤回申请" in details and "不能恢复" in details

@@ -68,6 +68,7 @@ def samples(personas) -> dict[str, object]:
         "id": personas["admin"].pk,
         "material_pk": Material.objects.get().pk,
         "photo_pk": 1,
+        "objection_pk": 1,
         "kind": "supplement",
         "year": timezone.localdate().year,
         "month": 1,

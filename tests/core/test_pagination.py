@@ -15,3 +15,14 @@ def test_a_short_list_is_counted_exactly():
     paginator = BoundedPaginator(list(range(23)), 10, max_rows=50)
     assert not paginator.truncated
     assert (paginator.count, paginator.num_pages) == (23, 3)
+
+
+def test_the_admin_changelists_count_within_the_bound(admin_client, db):
+    from applications.admin import ApplicationAdmin
+    from cases.admin import CaseAdmin
+
+    assert ApplicationAdmin.paginator is CaseAdmin.paginator is BoundedPaginator
+    # The admin builds its paginator positionally, as Django's own.
+    assert BoundedPaginator(list(range(5)), 2, 0, True).num_pages == 3
+    assert admin_client.get("/admin/applications/application/").status_code == 200
+    assert admin_client.get("/admin/cases/case/").status_code == 200

@@ -104,6 +104,12 @@ class NoticeForm(UploadLimitsMixin, forms.Form):
     )
     person_birth_date = forms.DateField(label="出生日期（无身份证号时填写，可不填）", widget=DateInput, required=False)
     charge = forms.CharField(label="涉嫌罪名", max_length=100)
+    offence_date = forms.DateField(
+        label="涉嫌犯罪时间（可不填）",
+        widget=DateInput,
+        required=False,
+        help_text="犯罪嫌疑人、被告人犯罪时未满18周岁的，其犯罪记录应当封存。",
+    )
     stage = forms.ChoiceField(label="诉讼阶段", choices=[("", "请选择"), *NoticeStage.choices])
     ground = forms.ModelChoiceField(
         label="通知情形", queryset=NoticeGround.objects.filter(is_active=True), empty_label="请选择"

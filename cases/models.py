@@ -263,6 +263,12 @@ class Notice(models.Model):
     person_name = models.CharField("受援人姓名", max_length=40)
     person_id_number = models.CharField("受援人身份证号", max_length=18, blank=True)
     person_birth_date = models.DateField("受援人出生日期", null=True, blank=True)
+    offence_date = models.DateField(
+        "涉嫌犯罪时间",
+        null=True,
+        blank=True,
+        help_text="用于判断是否封存未成年人犯罪记录（刑事诉讼法第二百八十六条）。",
+    )
     charge = models.CharField("涉嫌罪名", max_length=100)
     stage = models.CharField("诉讼阶段", max_length=20, choices=NoticeStage.choices)
     ground = models.ForeignKey(NoticeGround, verbose_name="通知情形", on_delete=models.PROTECT, related_name="+")

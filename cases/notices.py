@@ -57,6 +57,7 @@ class NoticeData:
     charge: str
     stage: str
     ground: NoticeGround
+    offence_date: date | None = None  # 涉嫌犯罪时间, when the notice says it
 
 
 def organ_of(data: NoticeData) -> tuple[str, str, str | None]:
@@ -110,7 +111,9 @@ def is_minor(data: NoticeData) -> bool:
     born = IdNumber(data.person_id_number).birth_date if data.person_id_number else data.person_birth_date
     if born is None:
         return False
-    on = data.received_on - timedelta(days=1)
+    # 刑事诉讼法 第二百八十六条 asks about the age when the offence was committed; without that
+    # date, the age on receipt of the notice is the best default there is.
+    on = (data.offence_date or data.received_on) - timedelta(days=1)
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day)) < ADULT_AGE
 
 
@@ -141,6 +144,7 @@ def register_notice(
         person_name=data.person_name.strip(),
         person_id_number=data.person_id_number,
         person_birth_date=person_birth_date,
+        offence_date=data.offence_date,
         charge=data.charge.strip(),
         stage=data.stage,
         ground=data.ground,

@@ -63,3 +63,22 @@ def test_criminal_procedure_286_an_adult_at_the_offence_is_not_sealed_by_default
 
 def test_the_offence_date_is_asked_on_the_form(client):
     assert "涉嫌犯罪时间" in client.get("/apply/").content.decode()
+
+
+def test_criminal_procedure_286_a_notified_suspect_is_sealed_by_the_age_at_the_offence(client, personas):
+    from cases.models import Case, NoticeGround
+    from tests.cases.test_notices import post
+
+    today = timezone.localdate()
+    ground = NoticeGround.objects.filter(concerns_minor=False, needs_senior_lawyer=False, compulsory_medical=False)
+    born = date(today.year - 19, 1, 10)  # an adult now, 16 or 17 at the offence
+    response = post(
+        client,
+        personas[(Role.CLERK, "luoding")],
+        ground=ground.first().pk,
+        person_birth_date=born.isoformat(),
+        offence_date=date(today.year - 2, 6, 1).isoformat(),
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.is_sealed and case.notice.offence_date == date(today.year - 2, 6, 1)

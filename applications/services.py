@@ -480,9 +480,22 @@ def refuse(
         application.decided_on = application.closed_on = today or timezone.localdate()
         application.decided_by = by
         application.decision_reason = reason.strip()
-        move.done(fields=["decided_on", "decided_by", "decision_reason", "closed_on"], note=reason.strip())
+        fields = ["decided_on", "decided_by", "decision_reason", "closed_on"]
+        note = reason.strip()
+        if application.has_provisional_aid:
+            # 第四十四条: the aid given first ends with the refusal; the letter says so and names the
+            # handler, whose page lists it as ended (`selectors.provisional_aid_of`).
+            application.provisional_ended_on = application.decided_on
+            fields.append("provisional_ended_on")
+            note += f"；终止先行提供法律援助（先行指派承办人：{provisional_handler_name(application)}）"
+        move.done(fields=fields, note=note)
         sms.notify_refused(application)
     return application
+
+
+def provisional_handler_name(application: Application) -> str:
+    handler = required(application.provisional_handler, "该申请没有先行指派承办人。")
+    return str(handler)
 
 
 def transfer_out(

@@ -12,6 +12,7 @@ from accounts.models import Role
 from applications import services
 from applications.models import Status
 from audit.selectors import trail_for
+from cases import roster
 from cases import services as case_services
 from cases.models import Assignment, Case, CaseState
 from core.transitions import TransitionError
@@ -128,3 +129,39 @@ def test_lal_44_refusal_ends_provisional_aid_with_a_letter(client, urgent, perso
         assert urgent.number in dashboard and "终止先行提供法律援助" in dashboard
         assert client.get(f"/staff/applications/{urgent.pk}/").status_code == 404
     assert not Case.objects.exists()
+
+
+def test_lal_44_provisional_aid_ends_when_the_applicant_withdraws(client, urgent, personas, lawyer):
+    reviewer = personas[(Role.REVIEWER, "luoding")]
+    with _at(date(2026, 6, 2)):
+        case_services.assign_provisionally(urgent, handler=lawyer, by=reviewer)
+    with _at(date(2026, 6, 4)):
+        services.withdraw(urgent, reason="已与对方和解", by=personas[(Role.CLERK, "luoding")])
+    urgent.refresh_from_db()
+    assert (urgent.status, urgent.provisional_ended_on) == (Status.RETRACTED, date(2026, 6, 4))
+    assert any("终止先行提供法律援助" in entry.note for entry in trail_for(urgent))
+    with _at(date(2026, 6, 5)):
+        client.force_login(lawyer.user)
+        assert client.get(f"/staff/applications/{urgent.pk}/").status_code == 404
+        assert "终止先行提供法律援助" in client.get("/staff/").content.decode()
+
+
+def test_lal_44_approval_leaves_an_ineligible_provisional_handler_out(urgent, personas, lawyer):
+    """A handler who left the roster since is not put on the case: it waits for 指派, and says why."""
+    reviewer = personas[(Role.REVIEWER, "luoding")]
+    with _at(date(2026, 6, 2)):
+        case_services.assign_provisionally(urgent, handler=lawyer, by=reviewer)
+    roster.edit_handler(
+        lawyer,
+        kind=lawyer.kind,
+        license_number=lawyer.license_number,
+        licensed_since=lawyer.licensed_since,
+        law_firm=lawyer.law_firm,
+        is_active=False,
+        by=reviewer,
+    )
+    with _at(date(2026, 6, 5)):
+        case = case_services.approve(urgent, by=reviewer)
+    case.refresh_from_db()
+    assert (case.state, case.handler) == (CaseState.AWAITING_ASSIGNMENT, None)
+    assert any("不再符合指派条件" in entry.note for entry in trail_for(case))

@@ -263,10 +263,13 @@ def reroute(
         before = application.responsible_office
         application.responsible_office = to_office
         application.routing_basis = f"人工变更：{reason.strip()}"[:200]
+        fields = ["responsible_office", "routing_basis"]
+        # A handler named before the decision is on the old office's roster: the new office names its own.
+        ended = end_provisional_aid(application, on=timezone.localdate(), fields=fields)
         move.done(
-            fields=["responsible_office", "routing_basis"],
+            fields=fields,
             change=(before.name, to_office.name),
-            note=f"变更承办机构：{reason.strip()}",
+            note=f"变更承办机构：{reason.strip()}{ended}",
         )
     return application
 
@@ -496,7 +499,8 @@ def refuse(
 
 
 def end_provisional_aid(application: Application, *, on: date, fields: list[str]) -> str:
-    """先行提供 ends when the application leaves the queue without 准予 (不予, 撤回, 视为撤回, 转交): the
+    """先行提供 ends when the application leaves the queue without 准予 (不予, 撤回, 视为撤回, 转交) or
+    moves to another office (变更承办机构, whose roster the handler is not on): the
     handler who acted first stops (their page lists it as ended, `selectors.provisional_aid_of`, and
     the application is no longer theirs to read). Adds the field to `fields`; returns what the
     move's audit note adds ("" when no provisional aid was running)."""

@@ -165,3 +165,22 @@ def test_lal_44_approval_leaves_an_ineligible_provisional_handler_out(urgent, pe
     case.refresh_from_db()
     assert (case.state, case.handler) == (CaseState.AWAITING_ASSIGNMENT, None)
     assert any("不再符合指派条件" in entry.note for entry in trail_for(case))
+
+
+def test_lal_44_rerouting_ends_the_provisional_aid_and_the_new_office_names_its_own(urgent, personas, lawyer):
+    from accounts.models import Office
+
+    with _at(date(2026, 6, 2)):
+        case_services.assign_provisionally(urgent, handler=lawyer, by=personas[(Role.REVIEWER, "luoding")])
+        services.reroute(
+            urgent,
+            to_office=Office.objects.get(slug="xinxing"),
+            reason="事由发生地在新兴县",
+            by=personas[(Role.CLERK, "luoding")],
+        )
+    urgent.refresh_from_db()
+    assert urgent.provisional_ended_on == date(2026, 6, 2) and not urgent.has_provisional_aid
+    other = make_handler(personas[(Role.HANDLER, "xinxing")])
+    case_services.assign_provisionally(urgent, handler=other, by=personas[(Role.REVIEWER, "xinxing")])
+    urgent.refresh_from_db()
+    assert (urgent.provisional_handler, urgent.provisional_ended_on) == (other, None)

@@ -97,8 +97,10 @@ def test_lal_44_approval_keeps_the_provisional_handler(client, urgent, personas,
     with _at(date(2026, 6, 2)):
         case_services.assign_provisionally(urgent, handler=lawyer, by=reviewer)
     with _at(date(2026, 6, 5)):
-        case = case_services.approve(urgent, by=reviewer)
-    case.refresh_from_db()
+        client.force_login(reviewer)
+        response = client.post(f"/staff/applications/{urgent.pk}/approve/", {"confirmed": "1"}, follow=True)
+    case = Case.objects.get(application=urgent)
+    assert f"已由先行指派的承办人{lawyer.user.display_name}承办" in response.content.decode()
     # Opened (and counted) on the decision day, handled by the one who acted first, since then.
     assert case.opened_on == date(2026, 6, 5)
     assert (case.state, case.handler, case.assigned_on) == (CaseState.IN_PROGRESS, lawyer, date(2026, 6, 2))

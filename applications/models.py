@@ -223,7 +223,7 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
     def visible_to(self, user) -> ApplicationQuerySet:
         """Applications the user may open: city staff all; office staff those their office is
         responsible for or received (the receiving office keeps read access, SPEC §3); a handler
-        those of the cases assigned to them."""
+        those of the cases assigned to them, and those they act on before the decision (先行提供)."""
         base = self.select_related("responsible_office", "receiving_office")
         if not user.is_authenticated:
             return base.none()
@@ -246,6 +246,8 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
             # A handler reads the application of a case assigned to them now, and no other: the
             # client's phone and the materials are what they need to act (sealed or not, as the case).
             scope |= Q(case__handler__user=user)
+            # 先行提供: the handler assigned before the decision reads it while the provisional aid lasts.
+            scope |= Q(provisional_handler__user=user, provisional_ended_on__isnull=True)
         return base.filter(scope)
 
     def open(self) -> ApplicationQuerySet:
@@ -355,6 +357,21 @@ class Application(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING_REVIEW)
     urgent_ground = models.CharField("先行提供情形", max_length=20, choices=UrgentGround.choices, blank=True)
     urgent_marked_at = models.DateTimeField("先行提供时间", null=True, blank=True)
+    # 先行提供 (第四十四条): a handler may act before the decision. Only the handler is named here; no case
+    # is opened or numbered before 准予 (a case counts in the month it opens, SPEC §7). The roster of
+    # handlers belongs to `cases`, which makes these moves (`cases.services.assign_provisionally`).
+    provisional_handler = models.ForeignKey(
+        "cases.Handler",
+        verbose_name="先行指派承办人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="provisional_applications",
+    )
+    provisionally_assigned_on = models.DateField("先行指派日期", null=True, blank=True)
+    provisional_ended_on = models.DateField(
+        "先行提供终止日期", null=True, blank=True, help_text="不予法律援助的，先行提供的法律援助同时终止。"
+    )
 
     decided_on = models.DateField("决定日期", null=True, blank=True, db_index=True)
     decided_by = models.ForeignKey(
@@ -493,6 +510,11 @@ class Application(models.Model):
     @property
     def is_urgent(self) -> bool:
         return bool(self.urgent_ground)
+
+    @property
+    def has_provisional_aid(self) -> bool:
+        """A handler acts for the applicant before the decision (先行提供), and the aid has not ended."""
+        return self.provisional_handler_id is not None and self.provisional_ended_on is None
 
     @property
     def is_open(self) -> bool:

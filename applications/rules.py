@@ -60,6 +60,11 @@ def can_mark_urgent(user, application: Application) -> bool:
     return can_reroute(user, application)
 
 
+def can_assign_provisionally(user, application: Application) -> bool:
+    """先行提供 (第四十四条): the reviewer who will decide names the handler who acts before the decision."""
+    return can_decide(user, application)
+
+
 def can_record_objection(user, application: Application) -> bool:
     """The deciding office takes the applicant's objection in and sends it to its 司法局."""
     return user.is_authenticated and user.works_at(application.responsible_office_id, *OFFICE_STAFF)

@@ -272,3 +272,24 @@ def open_objections(user: User, *, today: date) -> list[OpenObjection]:
         )
         for objection in objections
     ]
+
+
+PROVISIONAL_ENDED_SHOWN_DAYS = 30
+PROVISIONAL_ROWS = 50
+
+
+def provisional_aid_of(user: User, *, today: date) -> list[Application]:
+    """The handler's 先行提供 (第四十四条): applications they act on before the decision, and those whose
+    provisional aid a 不予 ended in the last 30 days (how the handler is told it ended). Once 准予 opens
+    the case, it is one of their cases and leaves this list."""
+    if not user.is_authenticated:
+        return []
+    ended_since = today - timedelta(days=PROVISIONAL_ENDED_SHOWN_DAYS)
+    return list(
+        Application.objects.filter(provisional_handler__user=user, case__isnull=True)
+        .filter(
+            Q(provisional_ended_on__isnull=True, status__in=OPEN_STATUSES) | Q(provisional_ended_on__gte=ended_since)
+        )
+        .select_related("responsible_office")
+        .order_by("-provisionally_assigned_on", "number")[:PROVISIONAL_ROWS]
+    )

@@ -263,10 +263,13 @@ def reroute(
         before = application.responsible_office
         application.responsible_office = to_office
         application.routing_basis = f"人工变更：{reason.strip()}"[:200]
+        fields = ["responsible_office", "routing_basis"]
+        # A handler named before the decision is on the old office's roster: the new office names its own.
+        ended = end_provisional_aid(application, on=timezone.localdate(), fields=fields)
         move.done(
-            fields=["responsible_office", "routing_basis"],
+            fields=fields,
             change=(before.name, to_office.name),
-            note=f"变更承办机构：{reason.strip()}",
+            note=f"变更承办机构：{reason.strip()}{ended}",
         )
     return application
 
@@ -399,7 +402,9 @@ def reject_supplement(
         supplement.save(update_fields=["resolved_on", "incomplete"])
         application.closed_on = today
         application.closed_note = f"未按要求补正，视为撤回申请：{reason.strip()}"[:200]
-        move.done(fields=["closed_on", "closed_note"], note=application.closed_note)
+        fields = ["closed_on", "closed_note"]
+        ended = end_provisional_aid(application, on=today, fields=fields)
+        move.done(fields=fields, note=application.closed_note + ended)
     return application
 
 
@@ -421,7 +426,9 @@ def withdraw(
         application.closed_on = today
         who = "窗口登记" if by.is_authenticated else "网上"
         application.closed_note = (f"申请人撤回申请（{who}）" + (f"：{reason.strip()}" if reason.strip() else ""))[:200]
-        move.done(fields=["closed_on", "closed_note"], note=application.closed_note)
+        fields = ["closed_on", "closed_note"]
+        ended = end_provisional_aid(application, on=today, fields=fields)
+        move.done(fields=fields, note=application.closed_note + ended)
     return application
 
 
@@ -448,7 +455,9 @@ def expire_supplements(*, today: date | None = None) -> list[Application]:
                 application.closed_note = (
                     f"补正期限（{supplement.reply_due_on:%Y年%-m月%-d日}）届满未补正，视为撤回申请"
                 )
-                move.done(fields=["closed_on", "closed_note"], note=application.closed_note)
+                fields = ["closed_on", "closed_note"]
+                ended = end_provisional_aid(application, on=today, fields=fields)
+                move.done(fields=fields, note=application.closed_note + ended)
         except TransitionError:
             continue  # answered, transferred or otherwise moved on meanwhile
         expired.append(application)
@@ -477,12 +486,30 @@ def refuse(
         application = move.obj
         if not reason.strip():
             raise ValidationError({"reason": "不予法律援助必须写明理由。"})
-        application.decided_on = application.closed_on = today or timezone.localdate()
+        decided_on = today or timezone.localdate()
+        application.decided_on = application.closed_on = decided_on
         application.decided_by = by
         application.decision_reason = reason.strip()
-        move.done(fields=["decided_on", "decided_by", "decision_reason", "closed_on"], note=reason.strip())
+        fields = ["decided_on", "decided_by", "decision_reason", "closed_on"]
+        # 第四十四条: the aid given first ends with the refusal; the letter says so and names the handler.
+        note = reason.strip() + end_provisional_aid(application, on=decided_on, fields=fields)
+        move.done(fields=fields, note=note)
         sms.notify_refused(application)
     return application
+
+
+def end_provisional_aid(application: Application, *, on: date, fields: list[str]) -> str:
+    """先行提供 ends when the application leaves the queue without 准予 (不予, 撤回, 视为撤回, 转交) or
+    moves to another office (变更承办机构, whose roster the handler is not on): the
+    handler who acted first stops (their page lists it as ended, `selectors.provisional_aid_of`, and
+    the application is no longer theirs to read). Adds the field to `fields`; returns what the
+    move's audit note adds ("" when no provisional aid was running)."""
+    if not application.has_provisional_aid:
+        return ""
+    handler = required(application.provisional_handler, "该申请没有先行指派承办人。")
+    application.provisional_ended_on = on
+    fields.append("provisional_ended_on")
+    return f"；终止先行提供法律援助（先行指派承办人：{handler}）"
 
 
 def transfer_out(
@@ -496,7 +523,9 @@ def transfer_out(
         application.closed_note = f"已转交：{destination.strip()}"[:200]
         application.closed_on = today
         application.supplement_requests.filter(resolved_on__isnull=True).update(resolved_on=today)
-        move.done(fields=["closed_note", "closed_on"], note=application.closed_note)
+        fields = ["closed_note", "closed_on"]
+        ended = end_provisional_aid(application, on=today, fields=fields)
+        move.done(fields=fields, note=application.closed_note + ended)
     return application
 
 

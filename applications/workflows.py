@@ -40,6 +40,14 @@ def _not_yet_urgent(application: Application) -> str | None:
     return "该申请已标记先行提供。" if application.is_urgent else None
 
 
+def _provisional_aid_possible(application: Application) -> str | None:
+    if not application.is_urgent:
+        return "只有标记先行提供的申请才能在作出决定前指派承办人（法律援助法第四十四条）。"
+    if application.has_provisional_aid:
+        return "该申请已先行指派承办人。"
+    return None
+
+
 def _authority_outside_city(application: Application) -> str | None:
     return None if application.transfer_out_required else "办案机关不在云浮市外，无需转交。"
 
@@ -131,6 +139,13 @@ APPLICATION_FLOW = Workflow(
             confirm="转交后本市不再办理该申请，不能撤回。",
         ),
         "mark_urgent": Move("先行提供", sources=OPEN, who=rules.can_mark_urgent, when=_not_yet_urgent),
+        # 先行提供: a handler acts before the decision; the case opens (and is numbered) only on 准予.
+        "assign_provisionally": Move(
+            "先行指派承办人",
+            sources=[Status.PENDING_REVIEW],
+            who=rules.can_assign_provisionally,
+            when=_provisional_aid_possible,
+        ),
         "reroute": Move("变更承办机构", sources=OPEN, who=rules.can_reroute),
         "register_objection": Move(
             "登记异议",

@@ -83,6 +83,19 @@ class AssignForm(forms.Form):
             del self.fields["reason"]
 
 
+class ProvisionalAssignForm(forms.Form):
+    """先行指派承办人 (第四十四条): the handler who acts before the decision, from the roster 指派 uses
+    (`case` is the unsaved case 准予 would open)."""
+
+    handler = HandlerChoiceField(label="承办人", queryset=Handler.objects.none(), empty_label="请选择")
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        handler_field = cast(HandlerChoiceField, self.fields["handler"])
+        handler_field.queryset = Handler.objects.assignable_for(case)
+        handler_field.minor = case.is_sealed
+
+
 class NoticeForm(UploadLimitsMixin, forms.Form):
     """登记通知辩护: what the clerk reads off the 通知书 (SPEC §3.3)."""
 

@@ -22,6 +22,7 @@ from accounts.models import Office, User
 from applications import services as application_services
 from applications.models import Application, MatterCategory, Status
 from applications.services import file_objection, objection_move, settle_objection
+from applications.workflows import APPLICATION_FLOW
 from audit.models import AuditAction
 from audit.services import record
 from cases import sms
@@ -67,7 +68,69 @@ def approve(
     application = application_services.approve(application, by=by, request=request, today=today)
     case = open_case(application, by=by, request=request)
     sms.notify_approved(case)
+    if application.has_provisional_aid:
+        case = _confirm_provisional_handler(case, application, by=by, request=request)
     return case
+
+
+def _confirm_provisional_handler(
+    case: Case, application: Application, *, by: User, request: HttpRequest | None
+) -> Case:
+    """先行提供 then 准予: the handler who acted first handles the case, assigned (by the normal path: the
+    history, the 委托协议 clock and the applicant's text) on the day they were named, so the 3-day
+    指派 clock is met. A handler no longer eligible (left the roster, office changed) is not kept:
+    the case waits for 指派 as any other, and the record says why."""
+    handler = required(application.provisional_handler, "该申请没有先行指派承办人。")
+    on = required(application.provisionally_assigned_on, "该申请没有先行指派日期。")
+    refusal = handler_refusal(case, handler, today=on)
+    if refusal:
+        record(
+            AuditAction.UPDATE,
+            actor=by,
+            request=request,
+            obj=case,
+            note=f"先行指派的承办人{handler}不再符合指派条件（{refusal}），请重新指派。",
+        )
+        return case
+    return assign(case, handler=handler, by=by, request=request, today=on)
+
+
+# --- 先行提供: a handler before the decision (法律援助法 第四十四条) ---------------------------------------
+def provisional_case(application: Application) -> Case:
+    """The case 准予 would open, unsaved and unnumbered: what the eligibility of a handler named before
+    the decision is judged on (the same `handler_refusal` as 指派)."""
+    return Case(
+        office=application.responsible_office,
+        case_type=CaseType.objects.get(code=application.category),
+        application=application,
+        is_sealed=is_sealed_matter(application),
+    )
+
+
+def assign_provisionally(
+    application: Application,
+    *,
+    handler: Handler,
+    by: User,
+    request: HttpRequest | None = None,
+    today: date | None = None,
+) -> Application:
+    """先行指派承办人 on an urgent application still under review. No case is opened or numbered: it
+    opens on 准予 with this handler assigned (`approve`); a 不予 ends the aid
+    (`applications.services.refuse`)."""
+    with APPLICATION_FLOW.begin(application, "assign_provisionally", by=by, request=request) as move:
+        application = move.obj
+        today = today or timezone.localdate()
+        check_handler(provisional_case(application), handler, today=today)
+        application.provisional_handler = handler
+        application.provisionally_assigned_on = today
+        application.provisional_ended_on = None
+        move.done(
+            fields=["provisional_handler", "provisionally_assigned_on", "provisional_ended_on"],
+            change=("", handler.user.display_name),
+            note=f"先行指派承办人：{handler}（先行提供法律援助，法律援助法第四十四条）",
+        )
+    return application
 
 
 def is_sealed_matter(application: Application) -> bool:

@@ -6,6 +6,7 @@ app_name = "cases"
 # Mounted at /staff/: the case pages, and 准予 on the application page, which opens a case.
 urlpatterns = [
     path("applications/<int:pk>/approve/", views.approve_application, name="approve_application"),
+    path("applications/<int:pk>/provisional-assign/", views.assign_provisionally, name="assign_provisionally"),
     path("cases/", views.case_list_view, name="list"),
     path("cases/notices/new/", views.notice_new, name="notice_new"),
     path("cases/handlers/", views.handler_list, name="handlers"),

@@ -38,6 +38,7 @@ from cases.forms import (
     MatterEndForm,
     NoticeForm,
     ProgressForm,
+    ProvisionalAssignForm,
     ReturnClosureForm,
     SealForm,
     TerminateForm,
@@ -97,8 +98,49 @@ def approve_application(request: StaffRequest, pk: int) -> HttpResponse:
 def _to_new_case(request: HttpRequest, opened: list[Case], application_pk: int) -> HttpResponse:
     if not opened:
         return redirect("applications:detail", pk=application_pk)
-    messages.info(request, f"案件编号 {opened[0].number}，请在3日内指派承办人。")
-    return redirect("cases:detail", pk=opened[0].pk)
+    case = opened[0]
+    if case.handler is not None:
+        messages.info(request, f"案件编号 {case.number}，已由先行指派的承办人{case.handler.user.display_name}承办。")
+    else:
+        messages.info(request, f"案件编号 {case.number}，请在3日内指派承办人。")
+    return redirect("cases:detail", pk=case.pk)
+
+
+# --- 先行提供: a handler before the decision (第四十四条) ---------------------------------------------
+@role_required(Role.REVIEWER)
+@require_http_methods(["GET", "POST"])
+def assign_provisionally(request: StaffRequest, pk: int) -> HttpResponse:
+    """先行指派承办人 from the application page: the form, then the move (no case opens before 准予)."""
+    application = get_object_or_404(Application.objects.visible_to(request.user), pk=pk)
+    back = reverse("applications:detail", args=[pk])
+    case = services.provisional_case(application)
+
+    def page(form: Form, status: int = 400) -> HttpResponse:
+        context = {"application": application, "form": form, "back": back}
+        return render(request, "cases/provisional_assign.html", context, status=status)
+
+    if request.method == "GET":
+        refusal = APPLICATION_FLOW.refusal(application, "assign_provisionally", request.user)
+        if isinstance(refusal, PermissionDenied):
+            raise refusal
+        if refusal is not None:
+            messages.error(request, str(refusal))
+            return redirect(back)
+        return page(ProvisionalAssignForm(case=case), status=200)
+    return post_move(
+        request,
+        application,
+        workflow=APPLICATION_FLOW,
+        move="assign_provisionally",
+        form=lambda: ProvisionalAssignForm(request.POST, case=case),
+        perform=lambda data: services.assign_provisionally(
+            application, handler=data["handler"], by=request.user, request=request
+        ),
+        success="已先行指派承办人：申请仍按第四十三条审查；准予的，案件由该承办人承办；不予的，先行提供的法律援助终止。",
+        page=page,
+        then=lambda: redirect(back),
+        back=back,
+    )
 
 
 # --- 通知辩护: a notice opens a case ----------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.http import StaffRequest
 from accounts.models import Office, Role
 from accounts.permissions import STAFF_ROLES, role_required
+from applications.selectors import provisional_aid_of
 from core.pagination import BoundedPaginator
 from deadlines.calendar import missing_holiday_years
 from deadlines.items import URGENCY_ORDER
@@ -75,6 +76,7 @@ def staff_home(request: StaffRequest) -> HttpResponse:
             "urgency_order": URGENCY_ORDER,
             "missing_holiday_years": missing_years,
             "open_objections": open_objections(user, today=today),
+            "provisional_aid": provisional_aid_of(user, today=today) if user.has_role(Role.HANDLER) else [],
             "today": today,
         },
     )

@@ -528,7 +528,7 @@ def _constructor_needs(name: str, personas) -> dict:
     from quality.models import ScoreSheet
 
     luoding = Office.objects.get(slug="luoding")
-    if name in {"cases.AssignForm", "cases.ClosureForm", "cases.SealForm"}:
+    if name in {"cases.AssignForm", "cases.ClosureForm", "cases.SealForm", "cases.ProvisionalAssignForm"}:
         return {"case": make_case(personas, state=CaseState.IN_PROGRESS)}
     sheet = ScoreSheet.objects.first()
     return {

@@ -25,6 +25,11 @@ def refused_application(personas):
     return services.refuse(application, reason="不符合条件", by=personas[(Role.REVIEWER, OWNER)])
 
 
+def urgent_application(personas):
+    application = cross_county_application(personas)
+    return services.mark_urgent(application, ground="preservation", by=personas[(Role.CLERK, OWNER)])
+
+
 def with_supplement(personas):
     application = cross_county_application(personas)
     services.request_supplement(application, items=["身份证"], note="", by=personas[(Role.CLERK, OWNER)])
@@ -109,6 +114,16 @@ def case_application(personas):
     return application
 
 
+def provisional_application(personas):
+    """An urgent application whose owner's handler persona acts before the decision (第四十四条)."""
+    from cases import services as case_services
+    from tests.cases.factories import make_handler
+
+    application = urgent_application(personas)
+    handler = make_handler(personas[(Role.HANDLER, OWNER)])
+    return case_services.assign_provisionally(application, handler=handler, by=personas[(Role.REVIEWER, OWNER)])
+
+
 def its_handler_reads(persona: Persona) -> int:
     if persona.role == Role.HANDLER:
         return 200 if persona.office == OWNER else 404
@@ -141,6 +156,11 @@ ROWS = [
     ),
     StaffUrl(
         "applications-detail-of-a-case", _detail("/staff/applications/{pk}/", case_application), its_handler_reads
+    ),
+    StaffUrl(
+        "applications-detail-provisional",
+        _detail("/staff/applications/{pk}/", provisional_application),
+        its_handler_reads,
     ),
     StaffUrl(
         "applications-receipt",
@@ -187,6 +207,19 @@ ROWS = [
         acting(*[(o, r) for o in (OWNER, RECEIVER) for r in (Role.CLERK, Role.REVIEWER)], success=302),
         method="post",
         data={"ground": "preservation"},
+    ),
+    StaffUrl(
+        "applications-provisional-assign-form",
+        _detail("/staff/applications/{pk}/provisional-assign/", urgent_application),
+        # 先行提供 (第四十四条): the reviewer who decides names the handler who acts first.
+        acting((OWNER, Role.REVIEWER), success=200, gate=(Role.REVIEWER,)),
+    ),
+    StaffUrl(
+        "applications-provisional-assign",
+        _detail("/staff/applications/{pk}/provisional-assign/", urgent_application),
+        # No handler chosen: whoever may assign gets the form back with its error (400).
+        acting((OWNER, Role.REVIEWER), success=400, gate=(Role.REVIEWER,)),
+        method="post",
     ),
     StaffUrl(
         "applications-reroute",

@@ -8,6 +8,7 @@ import importlib
 import pkgutil
 
 import pytest
+from django.db import transaction
 
 import tests
 from accounts.models import Role
@@ -44,17 +45,24 @@ def sign_in_as(client, personas, persona: Persona) -> None:
         client.force_login(personas[(persona.role, persona.office)])
 
 
-@pytest.mark.parametrize("persona_key", PERSONAS)
 @pytest.mark.parametrize("staff_url", STAFF_URLS, ids=lambda row: row.name)
-def test_staff_url_answers_as_expected(client, personas, staff_url: StaffUrl, persona_key: str):
-    persona = Persona(persona_key)
+def test_staff_url_answers_as_expected(client, personas, subtests, staff_url: StaffUrl):
+    """One URL, every persona in turn: what the URL needs is made once, and each persona's request runs
+    in a savepoint rolled back after it, so a persona's successful POST changes nothing the next one
+    sees. Each persona is reported on its own (a subtest)."""
     path = staff_url.path(personas) if callable(staff_url.path) else staff_url.path
-    sign_in_as(client, personas, persona)
-    response = getattr(client, staff_url.method)(path, staff_url.payload())
-    expected = staff_url.expect(persona)
-    assert response.status_code == expected, f"{persona_key} {staff_url.method.upper()} {path}"
-    if expected == 302:
-        # Anonymous users (and non-admins at /admin/) are sent to sign in; a signed-in user's
-        # successful POST redirects elsewhere.
-        sent_to_login = persona.is_anonymous or path.startswith("/admin/")
-        assert ("login" in response["Location"]) == sent_to_login
+    for persona_key in PERSONAS:
+        persona = Persona(persona_key)
+        with subtests.test(persona=persona_key):
+            client.logout()
+            sign_in_as(client, personas, persona)
+            with transaction.atomic():
+                response = getattr(client, staff_url.method)(path, staff_url.payload())
+                transaction.set_rollback(True)
+            expected = staff_url.expect(persona)
+            assert response.status_code == expected, f"{persona_key} {staff_url.method.upper()} {path}"
+            if expected == 302:
+                # Anonymous users (and non-admins at /admin/) are sent to sign in; a signed-in
+                # user's successful POST redirects elsewhere.
+                sent_to_login = persona.is_anonymous or path.startswith("/admin/")
+                assert ("login" in response["Location"]) == sent_to_login

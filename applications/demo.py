@@ -40,8 +40,15 @@ from applications.models import (
     SupplementRequest,
 )
 from applications.routing import route
-from applications.services import APPLICATION_NUMBERS, application_number, objection_due, supplement_reply_due
+from applications.services import (
+    APPLICATION_NUMBERS,
+    application_number,
+    approval_tally,
+    objection_due,
+    supplement_reply_due,
+)
 from core.numbering import reserve_numbers
+from tallies import services as tallies
 
 # The year's 3000 counted matters (SPEC §7) come from approvals, from notices (通知辩护, about a sixth as
 # many as approvals: cases.demo.NOTICES_PER_APPROVAL) and from about 900 persons given 法律帮助
@@ -400,6 +407,7 @@ def _write(builder: _Builder, *, today: date, log: Callable[[str], None]) -> Non
     for start in range(0, total, batch):
         Application.objects.bulk_create([plan.application for plan in plans[start : start + batch]])
         _progress(log, "申请演示数据", min(start + batch, total), total)
+    tallies.add_many(approval_tally(plan.application) for plan in plans if plan.application.status == Status.APPROVED)
 
     Through = Application.special_groups.through
     Through.objects.bulk_create(

@@ -46,6 +46,8 @@ from core.transitions import MoveInProgress, TransitionError, required
 from core.uploads import check_record_total, removes_files_on_error, save_upload
 from deadlines import calendar
 from deadlines.wording import chinese_date
+from tallies import services as tallies
+from tallies.models import Figure
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
@@ -476,7 +478,18 @@ def approve(
         application.decided_by = by
         application.decision_reason = ""
         move.done(fields=["decided_on", "decided_by", "decision_reason", "closed_on"])
+        tallies.add(approval_tally(application))
     return application
+
+
+def approval_tally(application: Application) -> tallies.Tally:
+    """An approval counts toward the target (申请准予) at the office responsible, in the month of the
+    decision (SPEC §7). It is final: no later move un-approves an application."""
+    return tallies.Tally(
+        Figure.APPROVED_APPLICATION,
+        application.responsible_office_id,
+        required(application.decided_on, "申请尚未作出准予决定。"),
+    )
 
 
 def refuse(

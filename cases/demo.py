@@ -56,9 +56,10 @@ from cases.models import (
     ProgressKind,
     TerminationGround,
 )
-from cases.notices import COMPULSORY_MEDICAL_TYPE, NoticeData, is_minor
+from cases.notices import COMPULSORY_MEDICAL_TYPE, NoticeData, is_minor, notice_tally
 from cases.services import case_number_scope, format_case_number, handler_refusal, is_sealed_matter, numbered_case
 from core.numbering import reserve_numbers
+from tallies import services as tallies
 
 # At least one firm per county (SPEC §9); the names are made up.
 LAW_FIRMS = {
@@ -351,6 +352,7 @@ def _create_cases(
         if newest[case.office_id] is not case:
             _advance(case, handlers=handlers.get(case.office_id, []), grounds=grounds, rng=rng, today=today)
     Case.objects.bulk_create(cases, batch_size=500)
+    tallies.add_many(notice_tally(case) for case in cases if case.notice_id is not None)
 
     assignments, entries = [], []
     for case in cases:

@@ -28,6 +28,8 @@ from cases.models import ADULT_AGE, Case, CaseState, CaseType, Notice, NoticeGro
 from cases.rules import can_register_notice
 from cases.services import next_serial, numbered_case
 from core.uploads import removes_files_on_error, save_upload
+from tallies import services as tallies
+from tallies.models import Figure
 
 COMPULSORY_MEDICAL_TYPE = "compulsory_medical"  # the 强制医疗 case type's code (reference data)
 
@@ -169,6 +171,7 @@ def register_notice(
     )
     case.full_clean(exclude=["notice"])
     case.save()
+    tallies.add(notice_tally(case))
     record(
         AuditAction.CREATE,
         actor=by,
@@ -178,6 +181,12 @@ def register_notice(
     )
     record(AuditAction.CREATE, actor=by, request=request, obj=case, to_state=CaseState.AWAITING_ASSIGNMENT.label)
     return case
+
+
+def notice_tally(case: Case) -> tallies.Tally:
+    """A case opened by a notice counts toward the target (通知辩护) at the office that handles it, in
+    the month the notice was received (its `opened_on`, SPEC §7). A case never changes office."""
+    return tallies.Tally(Figure.NOTICE, case.office_id, case.opened_on)
 
 
 def defender_role(notice: Notice) -> tuple[str, str]:

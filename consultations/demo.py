@@ -16,6 +16,8 @@ from django.utils import timezone
 from accounts.models import Office
 from applications.models import Application, Channel, MatterCategory
 from consultations.models import Consultation, ConsultationChannel, DocumentType, DraftedDocument
+from consultations.services import consultation_tally, document_tally
+from tallies import services as tallies
 
 # 人次 of consultations and 件 of drafted documents in a full year, per office (by division code);
 # the year so far gets its share by days elapsed. About 3,400 人次 and 600 件 a year across the city.
@@ -137,6 +139,7 @@ def seed(*, rng: random.Random, today: date, log: Callable[[str], None]) -> None
     with transaction.atomic():
         Consultation.objects.bulk_create(consultations, batch_size=1000)
         DraftedDocument.objects.bulk_create(documents, batch_size=1000)
+        tallies.add_many([*map(consultation_tally, consultations), *map(document_tally, documents)])
     log(
         f"咨询代书演示数据：法律咨询 {sum(c.people for c in consultations)} 人次（{len(consultations)} 条，"
         f"其中转为申请 {converted} 条），代拟法律文书 {sum(d.copies for d in documents)} 件。"

@@ -20,6 +20,8 @@ from audit.models import AuditAction
 from audit.services import record
 from consultations import rules
 from consultations.models import Consultation, DocumentType, DraftedDocument
+from tallies import services as tallies
+from tallies.models import Figure
 
 ORIGIN_PREFIX = "consultation:"
 _LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}")
@@ -81,6 +83,7 @@ def register_consultation(
     )
     consultation.full_clean()
     consultation.save()
+    tallies.add(consultation_tally(consultation))
     record(AuditAction.CREATE, actor=by, request=request, obj=consultation, note=f"{people}人次")
     return consultation
 
@@ -112,8 +115,19 @@ def register_document(
     )
     document.full_clean()
     document.save()
+    tallies.add(document_tally(document))
     record(AuditAction.CREATE, actor=by, request=request, obj=document, note=f"{copies}件")
     return document
+
+
+def consultation_tally(consultation: Consultation) -> tallies.Tally:
+    """法律咨询 counts its 人次 at the registering office in the month consulted (SPEC §7)."""
+    return tallies.Tally(Figure.CONSULTATION, consultation.office_id, consultation.consulted_on, consultation.people)
+
+
+def document_tally(document: DraftedDocument) -> tallies.Tally:
+    """代拟法律文书 counts its 件数 at the registering office in the month drafted (SPEC §7)."""
+    return tallies.Tally(Figure.DOCUMENT, document.office_id, document.drafted_on, document.copies)
 
 
 def start_conversion(consultation: Consultation, *, by: User, request: HttpRequest) -> None:

@@ -36,8 +36,9 @@ from duty.models import (
     Stage,
     Workstation,
 )
-from duty.services import rate_in_force, shift_subsidy
+from duty.services import help_tally, rate_in_force, shift_subsidy
 from quality.models import SubsidyStatus
+from tallies import services as tallies
 
 # Persons given 法律帮助 in a full year, per office (by division code): about 1,900 a year across the
 # city. The year so far gets its share (working days elapsed / working days in the year).
@@ -181,6 +182,7 @@ def _seed(*, rng, today, reviewers, city, lawyers, stations, kinds) -> dict[str,
                 )
                 record_kinds.append(given)
     HelpRecord.objects.bulk_create(records, batch_size=1000)
+    tallies.add_many(help_tally(help_record) for help_record in records)
     HelpRecord.kinds.through.objects.bulk_create(
         [
             HelpRecord.kinds.through(helprecord_id=help_record.pk, helpkind_id=kind.pk)

@@ -36,6 +36,8 @@ from duty.models import (
 )
 from duty.workflows import DAY_FLOW, DUTY_SUBSIDY_FLOW
 from quality.services.money import money
+from tallies import services as tallies
+from tallies.models import Figure
 
 ZERO = Decimal("0.00")
 
@@ -211,6 +213,7 @@ def record_day(
     for help_record in records:
         help_record.full_clean(exclude=["shift", "office", "recorded_by"])
     HelpRecord.objects.bulk_create(records)
+    tallies.add_many(help_tally(help_record) for help_record in records)
     HelpRecord.kinds.through.objects.bulk_create(
         [
             HelpRecord.kinds.through(helprecord_id=help_record.pk, helpkind_id=kind_pk)
@@ -226,6 +229,12 @@ def record_day(
         note=f"记录法律帮助{len(records)}人：{'、'.join(r.person_name for r in records)}"[:500],
     )
     return records
+
+
+def help_tally(help_record: HelpRecord) -> tallies.Tally:
+    """Each person helped counts toward the target (法律帮助) at the workstation's office, in the month
+    of the day (SPEC §7). Records are never edited or removed once saved."""
+    return tallies.Tally(Figure.DUTY_HELP, help_record.office_id, help_record.helped_on)
 
 
 # --- subsidies ------------------------------------------------------------------------------------

@@ -9,11 +9,15 @@ per office and month in one SQL aggregate, credited to the office responsible:
 * 法律咨询 (人次) and 代拟法律文书 (件), on the day, at the office that registered them.
 Whether a form counts in a month is the `CountingRule` in force on its first day; the others are
 reported beside the target (法律咨询 人次, 代拟法律文书 件).
+
+The figures are read from the monthly aggregate (`tallies`), which every event adds to in its own
+transaction: a year to date is a few dozen rows, whatever a province's history holds (issue 14).
+`RECOUNTS` count the same figures afresh from the events — the definition the aggregate is checked
+against (tests/reporting/test_tallies.py) and rebuilt from (`manage.py rebuild_tallies`).
 """
 
 from __future__ import annotations
 
-import calendar as month_calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +30,8 @@ from cases.models import Case
 from consultations.selectors import consultation_counts, document_counts
 from duty.selectors import help_counts
 from reporting.models import AidForm, CountingRule
+from tallies import services as tallies
+from tallies.models import Figure
 
 # (office ids, first day, last day) → {(office id, month): number}
 Source = Callable[[list[int], date, date], dict[tuple[int, int], int]]
@@ -67,7 +73,7 @@ def _documents(office_ids: list[int], start: date, end: date) -> dict[tuple[int,
     return document_counts(office_ids=office_ids, start=start, end=end)
 
 
-SOURCES: dict[str, Source] = {
+RECOUNTS: dict[str, Source] = {
     "approved_application": _approved_applications,
     "notice": _notices,
     "duty_help": _duty_help,
@@ -131,16 +137,28 @@ def rules_by_month(*, year: int, through_month: int) -> dict[str, list[bool]]:
 
 def counted_matters(*, office_ids: list[int], year: int, through_month: int) -> Counting:
     """Every form's figures per office and month, January to `through_month`, and what counts.
-    Queries: the forms, the rules, one aggregate per form."""
+    Three queries whatever the history: the forms, the rules, the monthly aggregate."""
     forms = list(AidForm.objects.all())
     rules = rules_by_month(year=year, through_month=through_month)
-    start, end = date(year, 1, 1), date(year, through_month, month_calendar.monthrange(year, through_month)[1])
+    start, end = date(year, 1, 1), date(year, through_month, 1)
+    values = tallies.by_office_and_month(office_ids=office_ids, first=start, last=end)
     counted = []
     for form in forms:
-        values = SOURCES[form.code](office_ids, start, end)
         by_office = {
-            office_id: [values.get((office_id, month), 0) for month in range(1, through_month + 1)]
+            office_id: [
+                values.get((form.code, office_id, date(year, month, 1)), 0) for month in range(1, through_month + 1)
+            ]
             for office_id in office_ids
         }
         counted.append(FormCount(form, rules.get(form.code, [False] * through_month), by_office))
     return Counting(year, through_month, counted)
+
+
+def recounted_tallies(*, office_ids: list[int], year: int) -> list[tallies.Tally]:
+    """The monthly aggregate of `year` counted afresh from the events (`RECOUNTS`). One query a form."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return [
+        tallies.Tally(Figure(code), office_id, date(year, month, 1), value)
+        for code, recount in RECOUNTS.items()
+        for (office_id, month), value in recount(office_ids, start, end).items()
+    ]

@@ -510,12 +510,12 @@ def build_monthly_report(
 ) -> MonthlyReport:
     """Every figure of month `year`-`month` for `offices` (in SPEC §2 order) and their total.
 
-    Queries (fixed, whatever the number of applications): offices 1, office count 1, targets 1
-    (2 once set), what counts 2 + 1 per form of legal aid (`reporting.counting`), received 1, routed in 1, median per office 1, median overall 1,
-    overdue 3 (the candidates, their 补正 requests, one calendar for all their deadlines), approvals by
-    economic basis 1, cases
-    closed 1, peer reviews 1, follow-ups 1, publicity 1, subsidies 1, submissions 1, holiday
-    overrides for the submission deadline 1 = 19 + 1 per form.
+    Queries (fixed, whatever the number of applications): office count 1, targets 1 (2 once set),
+    what counts 3 (`reporting.counting`: the forms, the rules, the monthly aggregate), received 1,
+    routed in 1, median per office 1, median overall 1, overdue 3 (the candidates, their 补正 requests,
+    one calendar for all their deadlines), approvals by economic basis 1, cases closed 1, peer
+    reviews 1, follow-ups 1, publicity 1, subsidies 1, duty subsidies 1, submissions 1, holiday
+    overrides for the submission deadline 1 = 22.
     """
     period = Period(year, month)
     today = today or timezone.localdate()

@@ -1,4 +1,5 @@
-"""Every write of the reporting app: targets, submitting a monthly sheet, returning it for correction.
+"""Every write of the reporting app: targets, submitting a monthly sheet, returning it for correction,
+rebuilding the monthly aggregate.
 
 Each is one transaction that locks what it changes, checks the actor and the state, saves and writes
 the audit row (STYLE practice 1).
@@ -23,10 +24,12 @@ from audit.models import AuditAction
 from audit.services import record
 from core.transitions import TransitionError
 from reporting import rules
+from reporting.counting import recounted_tallies
 from reporting.models import AidForm, AnnualTarget, CountingRule, MonthlySubmission, OfficeTarget, SubmissionStatus
 from reporting.selectors import MonthlyReport, Period, build_monthly_report
 from reporting.workflows import SUBMISSION_FLOW
 from reporting.xlsx import CITY_UNIT, report_filename, write_monthly_report
+from tallies import services as tallies
 
 
 def is_open_for_submission(period: Period) -> bool:
@@ -238,3 +241,19 @@ def export_monthly_report(
     filename = report_filename(report)
     record(AuditAction.EXPORT, actor=by, request=request, note=f"{via}：{filename}")
     return MonthlyExport(report=report, content=content, filename=filename)
+
+
+# --- the monthly aggregate ------------------------------------------------------------------------
+def rebuild_tallies(*, years: Iterable[int]) -> int:
+    """Count each year's monthly aggregate afresh from the events (`reporting.counting.RECOUNTS`) and
+    replace what is stored — after data arrived by another road than the services (an import, a
+    restore, `bench_data`'s copies). One transaction a year, each holding the year's rows locked
+    against the services' additions meanwhile. Returns the number of rows written."""
+    office_ids = list(Office.objects.values_list("pk", flat=True))
+    written = 0
+    for year in years:
+        with transaction.atomic():
+            rows = recounted_tallies(office_ids=office_ids, year=year)
+            tallies.replace_all(rows, months=(date(year, 1, 1), date(year, 12, 1)))
+            written += len(rows)
+    return written

@@ -13,6 +13,7 @@ LAYERS = [
     "audit",
     "core",
     "accounts",
+    "tallies",
     "notifications",
     "deadlines",
     "applications",

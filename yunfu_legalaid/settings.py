@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "audit",
     "core",
     "accounts",
+    "tallies",
     "notifications",
     "deadlines",
     "portal",

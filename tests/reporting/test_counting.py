@@ -10,7 +10,7 @@ import time_machine
 from accounts.models import Office, Role
 from audit.models import AuditAction, AuditEntry
 from reporting import services
-from reporting.counting import SOURCES
+from reporting.counting import RECOUNTS
 from reporting.models import AidForm
 from reporting.selectors import Period, build_monthly_report
 from tests.reporting.factories import approved, local, notified
@@ -37,7 +37,7 @@ def may_and_june(personas):
 
 
 def test_every_form_of_legal_aid_has_a_source():
-    assert set(AidForm.objects.values_list("code", flat=True)) <= set(SOURCES)
+    assert set(AidForm.objects.values_list("code", flat=True)) <= set(RECOUNTS)
 
 
 def test_notices_count_in_the_month_they_were_received(may_and_june):

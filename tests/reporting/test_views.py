@@ -83,7 +83,7 @@ def test_county_dashboard_shows_its_office_and_the_city_total(client, personas, 
 # one calendar), cases closed, the four quality figures, submissions, holidays),
 # last month's sheets flagged to the city 2 (submissions, holidays), the user's office for the
 # navbar 1, the idle-timeout session save 3 (savepoint, update, release).
-DASHBOARD_QUERIES = 36  # the builder also reads the duty subsidies paid and the approvals by basis
+DASHBOARD_QUERIES = 32  # the builder reads the forms of legal aid from the monthly aggregate in one query
 
 
 @pytest.mark.parametrize("many", [False, True])
@@ -240,7 +240,7 @@ def test_county_staff_cannot_set_targets(client, personas):
 
 # Queries: session 1, user 1, groups 1, builder 25, visible offices 1, the navbar's office 1,
 # the session save 3. Submissions come with the builder's one query, however many there are.
-MONTH_PAGE_QUERIES = 34  # with the approvals by economic basis
+MONTH_PAGE_QUERIES = 30  # the forms of legal aid read from the monthly aggregate in one query
 
 
 @pytest.mark.parametrize("counties", [["luoding"], ["yuncheng", "yunan", "luoding", "xinxing", "yunnan"]])

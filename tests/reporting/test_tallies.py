@@ -1,0 +1,95 @@
+"""The monthly aggregate (issue 14): every counted event adds to its office's month in its own
+transaction; what is stored always equals the same figures counted afresh from the events
+(`reporting.counting.RECOUNTS`), and `rebuild_tallies` restores it from them."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import transaction
+
+from accounts.models import Office
+from reporting.counting import recounted_tallies
+from reporting.selectors import build_monthly_report
+from tallies.models import MonthlyTally
+from tests.consultations.factories import consult, draft
+from tests.duty.factories import on_duty, record
+from tests.reporting.factories import approved, local, notified
+
+pytestmark = pytest.mark.django_db
+MAY = date(2026, 5, 1)
+
+
+def office(slug: str) -> int:
+    return Office.objects.get(slug=slug).pk
+
+
+def stored() -> dict[tuple[str, int, date], int]:
+    return {(row.figure, row.office_id, row.month): row.value for row in MonthlyTally.objects.all()}
+
+
+def recounted(year: int = 2026) -> dict[tuple[str, int, date], int]:
+    office_ids = list(Office.objects.values_list("pk", flat=True))
+    return {
+        (str(tally.figure), tally.office_id, tally.on): tally.value
+        for tally in recounted_tallies(office_ids=office_ids, year=year)
+    }
+
+
+@pytest.fixture
+def may_events(personas):
+    """One event of every counted form in May 2026, at the office each is counted for."""
+    approved(
+        received_on=date(2026, 5, 4),
+        decided_on=date(2026, 5, 8),
+        responsible="luoding",
+        at="xinxing",
+        personas=personas,
+    )
+    # Registered at 郁南 for a court of 罗定: counted where it is handled.
+    notified(received_on=date(2026, 5, 12), organ_office="luoding", at="yunan", serial=1, personas=personas)
+    with time_machine.travel(local(date(2026, 5, 20)), tick=False):
+        consult(personas, "yunan", consulted_on=date(2026, 5, 19), people=3)
+        draft(personas, "yunan", drafted_on=date(2026, 5, 20), copies=2)
+        record(personas, on_duty(personas, on=date(2026, 5, 20), office="xinxing"), "李四", "张三")
+
+
+def test_every_counted_event_adds_to_its_office_and_month(may_events):
+    assert stored() == {
+        ("approved_application", office("luoding"), MAY): 1,
+        ("notice", office("luoding"), MAY): 1,
+        ("consultation", office("yunan"), MAY): 3,
+        ("document", office("yunan"), MAY): 2,
+        ("duty_help", office("xinxing"), MAY): 2,
+    }
+    assert stored() == recounted()
+
+
+def test_the_month_sheet_reads_the_aggregate(may_events):
+    """The sheet's figures are the stored ones: moving a stored figure moves the sheet."""
+    row = lambda: next(  # noqa: E731
+        row
+        for row in build_monthly_report(offices=Office.objects.all(), year=2026, month=5, today=date(2026, 6, 10)).rows
+        if row.office.slug == "luoding"
+    )
+    assert row().form_values[:2] == [1, 1] and row().matters_month == 2
+    MonthlyTally.objects.filter(figure="notice").update(value=5)
+    assert row().form_values[:2] == [1, 5] and row().matters_month == 6
+
+
+def test_an_event_rolled_back_counts_nothing(personas):
+    with time_machine.travel(local(date(2026, 5, 20)), tick=False):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            consult(personas, "yunan", people=2)
+            raise RuntimeError("the request failed after the consultation was saved")
+    assert stored() == {}
+
+
+def test_rebuild_counts_the_aggregate_again_from_the_events(may_events, capsys):
+    MonthlyTally.objects.filter(figure="consultation").delete()
+    MonthlyTally.objects.filter(figure="notice").update(value=7)
+    MonthlyTally.objects.create(office_id=office("yunnan"), month=date(2026, 3, 1), figure="document", value=4)
+    call_command("rebuild_tallies", from_year=2025, to_year=2026)
+    assert stored() == recounted() and len(stored()) == 5
+    assert "2025—2026" in capsys.readouterr().out

@@ -525,10 +525,13 @@ class Application(models.Model):
         """The decision deadline, or None once decided or while the clock is stopped for 补正."""
         return review_due_dates([self], today=today or timezone.localdate())[self.pk]
 
-    def missing_kinds(self, *, checklist: Iterable[ChecklistItem] | None = None) -> list[str]:
+    def missing_kinds(
+        self, *, checklist: Iterable[ChecklistItem] | None = None, uploaded: Iterable[str] | None = None
+    ) -> list[str]:
         """Checklist items of this category with no material uploaded for them (`checklist`: every
-        category's items, read once for a list of applications)."""
-        present = {material.kind for material in self.materials.all()}
+        category's items, and `uploaded`: the kinds of this application's materials, each read once
+        for a list of applications)."""
+        present = set(uploaded) if uploaded is not None else {material.kind for material in self.materials.all()}
         # The 个人诚信承诺 signed in the form (online or at the window) is the 承诺 the checklist asks
         # for: nothing to upload. A 免予核查 ground still needs its proof.
         if self.economic_basis == EconomicBasis.HARDSHIP and self.integrity_pledge:

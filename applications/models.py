@@ -563,8 +563,17 @@ class Application(models.Model):
         checklist[MaterialKind.AGENT.label] = MaterialKind.AGENT
         return checklist.get(item, MaterialKind.SUPPLEMENT)
 
-    def open_supplement_request(self) -> SupplementRequest | None:
-        return next((r for r in self.supplement_requests.all() if r.resolved_on is None), None)
+    def open_supplement_request(self, requests: Iterable[SupplementRequest] | None = None) -> SupplementRequest | None:
+        """The 补正 request still unresolved, from `requests` (this application's, read once for a list
+        of applications) or else from its own."""
+        return next(
+            (
+                r
+                for r in (requests if requests is not None else self.supplement_requests.all())
+                if r.resolved_on is None
+            ),
+            None,
+        )
 
 
 def material_upload_to(instance: Material, filename: str) -> str:

@@ -228,7 +228,7 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
                 checklist=checklist, uploaded=uploaded[application.pk]
             ):
                 items.append(item(kind=URGENT_PAPERWORK, due_on=review_due))
-        supplement = next((r for r in supplements[application.pk] if r.resolved_on is None), None)
+        supplement = application.open_supplement_request(supplements[application.pk])
         if supplement is not None:
             items.append(item(kind="补正期限", due_on=supplement.reply_due_on))
         for due_on in objections_due[application.pk]:

@@ -30,6 +30,7 @@ from cases.models import Case
 from consultations.selectors import consultation_counts, document_counts
 from duty.selectors import help_counts
 from reporting.models import AidForm, CountingRule
+from tallies import selectors as tally_selectors
 from tallies import services as tallies
 from tallies.models import Figure
 
@@ -141,7 +142,7 @@ def counted_matters(*, office_ids: list[int], year: int, through_month: int) -> 
     forms = list(AidForm.objects.all())
     rules = rules_by_month(year=year, through_month=through_month)
     start, end = date(year, 1, 1), date(year, through_month, 1)
-    values = tallies.by_office_and_month(office_ids=office_ids, first=start, last=end)
+    values = tally_selectors.by_office_and_month(office_ids=office_ids, first=start, last=end)
     counted = []
     for form in forms:
         by_office = {

@@ -41,7 +41,8 @@ def add_many(tallies: Iterable[Tally]) -> None:
     if not rows:
         return
     table = connection.ops.quote_name(MonthlyTally._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
+    # Inside the event's transaction no savepoint is needed; alone, the rows commit together.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         # Rows in a fixed order, so two transactions adding to the same rows cannot deadlock.
         cursor.executemany(
             f"INSERT INTO {table} (office_id, month, figure, value) VALUES (%s, %s, %s, %s) "
@@ -56,13 +57,3 @@ def replace_all(tallies: Iterable[Tally], *, months: tuple[date, date]) -> None:
     with transaction.atomic():
         MonthlyTally.objects.filter(month__gte=first.replace(day=1), month__lte=last).delete()
         add_many(tallies)
-
-
-def by_office_and_month(*, office_ids: list[int], first: date, last: date) -> dict[tuple[str, int, date], int]:
-    """{(figure, office id, month's first day): value} for months [first, last]. One query."""
-    return {
-        (figure, office_id, month): value
-        for figure, office_id, month, value in MonthlyTally.objects.filter(
-            office_id__in=office_ids, month__gte=first.replace(day=1), month__lte=last
-        ).values_list("figure", "office_id", "month", "value")
-    }

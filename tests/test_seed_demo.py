@@ -32,16 +32,10 @@ def test_seed_demo_creates_every_demo_user_idempotently(db, capsys):
 def test_the_demo_counts_what_the_product_counts(db):
     """The demo writes in bulk but adds to the monthly aggregate through the same tally functions as
     the services: what it stores is what the events count afresh (issue 14)."""
-    from reporting.counting import recounted_tallies
     from tallies.models import MonthlyTally
+    from tests.reporting.factories import recounted_tallies, stored_tallies
 
     call_command("seed_demo", password="demo-pass-2026")
-    office_ids = list(Office.objects.values_list("pk", flat=True))
     years = {month.year for month in MonthlyTally.objects.values_list("month", flat=True)}
-    recounted = {
-        (str(tally.figure), tally.office_id, tally.on): tally.value
-        for year in years
-        for tally in recounted_tallies(office_ids=office_ids, year=year)
-    }
-    stored = {(row.figure, row.office_id, row.month): row.value for row in MonthlyTally.objects.all()}
-    assert len(stored) > 100 and stored == recounted
+    stored = stored_tallies()
+    assert len(stored) > 100 and stored == recounted_tallies(*years)

@@ -82,3 +82,22 @@ def notified(*, received_on: date, organ_office: str, at: str, serial: int, pers
     )
     with time_machine.travel(local(received_on, 16), tick=False):
         return notices.register_notice(data, scan=pdf("通知书.pdf"), by=personas[(Role.CLERK, at)])
+
+
+def stored_tallies() -> dict[tuple[str, int, date], int]:
+    """The monthly aggregate as stored: {(figure, office id, month): value}."""
+    from tallies.models import MonthlyTally
+
+    return {(row.figure, row.office_id, row.month): row.value for row in MonthlyTally.objects.all()}
+
+
+def recounted_tallies(*years: int) -> dict[tuple[str, int, date], int]:
+    """The same, counted afresh from the events of `years` (`reporting.counting.RECOUNTS`)."""
+    from reporting.counting import recounted_tallies as recount
+
+    office_ids = list(Office.objects.values_list("pk", flat=True))
+    return {
+        (str(tally.figure), tally.office_id, tally.on): tally.value
+        for year in years
+        for tally in recount(office_ids=office_ids, year=year)
+    }

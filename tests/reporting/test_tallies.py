@@ -10,12 +10,11 @@ from django.core.management import call_command
 from django.db import transaction
 
 from accounts.models import Office
-from reporting.counting import recounted_tallies
 from reporting.selectors import build_monthly_report
 from tallies.models import MonthlyTally
 from tests.consultations.factories import consult, draft
 from tests.duty.factories import on_duty, record
-from tests.reporting.factories import approved, local, notified
+from tests.reporting.factories import approved, local, notified, recounted_tallies, stored_tallies
 
 pytestmark = pytest.mark.django_db
 MAY = date(2026, 5, 1)
@@ -23,18 +22,6 @@ MAY = date(2026, 5, 1)
 
 def office(slug: str) -> int:
     return Office.objects.get(slug=slug).pk
-
-
-def stored() -> dict[tuple[str, int, date], int]:
-    return {(row.figure, row.office_id, row.month): row.value for row in MonthlyTally.objects.all()}
-
-
-def recounted(year: int = 2026) -> dict[tuple[str, int, date], int]:
-    office_ids = list(Office.objects.values_list("pk", flat=True))
-    return {
-        (str(tally.figure), tally.office_id, tally.on): tally.value
-        for tally in recounted_tallies(office_ids=office_ids, year=year)
-    }
 
 
 @pytest.fixture
@@ -56,14 +43,14 @@ def may_events(personas):
 
 
 def test_every_counted_event_adds_to_its_office_and_month(may_events):
-    assert stored() == {
+    assert stored_tallies() == {
         ("approved_application", office("luoding"), MAY): 1,
         ("notice", office("luoding"), MAY): 1,
         ("consultation", office("yunan"), MAY): 3,
         ("document", office("yunan"), MAY): 2,
         ("duty_help", office("xinxing"), MAY): 2,
     }
-    assert stored() == recounted()
+    assert stored_tallies() == recounted_tallies(2026)
 
 
 def test_the_month_sheet_reads_the_aggregate(may_events):
@@ -83,7 +70,7 @@ def test_an_event_rolled_back_counts_nothing(personas):
         with pytest.raises(RuntimeError), transaction.atomic():
             consult(personas, "yunan", people=2)
             raise RuntimeError("the request failed after the consultation was saved")
-    assert stored() == {}
+    assert stored_tallies() == {}
 
 
 def test_rebuild_counts_the_aggregate_again_from_the_events(may_events, capsys):
@@ -91,5 +78,5 @@ def test_rebuild_counts_the_aggregate_again_from_the_events(may_events, capsys):
     MonthlyTally.objects.filter(figure="notice").update(value=7)
     MonthlyTally.objects.create(office_id=office("yunnan"), month=date(2026, 3, 1), figure="document", value=4)
     call_command("rebuild_tallies", from_year=2025, to_year=2026)
-    assert stored() == recounted() and len(stored()) == 5
+    assert stored_tallies() == recounted_tallies(2026) and len(stored_tallies()) == 5
     assert "2025—2026" in capsys.readouterr().out

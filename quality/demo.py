@@ -37,7 +37,15 @@ from quality.models import (
     grade_for_total,
 )
 from quality.services.peer_review import DEFAULT_RATIO, Candidate, choose_sample, draw_candidates, final_grade
-from quality.services.subsidy import CLOSED_STATES, coefficient_for, default_stage, rate_in_force, subsidy_amount
+from quality.services.subsidy import (
+    CLOSED_STATES,
+    coefficient_for,
+    default_stage,
+    rate_in_force,
+    subsidy_amount,
+    subsidy_tallies,
+)
+from tallies import services as tallies
 
 PLACES = ["镇政府广场", "村委会文化室", "工业园区", "社区服务中心", "中学礼堂", "集市", "县电视台", "老年活动中心"]
 NOTES = {
@@ -237,6 +245,7 @@ def _subsidies(*, rng: random.Random, today: date, users: dict) -> int:
             )
         )
     Subsidy.objects.bulk_create(rows)
+    tallies.add_many(tally for subsidy in rows for tally in subsidy_tallies(subsidy, case=subsidy.case))
     _pay_old_subsidies(rng=rng, today=today, users=users)
     return len(rows)
 
@@ -249,17 +258,21 @@ def _pay_old_subsidies(*, rng: random.Random, today: date, users: dict) -> None:
         .select_related("case__office")
         .order_by("pk")
     )
+    changes = []
     for subsidy in pending:
         closed_on = subsidy.case.closed_on
         if closed_on is None:  # a subsidy's case is closed; the filter above says so too
             continue
+        before = subsidy_tallies(subsidy, case=subsidy.case, sign=-1)
         subsidy.paid_on = paid_on = closed_on + timedelta(days=rng.randint(30, 50))
         subsidy.paid_by = users.get(f"reviewer-{subsidy.case.office.slug}")
         if subsidy.paid_by is not None and paid_on < today:
             subsidy.status = SubsidyStatus.PAID
+            changes += [*before, *subsidy_tallies(subsidy, case=subsidy.case)]
     Subsidy.objects.bulk_update(
         [s for s in pending if s.status == SubsidyStatus.PAID], ["status", "paid_on", "paid_by"], batch_size=1000
     )
+    tallies.add_many(changes)
 
 
 def _follow_ups(*, rng: random.Random, today: date, users: dict) -> int:

@@ -28,6 +28,9 @@ from quality.models import (
     Subsidy,
     SubsidyStatus,
 )
+from tallies.models import Figure, MonthlyTally
+from tallies.selectors import by_office_and_month
+from tallies.services import Tally
 
 HUNDREDTH = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -204,67 +207,88 @@ def _money_sum(condition: Q | None) -> Coalesce:
     )
 
 
-def subsidy_figures(*, office_ids: Iterable[int], start: date, end: date) -> dict[int, SubsidyFigures]:
-    """Subsidies of cases closed (`closed_on`) in [start, end] — computed — and subsidies paid
-    (`paid_on`) in [start, end] — paid — per office of the case, in yuan (Decimal). One query."""
+def _yuan(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(HUNDREDTH)
+
+
+def subsidy_figures(*, office_ids: Iterable[int], year: int, month: int) -> dict[int, SubsidyFigures]:
+    """Subsidies of cases closed in the month — computed — and subsidies paid in the month — paid —
+    per office of the case, in yuan (Decimal). One query, of the monthly aggregate (`tallies`)."""
     ids = list(office_ids)
-    closed = Q(case__closed_on__range=(start, end))
-    paid = Q(status=SubsidyStatus.PAID, paid_on__range=(start, end))
-    rows = (
-        # The two halves are found separately through their own indexes (`case_closed_idx`,
-        # `subsidy_status_paid_idx`) and united: an OR across the join to the case would read every
-        # subsidy ever computed (issue 14).
-        Subsidy.objects.filter(
-            pk__in=Subsidy.objects.filter(closed)
-            .values("pk")
-            .union(Subsidy.objects.filter(paid).values("pk"), all=True),
-            case__office_id__in=ids,
+    first = date(year, month, 1)
+    values = by_office_and_month(office_ids=ids, first=first, last=first)
+    return {
+        office_id: SubsidyFigures(
+            values.get((Figure.SUBSIDIES, office_id, first), 0),
+            _yuan(values.get((Figure.SUBSIDY_COMPUTED, office_id, first), 0)),
+            values.get((Figure.SUBSIDIES_PAID, office_id, first), 0),
+            _yuan(values.get((Figure.SUBSIDY_PAID, office_id, first), 0)),
         )
-        .order_by()
-        .values("case__office_id")
-        .annotate(
-            computed_count=Count("pk", filter=closed),
-            computed=_money_sum(closed),
-            paid_count=Count("pk", filter=paid),
-            paid=_money_sum(paid),
-        )
-    )
-    figures = {office_id: SubsidyFigures() for office_id in ids}
-    for row in rows:
-        figures[row["case__office_id"]] = SubsidyFigures(
-            row["computed_count"],
-            Decimal(row["computed"]).quantize(HUNDREDTH),
-            row["paid_count"],
-            Decimal(row["paid"]).quantize(HUNDREDTH),
-        )
-    return figures
+        for office_id in ids
+    }
 
 
 def subsidy_by_month(*, office_ids: Iterable[int], year: int) -> list[dict[str, Any]]:
     """Per office and closure month of `year`: number of subsidies, amount computed, amount paid so
-    far, amount pending. One query; rows ordered by office then month."""
-    pending = Q(status=SubsidyStatus.PENDING)
-    rows = (
-        Subsidy.objects.filter(case__office_id__in=list(office_ids), case__closed_on__year=year)
-        .order_by()
-        .annotate(month=ExtractMonth("case__closed_on"))
-        .values("case__office_id", "case__office__name", "case__office__sort_order", "month")
-        .annotate(
-            count=Count("pk"),
-            computed=_money_sum(None),
-            paid=_money_sum(~pending),
-            pending=_money_sum(pending),
+    far, amount pending. One query, of the monthly aggregate (`tallies`); rows ordered by office then
+    month, only months with subsidies."""
+    rows: dict[tuple[int, str, date], dict[str, int]] = {}
+    for sort_order, name, month, figure, value in (
+        MonthlyTally.objects.filter(
+            office_id__in=list(office_ids),
+            month__range=(date(year, 1, 1), date(year, 12, 1)),
+            figure__in=[Figure.SUBSIDIES, Figure.SUBSIDY_COMPUTED, Figure.SUBSIDY_PAID_BY_CLOSURE],
         )
-        .order_by("case__office__sort_order", "month")
-    )
+        .order_by("office__sort_order", "office__code", "month")
+        .values_list("office__sort_order", "office__name", "month", "figure", "value")
+    ):
+        rows.setdefault((sort_order, name, month), {})[figure] = value
     return [
         {
-            "office": row["case__office__name"],
-            "month": row["month"],
-            "count": row["count"],
-            "computed": Decimal(row["computed"]).quantize(HUNDREDTH),
-            "paid": Decimal(row["paid"]).quantize(HUNDREDTH),
-            "pending": Decimal(row["pending"]).quantize(HUNDREDTH),
+            "office": name,
+            "month": month.month,
+            "count": row.get(Figure.SUBSIDIES, 0),
+            "computed": _yuan(computed := row.get(Figure.SUBSIDY_COMPUTED, 0)),
+            "paid": _yuan(paid := row.get(Figure.SUBSIDY_PAID_BY_CLOSURE, 0)),
+            "pending": _yuan(computed - paid),
         }
-        for row in rows
+        for (_, name, month), row in rows.items()
+        if row.get(Figure.SUBSIDIES, 0)
     ]
+
+
+def recounted_subsidy_tallies(*, office_ids: Iterable[int], year: int) -> list[Tally]:
+    """The subsidies' part of the monthly aggregate of `year`, counted afresh from the subsidies — the
+    definition `quality.services.subsidy.subsidy_tallies` adds up to. Two queries: by the month the
+    case was closed, and by the month paid."""
+    ids = list(office_ids)
+    paid = Q(status=SubsidyStatus.PAID)
+    by_closure = (
+        Subsidy.objects.filter(case__office_id__in=ids, case__closed_on__year=year)
+        .order_by()
+        .annotate(month=ExtractMonth("case__closed_on"))
+        .values_list("case__office_id", "month")
+        .annotate(count=Count("pk"), computed=_money_sum(None), paid=_money_sum(paid))
+    )
+    by_payment = (
+        Subsidy.objects.filter(paid, case__office_id__in=ids, paid_on__year=year)
+        .order_by()
+        .annotate(month=ExtractMonth("paid_on"))
+        .values_list("case__office_id", "month")
+        .annotate(count=Count("pk"), paid=_money_sum(None))
+    )
+    tallies: list[Tally] = []
+    for office_id, month, count, computed, paid_amount in by_closure:
+        on = date(year, month, 1)
+        tallies += [
+            Tally(Figure.SUBSIDIES, office_id, on, count),
+            Tally(Figure.SUBSIDY_COMPUTED, office_id, on, int(computed * 100)),
+            Tally(Figure.SUBSIDY_PAID_BY_CLOSURE, office_id, on, int(paid_amount * 100)),
+        ]
+    for office_id, month, count, paid_amount in by_payment:
+        on = date(year, month, 1)
+        tallies += [
+            Tally(Figure.SUBSIDIES_PAID, office_id, on, count),
+            Tally(Figure.SUBSIDY_PAID, office_id, on, int(paid_amount * 100)),
+        ]
+    return tallies

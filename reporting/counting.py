@@ -13,7 +13,8 @@ reported beside the target (法律咨询 人次, 代拟法律文书 件).
 The figures are read from the monthly aggregate (`tallies`), which every event adds to in its own
 transaction: a year to date is a few dozen rows, whatever a province's history holds (issue 14).
 `RECOUNTS` count the same figures afresh from the events — the definition the aggregate is checked
-against (tests/reporting/test_tallies.py) and rebuilt from (`manage.py rebuild_tallies`).
+against (tests/reporting/test_tallies.py) and rebuilt from (`recounted_tallies`, with the subsidies'
+figures the aggregate also keeps; `manage.py rebuild_tallies`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from applications.models import Application, Status
 from cases.models import Case
 from consultations.selectors import consultation_counts, document_counts
 from duty.selectors import help_counts
+from quality.selectors import recounted_subsidy_tallies
 from reporting.models import AidForm, CountingRule
 from tallies import selectors as tally_selectors
 from tallies import services as tallies
@@ -156,10 +158,12 @@ def counted_matters(*, office_ids: list[int], year: int, through_month: int) -> 
 
 
 def recounted_tallies(*, office_ids: list[int], year: int) -> list[tallies.Tally]:
-    """The monthly aggregate of `year` counted afresh from the events (`RECOUNTS`). One query a form."""
+    """The monthly aggregate of `year` counted afresh from the events: the forms of legal aid
+    (`RECOUNTS`, one query a form) and the subsidies (`quality.selectors`, two queries)."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    return [
+    counted = [
         tallies.Tally(Figure(code), office_id, date(year, month, 1), value)
         for code, recount in RECOUNTS.items()
         for (office_id, month), value in recount(office_ids, start, end).items()
-    ]
+    ] + recounted_subsidy_tallies(office_ids=office_ids, year=year)
+    return [tally for tally in counted if tally.value]  # nothing paid yet is no row, as it is stored

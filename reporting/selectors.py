@@ -164,7 +164,7 @@ def _publicity(period: Period, office_ids: list[int]) -> dict[int, Any]:
 
 
 def _subsidies(period: Period, office_ids: list[int]) -> dict[int, Any]:
-    return subsidy_figures(office_ids=office_ids, start=period.start, end=period.end)
+    return subsidy_figures(office_ids=office_ids, year=period.year, month=period.month)
 
 
 def _duty_subsidies(period: Period, office_ids: list[int]) -> dict[int, Any]:

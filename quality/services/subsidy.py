@@ -17,10 +17,12 @@ from audit.services import record
 from cases import services as case_services
 from cases.models import Case, CaseState, HandlerKind
 from core.transitions import TransitionError
-from quality.models import Grade, QualityCoefficient, Subsidy, SubsidyRate, SubsidyStage
+from quality.models import Grade, QualityCoefficient, Subsidy, SubsidyRate, SubsidyStage, SubsidyStatus
 from quality.selectors import grade_for_case
 from quality.services.money import money
 from quality.workflows import SUBSIDY_FLOW
+from tallies import services as tallies
+from tallies.models import Figure
 
 UNGRADED_COEFFICIENT = Decimal("1.00")  # a case never sampled is paid the base amount
 CLOSED_STATES = (CaseState.CLOSED, CaseState.ARCHIVED)
@@ -40,6 +42,26 @@ def _closure_date(case: Case) -> date:
     if case.closed_on is None:
         raise TransitionError("只有已结案的案件才能核算补贴。")
     return case.closed_on
+
+
+def subsidy_tallies(subsidy: Subsidy, *, case: Case, sign: int = 1) -> list[tallies.Tally]:
+    """What a subsidy adds to the monthly aggregate, at its case's office: one subsidy and its amount
+    in the month the case was closed; once paid, its amount paid in that month too (what of the
+    month's subsidies is paid so far) and, one paid subsidy and its amount, in the month of payment.
+    `sign=-1` takes it back: a change adds the state after less the state before."""
+    closed_on = _closure_date(case)
+    fen = sign * int(subsidy.amount * 100)
+    added = [
+        tallies.Tally(Figure.SUBSIDIES, case.office_id, closed_on, sign),
+        tallies.Tally(Figure.SUBSIDY_COMPUTED, case.office_id, closed_on, fen),
+    ]
+    if subsidy.status == SubsidyStatus.PAID and subsidy.paid_on is not None:
+        added += [
+            tallies.Tally(Figure.SUBSIDY_PAID_BY_CLOSURE, case.office_id, closed_on, fen),
+            tallies.Tally(Figure.SUBSIDIES_PAID, case.office_id, subsidy.paid_on, sign),
+            tallies.Tally(Figure.SUBSIDY_PAID, case.office_id, subsidy.paid_on, fen),
+        ]
+    return added
 
 
 def coefficient_for(grade: str) -> Decimal:
@@ -107,12 +129,15 @@ def compute_subsidy(
         subsidy = Subsidy(case=case, **values)
         subsidy.full_clean()
         subsidy.save()
+        tallies.add_many(subsidy_tallies(subsidy, case=case))
         record(AuditAction.CREATE, actor=by, request=request, obj=subsidy, note=note)
         return subsidy
     with SUBSIDY_FLOW.begin(subsidy, "recompute", by=by, request=request) as move:
+        before = subsidy_tallies(move.obj, case=case, sign=-1)
         for name, value in values.items():
             setattr(move.obj, name, value)
         move.done(fields=list(values), note=note)
+        tallies.add_many([*before, *subsidy_tallies(move.obj, case=case)])
     return move.obj
 
 
@@ -139,6 +164,8 @@ def mark_subsidy_paid(subsidy: Subsidy, *, paid_on: date, by: User, request: Htt
             raise ValidationError({"paid_on": "发放日期不能晚于今天。"})
         if paid_on < _closure_date(subsidy.case):
             raise ValidationError({"paid_on": "发放日期不能早于结案日期。"})
+        before = subsidy_tallies(subsidy, case=subsidy.case, sign=-1)
         subsidy.paid_on, subsidy.paid_by = paid_on, by
         move.done(fields=["paid_on", "paid_by"], note=f"发放 {subsidy.amount}元")
+        tallies.add_many([*before, *subsidy_tallies(subsidy, case=subsidy.case)])
     return subsidy

@@ -21,7 +21,7 @@ def fill(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("reporting", "0006_seed_other_forms_of_aid"),
-        ("tallies", "0001_monthly_tally"),
+        ("tallies", "0002_subsidy_figures"),
         ("applications", "0017_provisional_handler_before_decision"),
         ("cases", "0013_notice_offence_date"),
         ("duty", "0002_seed_workstations_help_kinds_rates"),

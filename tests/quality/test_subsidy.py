@@ -130,7 +130,7 @@ def test_sums_are_exact_decimals_per_office_and_month(personas):
     subsidy_services.mark_subsidy_paid(subsidies[0], paid_on=today, by=personas["city"])
 
     office_ids = [cases[0].office_id, cases[3].office_id]
-    figures = subsidy_figures(office_ids=office_ids, start=today.replace(day=1), end=today)
+    figures = subsidy_figures(office_ids=office_ids, year=today.year, month=today.month)
     luoding = figures[cases[0].office_id]
     # 0.10 × 3 is exactly 0.30 (a float sum would give 0.30000000000000004).
     assert luoding.computed == Decimal("0.30") and isinstance(luoding.computed, Decimal)

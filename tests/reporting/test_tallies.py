@@ -80,3 +80,35 @@ def test_rebuild_counts_the_aggregate_again_from_the_events(may_events, capsys):
     call_command("rebuild_tallies", from_year=2025, to_year=2026)
     assert stored_tallies() == recounted_tallies(2026) and len(stored_tallies()) == 5
     assert "2025—2026" in capsys.readouterr().out
+
+
+def test_a_subsidy_adds_its_amount_when_computed_changed_and_paid(personas, client):
+    """Computed at closure (3000.00 in May), corrected to 二审 (2000.00: the difference is added), paid in
+    June: the closure month holds one subsidy of 2000.00, all paid; June holds the payment."""
+    from applications.models import MatterCategory
+    from quality.models import SubsidyStage
+    from quality.services import subsidy as subsidy_services
+    from tests.quality.factories import closed_case
+
+    luoding, june = office("luoding"), date(2026, 6, 1)
+    with time_machine.travel(local(date(2026, 5, 20)), tick=False):
+        case = closed_case(personas, closed_on=date(2026, 5, 20))
+        subsidy = subsidy_services.Subsidy.objects.get(case=case)
+        subsidy = subsidy_services.change_subsidy_stage(
+            subsidy, stage=SubsidyStage.objects.get(category=MatterCategory.CIVIL, name="二审"), by=personas["city"]
+        )
+    with time_machine.travel(local(date(2026, 6, 3)), tick=False):
+        subsidy_services.mark_subsidy_paid(subsidy, paid_on=date(2026, 6, 2), by=personas["city"])
+    subsidies = {key: value for key, value in stored_tallies().items() if key[0].startswith("subsid")}
+    assert subsidies == {
+        ("subsidies", luoding, MAY): 1,
+        ("subsidy_computed", luoding, MAY): 200000,
+        ("subsidy_paid_by_closure", luoding, MAY): 200000,
+        ("subsidies_paid", luoding, june): 1,
+        ("subsidy_paid", luoding, june): 200000,
+    }
+    assert stored_tallies() == recounted_tallies(2026)
+    client.force_login(personas["city"])
+    with time_machine.travel(local(date(2026, 6, 3)), tick=False):
+        page = client.get("/staff/quality/subsidies/?year=2026").content.decode()
+    assert '<td>5月</td><td class="text-end">1</td><td class="text-end">2000.00</td>' in page

@@ -31,6 +31,7 @@ from django.urls import reverse
 from accounts.models import Office, User
 from applications.models import (
     OPEN_STATUSES,
+    REVIEW_DAYS,
     Application,
     ChecklistItem,
     Material,
@@ -41,7 +42,7 @@ from applications.models import (
     review_due_dates,
 )
 from deadlines.calendar import days_left
-from deadlines.items import DeadlineItem, urgency
+from deadlines.items import DUE_SOON_DAYS, DeadlineItem, urgency
 
 ID_TAIL_LENGTH = 6
 URGENT_PAPERWORK = "先行提供补交材料"
@@ -150,13 +151,16 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
     an urgent (先行提供) application still lacks. Six queries whatever the data: the applications, their
     补正 requests, pending objections and the urgent ones' material kinds, the checklist, one calendar.
 
-    Only what is still running is read — open applications (`application_open_idx`) and refused ones
-    with an objection still pending (`objection_pending_idx`) — so the cost follows the open work,
-    not the years of history. A province's city staff oversee a thousand or more of them: the
-    related rows are read as plain tuples by the applications' ids and grouped here, not prefetched
-    onto model instances (which cost more than the queries); links are built from one reversed
-    pattern."""
+    Only what is still running and could be shown is read — open applications whose review clock
+    started long enough ago to be due within two days (the deadline is never earlier than the start
+    plus 7 days: working days, a pause for 补正 and a holiday's roll-forward only push it later) or
+    whose 补正 reply is due by then (`application_open_idx`), and refused ones with an objection due
+    by then (`objection_pending_idx`) — so the cost follows what is due, not the open work or the
+    years of history. The related rows are read as plain tuples by the applications' ids and grouped
+    here, not prefetched onto model instances; links are built from one reversed pattern."""
+    shown_by = today + timedelta(days=DUE_SOON_DAYS)
     pending_objection = Objection.objects.filter(outcome=ObjectionOutcome.PENDING)
+    reply_due = SupplementRequest.objects.filter(resolved_on__isnull=True, reply_due_on__lte=shown_by)
     applications = list(
         Application.objects.visible_to(user)
         .filter(responsible_office__in=Office.objects.visible_to(user))
@@ -164,8 +168,16 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
         # (`application_open_queue_idx`) and the refused ones with an objection pending.
         .filter(
             pk__in=Application.objects.filter(status__in=OPEN_STATUSES)
+            .filter(
+                Q(clock_started_on__lte=shown_by - timedelta(days=REVIEW_DAYS))
+                | Q(pk__in=reply_due.values("application_id"))
+            )
             .values("pk")
-            .union(pending_objection.filter(application__status=Status.REFUSED).values("application_id"))
+            .union(
+                pending_objection.filter(application__status=Status.REFUSED, due_on__lte=shown_by).values(
+                    "application_id"
+                )
+            )
         )
         .select_related(None)
         .select_related("responsible_office")

@@ -237,6 +237,23 @@ def test_lal_44_the_missing_paperwork_of_urgent_aid_is_a_dashboard_task(client, 
         assert "先行提供补交材料" in client.get("/staff/").content.decode()
 
 
+def test_the_dashboard_shows_the_review_clock_from_two_days_before_it_is_due(application, personas):
+    """Issue 14: the dashboard reads only the clocks that started long enough ago to be due within two
+    days — the same items as reading every open application."""
+    from applications.selectors import deadline_items
+
+    due = application.review_due_on(today=application.clock_started_on)
+    assert due is not None
+
+    def review_items(day: date) -> list[str]:
+        items = deadline_items(personas[(Role.REVIEWER, "luoding")], today=day)
+        return [item.number for item in items if item.kind == "审查决定"]
+
+    assert review_items(due - timedelta(days=3)) == []
+    assert review_items(due - timedelta(days=2)) == [application.number]
+    assert review_items(due + timedelta(days=30)) == [application.number]  # overdue, still shown
+
+
 def test_a_transferred_application_is_never_treated_as_withdrawn(personas):
     with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 1, 10))):
         application = submit(authority_name="广州市天河区人民法院", authority_location="outside", residence="445381")

@@ -148,16 +148,18 @@ def _queue_order() -> list[OrderBy | F]:
 def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
     """Intake clocks for the dashboard, for what the user's office is responsible for: the 7-day
     review, the applicant's 补正 reply period, the 司法局's 5-day objection review, and the paperwork
-    an urgent (先行提供) application still lacks. Six queries whatever the data: the applications, their
-    补正 requests, pending objections and the urgent ones' material kinds, the checklist, one calendar.
+    an urgent (先行提供) application still lacks. Seven queries whatever the data: the applications, the
+    offices, their 补正 requests, pending objections and the urgent ones' material kinds, the
+    checklist, one calendar.
 
     Only what is still running and could be shown is read — open applications whose review clock
     started long enough ago to be due within two days (the deadline is never earlier than the start
     plus 7 days: working days, a pause for 补正 and a holiday's roll-forward only push it later) or
-    whose 补正 reply is due by then (`application_open_idx`), and refused ones with an objection due
-    by then (`objection_pending_idx`) — so the cost follows what is due, not the open work or the
-    years of history. The related rows are read as plain tuples by the applications' ids and grouped
-    here, not prefetched onto model instances; links are built from one reversed pattern."""
+    whose 补正 reply is due by then (`application_open_queue_idx`, `supplement_open_reply_idx`), and
+    refused ones with an objection due by then (`objection_pending_idx`) — so the cost follows what
+    is due, not the open work or the years of history. The related rows are read by the
+    applications' ids and grouped here, not prefetched; one `Office` per office; links are built from
+    one reversed pattern."""
     shown_by = today + timedelta(days=DUE_SOON_DAYS)
     pending_objection = Objection.objects.filter(outcome=ObjectionOutcome.PENDING)
     reply_due = SupplementRequest.objects.filter(resolved_on__isnull=True, reply_due_on__lte=shown_by)
@@ -180,7 +182,6 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
             )
         )
         .select_related(None)
-        .select_related("responsible_office")
         .only(
             "pk",
             "number",
@@ -195,11 +196,10 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
             "integrity_pledge",
             "agent_name",
             "exemption_ground",
-            "responsible_office__short_name",
-            "responsible_office__sort_order",
-            "responsible_office__name",
+            "responsible_office_id",
         )
     )
+    offices = Office.objects.in_bulk()
     # By the ids just read (an index lookup each), and never skipped: [0] names no application, so the
     # query runs — and is counted — even when nothing is open.
     ids = [application.pk for application in applications] or [0]
@@ -229,7 +229,7 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
             DeadlineItem.due,
             number=application.number,
             url=url_pattern.replace("/0/", f"/{application.pk}/"),
-            office=application.responsible_office,
+            office=offices[application.responsible_office_id],
             today=today,
         )
         if (review_due := due_dates[application.pk]) is not None:

@@ -17,6 +17,13 @@ def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def time_left(days_left: int) -> str:
+    """How long is left, as a worklist says it: 「逾期 3 天」, 「今天」, 「2 天」."""
+    if days_left < 0:
+        return f"逾期 {-days_left} 天"
+    return "今天" if days_left == 0 else f"{days_left} 天"
+
+
 def deadline(day: date) -> str:
     """「2026年5月9日（含当日）前」: the last day on which the thing may still be done."""
     return f"{chinese_date(day)}（含当日）前"

@@ -20,3 +20,8 @@ def deadline(day: date | None) -> str:
 @register.filter
 def chinese_date(day: date | None) -> str:
     return wording.chinese_date(day) if day is not None else ""
+
+
+@register.filter
+def time_left(days_left: int) -> str:
+    return wording.time_left(days_left)

@@ -32,6 +32,11 @@ def test_review_deadlines_appear_in_the_right_section(client, personas, received
     assert "今日到期（2）" in dashboard(client, reviewer, due).content.decode()
     late = dashboard(client, reviewer, date(2026, 6, 10)).content.decode()
     assert "已逾期（2）" in late and "审查决定" in late
+    # Each row says its date and how long is left, in the words of the page.
+    assert f"<td>{due.year}年{due.month}月{due.day}日</td>" in soon
+    assert f"<td>{(due - date(2026, 6, 6)).days} 天</td>" in soon
+    assert "<td>今天</td>" in dashboard(client, reviewer, due).content.decode()
+    assert f"<td>逾期 {(date(2026, 6, 10) - due).days} 天</td>" in late
     # Another county's reviewer sees nothing of it.
     other = dashboard(client, personas[(Role.REVIEWER, "yunnan")], date(2026, 6, 10)).content.decode()
     assert received_june_first[0].number not in other
@@ -68,11 +73,11 @@ def test_dashboard_query_count_is_fixed(client, personas, django_assert_num_quer
             submit(id_number=make_id_number(sequence=f"{n + 400:03d}"))
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 10, 9))):
-        # session, user, groups; intake: applications, their 补正 requests, objections, material
-        # kinds, the checklist (先行提供's missing paperwork), calendar; cases: user and group
-        # permissions (sealed cases), cases, case objections; the holiday-year check; the user's
-        # office; the session's sliding expiry (savepoint, update, release).
-        with django_assert_num_queries(18):
+        # session, user, groups; intake: applications, the offices, their 补正 requests, objections,
+        # material kinds, the checklist (先行提供's missing paperwork), calendar; cases: user and group
+        # permissions (sealed cases), cases, the offices, case objections; the holiday-year check;
+        # the user's office; the session's sliding expiry (savepoint, update, release).
+        with django_assert_num_queries(20):
             response = client.get("/staff/")
     assert response.content.decode().count("审查决定") == count
 

@@ -521,9 +521,16 @@ class Application(models.Model):
         return self.status in OPEN_STATUSES
 
     # --- the review clock ------------------------------------------------------------------------
-    def review_due_on(self, *, today: date | None = None) -> date | None:
-        """The decision deadline, or None once decided or while the clock is stopped for 补正."""
-        return review_due_dates([self], today=today or timezone.localdate())[self.pk]
+    def review_due_on(
+        self, *, today: date | None = None, supplements: Iterable[SupplementRequest] | None = None
+    ) -> date | None:
+        """The decision deadline, or None once decided or while the clock is stopped for 补正
+        (`supplements`: this application's 补正 notices when the caller has them, else read)."""
+        return review_due_dates(
+            [self],
+            today=today or timezone.localdate(),
+            supplements=None if supplements is None else {self.pk: supplements},
+        )[self.pk]
 
     def missing_kinds(
         self, *, checklist: Iterable[ChecklistItem] | None = None, uploaded: Iterable[str] | None = None

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -43,7 +43,7 @@ from audit.models import AuditAction
 from audit.services import record
 from core.numbering import next_number
 from core.transitions import MoveInProgress, TransitionError, required
-from core.uploads import check_record_total, removes_files_on_error, save_upload
+from core.uploads import check_record_total, removes_files_on_error, save_upload, write_upload
 from deadlines import calendar
 from deadlines.wording import chinese_date
 from tallies import services as tallies
@@ -110,18 +110,24 @@ def attach_material(
     return material
 
 
-def _attach_all(
-    application: Application, uploads: Mapping[str, Iterable[UploadedFile[bytes]]], *, source: str, by: Actor | None
-) -> None:
+def _written_materials(
+    uploads: Mapping[str, Iterable[UploadedFile[bytes]]], *, source: str, by: Actor | None
+) -> list[Material]:
+    """The records of a new application's files, each file checked and written; the records are
+    saved with the application (`Material.objects.bulk_create`)."""
+    materials = []
     for kind, files in uploads.items():
         for upload in files or []:
-            attach_material(application, upload, kind=kind, source=source, by=by)
+            material = Material(kind=kind, source=source, uploaded_by=by if isinstance(by, User) else None)
+            write_upload(material, upload)
+            materials.append(material)
+    return materials
 
 
 # --- intake --------------------------------------------------------------------------------------
-def open_duplicates(*, id_number: str, category: str) -> list[Application]:
+def open_duplicates(*, id_number: str, category: str) -> QuerySet[Application]:
     """Open applications of the same person and 事项类别 (the duplicate guard of SPEC §3)."""
-    return list(
+    return (
         Application.objects.open().filter(id_number=id_number, category=category).select_related("responsible_office")
     )
 
@@ -178,18 +184,17 @@ def submit_application(
     `origin` names the record a walk-in form was prefilled from (applications.prefill).
 
     Idempotent for a form page: posted again with the same `submission_token` (a double click, a
-    browser's resend, a replay), it returns the application the first post made."""
-    token = data.get("submission_token")
-    if (existing := submitted_with(token)) is not None:
-        return existing
+    browser's resend, a replay), it returns the application the first post made. The views ask
+    `submitted_with` before they read the form; here the unique token is the database's to enforce,
+    so a post that made it this far costs no extra query."""
     try:
         return _create_application(
             data=data, uploads=uploads, receiving_office=receiving_office, by=by, request=request, origin=origin
         )
     except IntegrityError:
-        # Two posts of one page at the same instant: the unique token lets one of them in; the other
-        # was rolled back (its files removed) and answers with the first one's application.
-        if (existing := submitted_with(token)) is not None:
+        # The page was posted before (or twice at the same instant): the unique token let one post
+        # in; this one was rolled back — its number, its files — and answers with the first one's.
+        if (existing := submitted_with(data.get("submission_token"))) is not None:
             return existing
         raise
 
@@ -218,11 +223,10 @@ def _create_application(
     now = timezone.now()
     today = timezone.localdate(now)
     # The same rule as the clerk's warning (duplicate_warning): online it only flags the application.
-    flagged = bool(open_duplicates(id_number=data["id_number"], category=data["category"]))
+    flagged = open_duplicates(id_number=data["id_number"], category=data["category"]).exists()
     application = Application(
         **data,
         flagged_duplicate=flagged,
-        number=allocate_application_number(year=today.year),
         channel=Channel.WALK_IN if receiving_office else Channel.ONLINE,
         receiving_office=receiving_office,
         responsible_office=routing.office,
@@ -234,14 +238,27 @@ def _create_application(
     )
     # The fields are checked here; the table's constraints and unique columns are the database's to
     # enforce at the insert, in this transaction. The form already judged the constraints on what the
-    # person wrote, with a message by each field; the rest are the values set just above (the number
-    # from the locked counter, the token: see submit_application). Checking each again in Python
-    # costs a query apiece — a third of a submission's time (issue 14).
-    application.full_clean(exclude=["submission_token"], validate_unique=False, validate_constraints=False)
-    application.save()
-    application.special_groups.set(special_groups)
+    # person wrote, with a message by each field; the rest are the values set here (the number from
+    # the locked counter, the token: see submit_application). Checking each again in Python costs a
+    # query apiece — a third of a submission's time (issue 14). So do the foreign keys: the offices
+    # and the clerk are rows just read, not values someone typed.
+    application.full_clean(
+        exclude=["number", "submission_token", "receiving_office", "responsible_office", "received_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     source = MaterialSource.OFFICE if receiving_office else MaterialSource.APPLICANT_ONLINE
-    _attach_all(application, uploads, source=source, by=by)
+    materials = _written_materials(uploads, source=source, by=by)
+    # Gap-free numbers serialise the submissions of the whole portal: the counter row stays locked
+    # from here to the commit, so everything that does not need the number (routing, the checks, the
+    # files) is done before it is taken, and what follows is a few inserts.
+    application.number = allocate_application_number(year=today.year)
+    application.save()
+    if special_groups:  # a new application has none to replace
+        application.special_groups.add(*special_groups)
+    for material in materials:
+        material.application = application
+    Material.objects.bulk_create(materials)
     record(
         AuditAction.CREATE,
         actor=by,

@@ -32,7 +32,8 @@ def shortened(text: str, *, letter: str) -> str:
 
 def received_text(application: Application, *, today: date | None = None) -> str:
     office = application.responsible_office
-    due = application.review_due_on(today=today)
+    # Sent as the application is received: no 补正 notice can have paused its clock yet.
+    due = application.review_due_on(today=today, supplements=[])
     decision = f"将于{deadline(due)}作出是否给予法律援助的决定，" if due is not None else ""
     return (
         f"您的法律援助申请已收到，申请编号{application.number}，由{office.name}办理，{decision}"

@@ -381,6 +381,13 @@ def save_upload(stored: StoredFile, upload: UploadedFile[bytes], *, folder: str 
     """Fill a file record (`file`, `original_name`, `content_type`, `size`) from an upload judged by
     `check_upload`, write what it returned under a random name, and save the record.
     Call it from a service wrapped in `removes_files_on_error`."""
+    write_upload(stored, upload, folder=folder)
+    stored.save()
+
+
+def write_upload(stored: StoredFile, upload: UploadedFile[bytes], *, folder: str = "materials") -> None:
+    """`save_upload` but for the record's save, which is the caller's (a record whose owner is not
+    saved yet, several saved in one statement)."""
     checked = check_upload(upload)
     written = _files_written.get()
     if written is not None:
@@ -394,7 +401,6 @@ def save_upload(stored: StoredFile, upload: UploadedFile[bytes], *, folder: str 
     stored.file.save(stored_upload_name(checked.kind, folder=folder), checked, save=False)
     if written is not None:
         written.append(stored)
-    stored.save()
 
 
 _EXTENSIONS_OF = {mime: extension for mime, extension in ALLOWED_TYPES.values()}

@@ -148,3 +148,19 @@ def test_grandparents_are_not_near_relatives_in_a_criminal_matter(client, db, fi
     )
     assert "刑事诉讼法第一百零八条" in response.content.decode()
     assert not Application.objects.exists()
+
+
+def test_a_submission_costs_a_fixed_number_of_queries(client, db, django_assert_num_queries):
+    """Pinned so that a regression shows without the benchmark (issue 14: ≥ 100 submissions/s)."""
+
+    def post(sequence: str):
+        files = {"identity_files": pdf("身份证.pdf"), "matter_files": pdf("欠条.pdf")}
+        return client.post("/apply/", {**form_data(id_number=make_id_number(sequence=sequence)), **files})
+
+    post("801")  # the first request of a process reads what it keeps (the checklist, the offices' list)
+    # the session; the rate counter; the page's token already used?; in a transaction: the offices
+    # and the known authorities (routing), an open duplicate?, the number, the application, its two
+    # files in one statement, the audit row, the text message (with the calendar for the date it
+    # names); the task that sends it; the session written back.
+    with django_assert_num_queries(17):
+        assert post("802").status_code == 302

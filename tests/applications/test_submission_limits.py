@@ -10,7 +10,7 @@ from django.test import Client
 from accounts.models import Role
 from applications import services
 from applications.models import Application, Material
-from tests.applications.factories import form_data, pdf, submit
+from tests.applications.factories import form_data, pdf, service_data
 from tests.files import PDF
 
 
@@ -176,8 +176,20 @@ def test_apply_posts_are_rate_limited_per_client(client, db, settings):
     assert client.post("/apply/", form_data(), REMOTE_ADDR="198.51.100.2").status_code == 302
 
 
-def test_submitting_through_the_service_twice_with_one_token_returns_the_first(db):
-    first = submit(submission_token="6f1c1d6e-3f0e-4c43-9a39-1b2d3c4d5e6f")
-    again = submit(submission_token="6f1c1d6e-3f0e-4c43-9a39-1b2d3c4d5e6f")
+def test_submitting_through_the_service_twice_with_one_token_returns_the_first(db, settings):
+    token = "6f1c1d6e-3f0e-4c43-9a39-1b2d3c4d5e6f"
+
+    def submit_with_a_file(**overrides) -> Application:
+        return services.submit_application(
+            data=service_data(**overrides), uploads={"identity": [pdf("身份证.pdf")]}, receiving_office=None
+        )
+
+    first = submit_with_a_file(submission_token=token)
+    again = submit_with_a_file(submission_token=token)
     assert again == first
     assert Application.objects.count() == 1
+    # The replay was refused by the database and rolled back whole: its file removed, its number
+    # given back, so the next application takes the next number.
+    assert len(stored_files(settings)) == Material.objects.count() == 1
+    following = submit_with_a_file(submission_token="0b7d9c52-58a4-4a8f-9d5e-2c1a3e4f5a6b")
+    assert int(following.number.rsplit("-", 1)[1]) == int(first.number.rsplit("-", 1)[1]) + 1

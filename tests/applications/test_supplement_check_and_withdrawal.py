@@ -86,7 +86,7 @@ def test_lal_43_an_incomplete_reply_is_treated_as_withdrawn_without_objection_ro
             waiting, reasons="不服", received_on=date(2026, 6, 6), by=personas[(Role.CLERK, "luoding")]
         )
     # The applicant may apply again: no open application stands in the way.
-    assert services.open_duplicates(id_number=waiting.id_number, category=waiting.category) == []
+    assert not services.open_duplicates(id_number=waiting.id_number, category=waiting.category).exists()
 
 
 def test_lal_43_a_reply_awaiting_the_check_is_not_expired_by_the_daily_job(waiting):

@@ -459,9 +459,13 @@ def _overdue_at_month_end(period: Period, office_ids: list[int]) -> dict[int, in
         candidates.only("pk", "responsible_office_id", "clock_started_on", "closed_on", "urgent_marked_at")
     )
     supplements: dict[int, list[SupplementRequest]] = defaultdict(list)
-    for request in SupplementRequest.objects.filter(
-        application_id__in=[application.pk for application in applications] or [0], requested_on__lte=end
-    ).order_by("requested_on", "pk"):
+    for request in (
+        SupplementRequest.objects.filter(
+            application_id__in=[application.pk for application in applications] or [0], requested_on__lte=end
+        )
+        .only("application_id", "requested_on", "resolved_on")  # not the notices' items and notes
+        .order_by("requested_on", "pk")
+    ):
         supplements[request.application_id].append(request)
     due_dates = review_due_dates(applications, today=end, supplements=supplements)
     return dict(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from typing import Protocol, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -573,14 +574,7 @@ class Application(models.Model):
     def open_supplement_request(self, requests: Iterable[SupplementRequest] | None = None) -> SupplementRequest | None:
         """The 补正 request still unresolved, from `requests` (this application's, read once for a list
         of applications) or else from its own."""
-        return next(
-            (
-                r
-                for r in (requests if requests is not None else self.supplement_requests.all())
-                if r.resolved_on is None
-            ),
-            None,
-        )
+        return open_supplement_request(requests if requests is not None else self.supplement_requests.all())
 
 
 def material_upload_to(instance: Material, filename: str) -> str:
@@ -743,9 +737,27 @@ class Objection(BaseObjection):
         return f"{self.application.number} 异议"
 
 
+def open_supplement_request(requests: Iterable[SupplementRequest]) -> SupplementRequest | None:
+    """Of an application's 补正 requests, the one still unresolved (there is at most one)."""
+    return next((r for r in requests if r.resolved_on is None), None)
+
+
 # --- the review clock (第四十三条) ------------------------------------------------------------------
+class ReviewClock(Protocol):
+    """What the review deadline is computed from: an `Application`, or a row of those columns where a
+    page reads thousands (the dashboard, the month report) and a model instance each would cost more
+    than the deadline."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def clock_started_on(self) -> date: ...
+    @property
+    def closed_on(self) -> date | None: ...
+
+
 def review_due_dates(
-    applications: Iterable[Application],
+    applications: Iterable[ReviewClock],
     *,
     today: date,
     supplements: Mapping[int, Iterable[SupplementRequest]] | None = None,
@@ -759,8 +771,8 @@ def review_due_dates(
     of `today`: a 补正 notice counts only if given by then, its wait only up to then; a notice given after the deadline it would have paused counts
     not at all (no pause that begins after the due date).
 
-    The 补正 requests come from `supplements` (application pk → requests) or else from prefetched
-    `supplement_requests`. ONE calendar query for all of them — built even when none is pending, so
+    The 补正 requests come from `supplements` (application pk → requests) or else from each
+    application's (prefetched) `supplement_requests`. ONE calendar query for all of them — built even when none is pending, so
     that the report builder's query count does not depend on the data."""
     applications = list(applications)
     working = settings.LEGALAID_COUNT_WORKING_DAYS
@@ -770,7 +782,7 @@ def review_due_dates(
             for request in (
                 supplements.get(application.pk, ())
                 if supplements is not None
-                else application.supplement_requests.all()
+                else cast(Application, application).supplement_requests.all()
             )
             if application.clock_started_on <= request.requested_on <= today
         ]

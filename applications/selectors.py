@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -39,6 +39,7 @@ from applications.models import (
     ObjectionOutcome,
     Status,
     SupplementRequest,
+    open_supplement_request,
     review_due_dates,
 )
 from deadlines.calendar import days_left
@@ -145,26 +146,41 @@ def _queue_order() -> list[OrderBy | F]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class _ClockRow:
+    """An application as the dashboard reads it: the review clock's columns (`ReviewClock`) and
+    what its items show, without a model instance per row."""
+
+    pk: int
+    number: str
+    clock_started_on: date
+    closed_on: date | None
+    responsible_office_id: int
+    urgent_ground: str
+
+
 def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
     """Intake clocks for the dashboard, for what the user's office is responsible for: the 7-day
     review, the applicant's 补正 reply period, the 司法局's 5-day objection review, and the paperwork
-    an urgent (先行提供) application still lacks. Seven queries whatever the data: the applications, the
-    offices, their 补正 requests, pending objections and the urgent ones' material kinds, the
-    checklist, one calendar.
+    an urgent (先行提供) application still lacks. Eight queries whatever the data: the applications,
+    the offices, their 补正 requests, pending objections, the urgent ones with their material kinds,
+    the checklist, one calendar.
 
     Only what is still running and could be shown is read — open applications whose review clock
     started long enough ago to be due within two days (the deadline is never earlier than the start
     plus 7 days: working days, a pause for 补正 and a holiday's roll-forward only push it later) or
     whose 补正 reply is due by then (`application_open_queue_idx`, `supplement_open_reply_idx`), and
     refused ones with an objection due by then (`objection_pending_idx`) — so the cost follows what
-    is due, not the open work or the years of history. The related rows are read by the
-    applications' ids and grouped here, not prefetched; one `Office` per office; links are built from
-    one reversed pattern."""
+    is due, not the open work or the years of history. The applications are read as rows; only the
+    urgent ones, whose paperwork is checked against the checklist, as model instances. The related
+    rows are read by the applications' ids and grouped here, not prefetched; one `Office` per office;
+    links are built from one reversed pattern."""
     shown_by = today + timedelta(days=DUE_SOON_DAYS)
     pending_objection = Objection.objects.filter(outcome=ObjectionOutcome.PENDING)
     reply_due = SupplementRequest.objects.filter(resolved_on__isnull=True, reply_due_on__lte=shown_by)
-    applications = list(
-        Application.objects.visible_to(user)
+    applications = [
+        _ClockRow(*row)
+        for row in Application.objects.visible_to(user)
         .filter(responsible_office__in=Office.objects.visible_to(user))
         # Two indexed halves united, not an OR (which reads the whole table): the open applications
         # (`application_open_queue_idx`) and the refused ones with an objection pending.
@@ -181,24 +197,9 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
                 )
             )
         )
-        .select_related(None)
-        .only(
-            "pk",
-            "number",
-            "status",
-            "clock_started_on",
-            "closed_on",
-            "urgent_marked_at",
-            # 先行提供's paperwork task reads the checklist against what arrived (urgent rows only).
-            "urgent_ground",
-            "category",
-            "economic_basis",
-            "integrity_pledge",
-            "agent_name",
-            "exemption_ground",
-            "responsible_office_id",
-        )
-    )
+        .order_by()
+        .values_list(*(column.name for column in fields(_ClockRow)))
+    ]
     offices = Office.objects.in_bulk()
     # By the ids just read (an index lookup each), and never skipped: [0] names no application, so the
     # query runs — and is counted — even when nothing is open.
@@ -215,12 +216,22 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
         "application_id", "due_on"
     ):
         objections_due[application_id].append(due_on)
+    # 先行提供's paperwork task reads the checklist against what arrived (urgent rows only, a few).
+    urgent_ids = [application.pk for application in applications if application.urgent_ground] or [0]
+    urgent = Application.objects.filter(pk__in=urgent_ids).only(
+        "pk", "category", "economic_basis", "integrity_pledge", "agent_name", "exemption_ground"
+    )
     uploaded: dict[int, list[str]] = defaultdict(list)
-    for application_id, kind in Material.objects.filter(
-        application_id__in=[application.pk for application in applications if application.is_urgent] or [0]
-    ).values_list("application_id", "kind"):
+    for application_id, kind in Material.objects.filter(application_id__in=urgent_ids).values_list(
+        "application_id", "kind"
+    ):
         uploaded[application_id].append(kind)
     checklist = list(ChecklistItem.objects.all())
+    lacking_paperwork = {
+        application.pk
+        for application in urgent
+        if application.missing_kinds(checklist=checklist, uploaded=uploaded[application.pk])
+    }
     url_pattern = reverse("applications:detail", args=[0])
     items: list[DeadlineItem | None] = []
     due_dates = review_due_dates(applications, today=today, supplements=supplements)
@@ -236,11 +247,9 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
             items.append(item(kind="审查决定", due_on=review_due))
             # 第四十四条: aid given first, the paperwork follows — a task until the checklist is
             # complete, due when the decision is.
-            if application.is_urgent and application.missing_kinds(
-                checklist=checklist, uploaded=uploaded[application.pk]
-            ):
+            if application.pk in lacking_paperwork:
                 items.append(item(kind=URGENT_PAPERWORK, due_on=review_due))
-        supplement = application.open_supplement_request(supplements[application.pk])
+        supplement = open_supplement_request(supplements[application.pk])
         if supplement is not None:
             items.append(item(kind="补正期限", due_on=supplement.reply_due_on))
         for due_on in objections_due[application.pk]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import calendar as month_calendar
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -445,6 +445,18 @@ def _approved_by_basis(period: Period, office_ids: list[int]) -> dict[int, list[
     return {office_id: [counts[office_id][basis] for basis, _ in BASIS_FIGURES] for office_id in office_ids}
 
 
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """An application that could be overdue at a month end, as a row with the review clock's columns
+    (`applications.models.ReviewClock`): a province has thousands, a model instance each costs more
+    than its deadline."""
+
+    pk: int
+    responsible_office_id: int
+    clock_started_on: date
+    closed_on: date | None
+
+
 def _overdue_at_month_end(period: Period, office_ids: list[int]) -> dict[int, int]:
     """Applications whose review deadline (第四十三条, `applications.models.review_due_dates`) had passed at month end
     with no decision, by responsible office.
@@ -455,9 +467,7 @@ def _overdue_at_month_end(period: Period, office_ids: list[int]) -> dict[int, in
     skipped: [0] names no application, so the query runs, and is counted, when there are none."""
     end = period.end
     candidates = _awaiting_decision_at(end, office_ids)
-    applications = list(
-        candidates.only("pk", "responsible_office_id", "clock_started_on", "closed_on", "urgent_marked_at")
-    )
+    applications = [_Candidate(*row) for row in candidates.values_list(*(column.name for column in fields(_Candidate)))]
     supplements: dict[int, list[SupplementRequest]] = defaultdict(list)
     for request in (
         SupplementRequest.objects.filter(

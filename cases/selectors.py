@@ -188,7 +188,15 @@ def case_list(user: User, *, state: str = "", q: str = "") -> QuerySet[Case]:
             | Q(notice__notice_number__icontains=q)
             | Q(notice__person_name__icontains=q)
         )
-    return cases.order_by("-opened_on", "-pk")
+    # A page of 50 joins only the two tables it sorts and shows beside every row; the people and the
+    # handlers are read by the page's ids. Each joined table multiplies PostgreSQL's search for a
+    # join order: with the scope's six (`visible_to`) it spent ~20 ms planning a 1 ms query.
+    return (
+        cases.select_related(None)
+        .select_related("office", "case_type")
+        .prefetch_related("application", "notice", "handler__user")
+        .order_by("-opened_on", "-pk")
+    )
 
 
 def open_objections(user: User, *, today: date) -> list[OpenObjection]:

@@ -343,7 +343,15 @@ def subsidy_list(request: StaffRequest) -> HttpResponse:
     year = _year(request)
     office_ids = list(Office.objects.visible_to(request.user).values_list("pk", flat=True))
     months = selectors.subsidy_by_month(office_ids=office_ids, year=year)
-    subsidies = Subsidy.objects.visible_to(request.user).filter(case__closed_on__year=year)
+    # Joined: only the case, which the list sorts by; the rest is read by the page's ids (each joined
+    # table multiplies PostgreSQL's search for a join order, see cases.selectors.case_list).
+    subsidies = (
+        Subsidy.objects.visible_to(request.user)
+        .filter(case__closed_on__year=year)
+        .select_related(None)
+        .select_related("case")
+        .prefetch_related("handler__user", "stage", "paid_by")
+    )
     status = request.GET.get("status", "")
     if status in SubsidyStatus.values:
         subsidies = subsidies.filter(status=status)

@@ -33,9 +33,10 @@ def test_list_query_count_is_pinned(client, personas, django_assert_num_queries,
         make_case(personas, state=CaseState.IN_PROGRESS)
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     # session · user · user's groups (roles) · user perms · group perms (the seal) · count · the user's
-    # office (navigation) · page rows with office, type, application, handler · session refresh
-    # (savepoint, update, release: the idle timeout)
-    with django_assert_num_queries(11):
+    # office (navigation) · page rows with office and type · the page's applications, handlers and
+    # their users by id (notices too when the page has any) · session refresh (savepoint, update,
+    # release: the idle timeout)
+    with django_assert_num_queries(14):
         response = client.get("/staff/cases/")
     assert response.content.decode().count('data-testid="case-row"') == how_many
 

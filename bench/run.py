@@ -337,21 +337,27 @@ def gap_free_since(first_id: int) -> dict:
 def remove_posted(first_id: int) -> int:
     """Take the benchmark's own applications out again, so that the next run meets the same open work
     (each run posts a thousand or more, which the city's dashboard would otherwise carry from run to
-    run): their materials and files, their text messages, and the counter put back to the last number
-    left. Their audit rows stay: the audit table is append-only, and no measured page reads it."""
+    run): their materials and files, their text messages and the queued tasks that would send them
+    (no worker runs beside the benchmark), and the counter put back to the last number left. Their
+    audit rows stay: the audit table is append-only, and no measured page reads it."""
     from django.contrib.sessions.models import Session
     from django.db import connection, transaction
+    from django_tasks_db.models import DBTaskResult
 
     from applications.models import Application, Material
     from core.models import NumberSequence
     from notifications.models import OutboxMessage
+    from notifications.tasks import send_sms
 
     posted = Application.objects.filter(pk__gt=first_id)
     ids = [str(pk) for pk in posted.values_list("pk", flat=True)]
     with transaction.atomic():
         for material in Material.objects.filter(application__in=posted).only("file"):
             material.file.delete(save=False)
-        OutboxMessage.objects.filter(subject_type="applications.Application", subject_id__in=ids).delete()
+        messages = OutboxMessage.objects.filter(subject_type="applications.Application", subject_id__in=ids)
+        message_ids = list(messages.values_list("pk", flat=True))
+        DBTaskResult.objects.filter(task_path=send_sms.module_path, args_kwargs__args__0__in=message_ids).delete()
+        messages.delete()
         removed, _ = posted.delete()
         for sequence in NumberSequence.objects.filter(kind="application"):
             last = (
@@ -364,7 +370,7 @@ def remove_posted(first_id: int) -> int:
             sequence.save(update_fields=["last_value"])
     # The deleted rows' space made reusable and the statistics brought back, so that the next run
     # meets the tables as this one did, not thousands of dead rows in the tables it inserts into.
-    tables = [model._meta.db_table for model in (Application, Material, OutboxMessage, Session)]
+    tables = [model._meta.db_table for model in (Application, Material, OutboxMessage, DBTaskResult, Session)]
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
     return len(ids)

@@ -366,12 +366,14 @@ def _routed_in(period: Period, office_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
-def _median_days(period: Period, office_ids: list[int], *, per_office: bool) -> dict[int | None, Decimal]:
+def _median_days(period: Period, office_ids: list[int]) -> tuple[dict[int, Decimal], Decimal | None]:
     """Median days from receipt (local date) to decision, over the decisions (准予 and 不予) of the
-    month. Portable SQL: number each office's decisions by duration with a window function and keep
-    the middle one (odd count) or two (even count); only those ≤ 2 rows per office come back."""
+    month: per office, and over all of `office_ids` together. Portable SQL, one query: number the
+    decisions by duration with window functions, within each office and across all of them, and keep
+    the middle one (odd count) or two (even count) of either; only those few rows come back."""
     days = ExpressionWrapper(F("decided_on") - TruncDate("received_at"), output_field=DurationField())
-    partition = [F("responsible_office_id")] if per_office else None
+    order = [days.asc(), F("pk").asc()]
+    office = [F("responsible_office_id")]
     rows = (
         Application.objects.filter(
             responsible_office_id__in=office_ids,
@@ -381,20 +383,39 @@ def _median_days(period: Period, office_ids: list[int], *, per_office: bool) -> 
         )
         .annotate(
             days=days,
-            position=Window(RowNumber(), partition_by=partition, order_by=[days.asc(), F("pk").asc()]),
-            count=Window(Count("pk"), partition_by=partition),
+            office_position=Window(RowNumber(), partition_by=office, order_by=order),
+            office_count=Window(Count("pk"), partition_by=office),
+            position=Window(RowNumber(), order_by=order),
+            count=Window(Count("pk")),
         )
-        .filter(Q(position=(F("count") + 1) / 2) | Q(position=(F("count") + 2) / 2))
+        .filter(
+            Q(office_position=(F("office_count") + 1) / 2)
+            | Q(office_position=(F("office_count") + 2) / 2)
+            | Q(position=(F("count") + 1) / 2)
+            | Q(position=(F("count") + 2) / 2)
+        )
         .order_by()
-        .values_list("responsible_office_id", "days")
+        .values_list("responsible_office_id", "days", "office_position", "office_count", "position", "count")
     )
-    middle: dict[int | None, list[timedelta]] = defaultdict(list)
-    for office_id, duration in rows:
-        middle[office_id if per_office else None].append(duration)
-    return {
-        key: (Decimal(sum(d.days for d in values)) / len(values)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
-        for key, values in middle.items()
-    }
+    by_office: dict[int, list[timedelta]] = defaultdict(list)
+    overall: list[timedelta] = []
+    for office_id, duration, office_position, office_count, position, count in rows:
+        if office_position in _middle(office_count):
+            by_office[office_id].append(duration)
+        if position in _middle(count):
+            overall.append(duration)
+    return {office_id: _mean_days(values) for office_id, values in by_office.items()}, (
+        _mean_days(overall) if overall else None
+    )
+
+
+def _middle(count: int) -> tuple[int, int]:
+    """The positions (from 1) of the middle one or two of `count` ordered values."""
+    return ((count + 1) // 2, (count + 2) // 2)
+
+
+def _mean_days(durations: list[timedelta]) -> Decimal:
+    return (Decimal(sum(d.days for d in durations)) / len(durations)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
 def _awaiting_decision_at(day: date, office_ids: list[int]) -> QuerySet[Application]:
@@ -541,8 +562,7 @@ def build_monthly_report(
     counting = counted_matters(office_ids=office_ids, year=year, through_month=month)
     received = _received(period, office_ids)
     routed_in = _routed_in(period, office_ids)
-    medians = _median_days(period, office_ids, per_office=True)
-    overall_median = _median_days(period, office_ids, per_office=False).get(None)
+    medians, overall_median = _median_days(period, office_ids)
     overdue = _overdue_at_month_end(period, office_ids)
     approved_by_basis = _approved_by_basis(period, office_ids)
     module_values, module_totals = _module_figures(period, office_ids)

@@ -438,6 +438,29 @@ class Case(models.Model):
                 name="case_running_clocks_idx",
                 condition=Q(state__in=[CaseState.AWAITING_ASSIGNMENT, CaseState.IN_PROGRESS, CaseState.CLOSURE_REVIEW]),
             ),
+            # And each clock by its start (cases.selectors.CLOCKS), so that the dashboard reads the
+            # clocks that could be due by now, not every case in progress (most have signed their
+            # agreement and have not ended yet: no clock runs on them).
+            models.Index(
+                fields=["assignment_clock_from"],
+                name="case_assignment_clock_idx",
+                condition=Q(state=CaseState.AWAITING_ASSIGNMENT),
+            ),
+            models.Index(
+                fields=["assigned_on"],
+                name="case_agreement_clock_idx",
+                condition=Q(state=CaseState.IN_PROGRESS, agreement_signed_on__isnull=True),
+            ),
+            models.Index(
+                fields=["matter_ended_on"],
+                name="case_materials_clock_idx",
+                condition=Q(state=CaseState.IN_PROGRESS),
+            ),
+            models.Index(
+                fields=["closure_submitted_on"],
+                name="case_review_clock_idx",
+                condition=Q(state=CaseState.CLOSURE_REVIEW),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

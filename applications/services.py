@@ -99,15 +99,19 @@ def attach_material(
     by: Actor | None = None,
     supplement_item: str = "",
 ) -> Material:
-    material = Material(
-        application=application,
+    material = _material(kind=kind, source=source, by=by, supplement_item=supplement_item)
+    material.application = application
+    save_upload(material, upload)
+    return material
+
+
+def _material(*, kind: str, source: str, by: Actor | None, supplement_item: str = "") -> Material:
+    return Material(
         kind=kind,
         source=source,
         uploaded_by=by if isinstance(by, User) else None,
         supplement_item=supplement_item[: Material._meta.get_field("supplement_item").max_length or 200],
     )
-    save_upload(material, upload)
-    return material
 
 
 def _written_materials(
@@ -118,7 +122,7 @@ def _written_materials(
     materials = []
     for kind, files in uploads.items():
         for upload in files or []:
-            material = Material(kind=kind, source=source, uploaded_by=by if isinstance(by, User) else None)
+            material = _material(kind=kind, source=source, by=by)
             write_upload(material, upload)
             materials.append(material)
     return materials

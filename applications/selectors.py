@@ -218,9 +218,8 @@ def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
         objections_due[application_id].append(due_on)
     # 先行提供's paperwork task reads the checklist against what arrived (urgent rows only, a few).
     urgent_ids = [application.pk for application in applications if application.urgent_ground] or [0]
-    urgent = Application.objects.filter(pk__in=urgent_ids).only(
-        "pk", "category", "economic_basis", "integrity_pledge", "agent_name", "exemption_ground"
-    )
+    # Whole rows (a few) with their ground: the checklist's wording for an exemption names it.
+    urgent = Application.objects.filter(pk__in=urgent_ids).select_related("exemption_ground")
     uploaded: dict[int, list[str]] = defaultdict(list)
     for application_id, kind in Material.objects.filter(application_id__in=urgent_ids).values_list(
         "application_id", "kind"

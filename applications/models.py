@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Protocol, cast
+from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -772,18 +772,22 @@ def review_due_dates(
     not at all (no pause that begins after the due date).
 
     The 补正 requests come from `supplements` (application pk → requests) or else from each
-    application's (prefetched) `supplement_requests`. ONE calendar query for all of them — built even when none is pending, so
-    that the report builder's query count does not depend on the data."""
+    application's (prefetched) `supplement_requests` — a row of the columns has none, so it needs
+    `supplements`. ONE calendar query for all of them — built even when none is pending, so that the
+    report builder's query count does not depend on the data."""
     applications = list(applications)
+    if supplements is None:
+        own: dict[int, Iterable[SupplementRequest]] = {}
+        for application in applications:
+            if not isinstance(application, Application):
+                raise TypeError("review_due_dates: pass the 补正 requests of rows as `supplements`")
+            own[application.pk] = application.supplement_requests.all()
+        supplements = own
     working = settings.LEGALAID_COUNT_WORKING_DAYS
     counted = {
         application.pk: [
             request
-            for request in (
-                supplements.get(application.pk, ())
-                if supplements is not None
-                else cast(Application, application).supplement_requests.all()
-            )
+            for request in supplements.get(application.pk, ())
             if application.clock_started_on <= request.requested_on <= today
         ]
         for application in applications

@@ -4,6 +4,7 @@ never counted — in the queue, on the dashboard and in the month-end report, by
 rule (`applications.models.review_due_dates`)."""
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -72,3 +73,17 @@ def test_lal_43_the_dashboard_and_the_month_end_report_count_it_overdue(client, 
     report = build_monthly_report(offices=Office.objects.all(), year=2026, month=6, today=date(2026, 7, 5))
     rows = {row.office.slug: row for row in report.rows}
     assert rows["luoding"].overdue == 1
+
+
+def test_a_row_of_the_clock_columns_keeps_the_same_deadline_as_its_application(personas, application):
+    """The dashboard and the month report read thousands of applications as rows (`ReviewClock`):
+    given the application's 补正 notices, a row has the application's deadline; without them it is
+    refused, rather than taken for an application with none."""
+    _late_notice(application, personas, requested_on=date(2026, 6, 3), resolved_on=date(2026, 6, 5))
+    row = SimpleNamespace(pk=application.pk, clock_started_on=application.clock_started_on, closed_on=None)
+    notices = {application.pk: list(application.supplement_requests.all())}
+    today = date(2026, 6, 10)
+    assert review_due_dates([row], today=today, supplements=notices)[row.pk] == application.review_due_on(today=today)
+    assert application.review_due_on(today=today) == date(2026, 6, 10)  # paused two days
+    with pytest.raises(TypeError, match="supplements"):
+        review_due_dates([row], today=today)

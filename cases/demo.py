@@ -55,6 +55,7 @@ from cases.models import (
     ProgressEntry,
     ProgressKind,
     TerminationGround,
+    set_clock_due_dates,
 )
 from cases.notices import COMPULSORY_MEDICAL_TYPE, NoticeData, is_minor, notice_tally
 from cases.services import case_number_scope, format_case_number, handler_refusal, is_sealed_matter, numbered_case
@@ -351,6 +352,7 @@ def _create_cases(
     for case in cases:
         if newest[case.office_id] is not case:
             _advance(case, handlers=handlers.get(case.office_id, []), grounds=grounds, rng=rng, today=today)
+    set_clock_due_dates(cases)  # what `Case.save` does, for the bulk write
     Case.objects.bulk_create(cases, batch_size=500)
     tallies.add_many(notice_tally(case) for case in cases if case.notice_id is not None)
 

@@ -6,6 +6,8 @@ scoping query (`Case.objects.visible_to`) and the derived deadlines that pages a
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -16,6 +18,7 @@ from django.db.models import F, Q
 from accounts.models import Office, Role
 from applications.identity import IdNumber
 from applications.models import Application, BaseObjection, KnownAuthority, Location, MatterCategory, ObjectionOutcome
+from deadlines.calendar import WorkingCalendar
 
 ASSIGNMENT_DAYS = 3  # 法律援助法 第四十三条: 指派 within 3 days of the decision
 AGREEMENT_DAYS = 5  # 办理法律援助案件程序规定: 委托协议 within 5 days of assignment (confirm)
@@ -315,6 +318,95 @@ TERMINABLE_STATES = [CaseState.AWAITING_ASSIGNMENT, CaseState.IN_PROGRESS, CaseS
 STATES_WITH_HANDLER = [CaseState.IN_PROGRESS, CaseState.CLOSURE_REVIEW, CaseState.CLOSED, CaseState.ARCHIVED]
 
 
+@dataclass(frozen=True)
+class Clock:
+    """A case clock (SPEC §4): runs while the case is in `state`, from the date in `starts_on` until
+    `stopped_by` is set. Its due date is stored in `due_on` whenever the start is saved (`Case.save`,
+    `set_clock_due_dates`), so that the dashboard reads what is due through an index instead of
+    counting thousands of deadlines on the calendar for every page."""
+
+    label: str
+    name: str  # in the index's name
+    state: CaseState
+    starts_on: str
+    due_on: str
+    days: int
+    stopped_by: str | None = None
+
+    def running(self) -> Q:
+        """The cases this clock runs on."""
+        q = Q(state=self.state, **{f"{self.due_on}__isnull": False})
+        return q & Q(**{f"{self.stopped_by}__isnull": True}) if self.stopped_by else q
+
+    def runs_for(self, case: Case) -> bool:
+        return (
+            case.state == self.state
+            and getattr(case, self.due_on) is not None
+            and (self.stopped_by is None or getattr(case, self.stopped_by) is None)
+        )
+
+    @property
+    def due_index(self) -> models.Index:
+        """Running clocks by due date: the dashboard's sections and counts, whatever the history."""
+        return models.Index(fields=[self.due_on], name=f"case_{self.name}_due_idx", condition=self.running())
+
+
+CLOCKS = (
+    # From the decision, or from the 司法局's correction for a case brought back from 终止.
+    Clock(
+        "指派",
+        "assignment",
+        CaseState.AWAITING_ASSIGNMENT,
+        "assignment_clock_from",
+        "assignment_due_on",
+        ASSIGNMENT_DAYS,
+    ),
+    Clock(
+        "委托协议",
+        "agreement",
+        CaseState.IN_PROGRESS,
+        "assigned_on",
+        "agreement_due_on",
+        AGREEMENT_DAYS,
+        stopped_by="agreement_signed_on",
+    ),
+    Clock(
+        "结案材料",
+        "materials",
+        CaseState.IN_PROGRESS,
+        "matter_ended_on",
+        "closure_materials_due_on",
+        CLOSURE_MATERIALS_DAYS,
+    ),
+    Clock(
+        "结案审查",
+        "review",
+        CaseState.CLOSURE_REVIEW,
+        "closure_submitted_on",
+        "closure_review_due_on",
+        CLOSURE_REVIEW_DAYS,
+    ),
+)
+MAX_CLOCK_DAYS = max(clock.days for clock in CLOCKS)
+
+
+def set_clock_due_dates(cases: Iterable[Case], clocks: Sequence[Clock] = CLOCKS) -> None:
+    """Set each case's due date of `clocks` from its start (None without one), in memory: the one
+    rule behind `Case.save`, the demo's bulk writes and the recomputation after a holiday change.
+    One calendar query for all of them (none when no clock has started)."""
+    cases = list(cases)
+    starts = [start for case in cases for clock in clocks if (start := getattr(case, clock.starts_on)) is not None]
+    calendar = WorkingCalendar.covering(starts, max_days=MAX_CLOCK_DAYS) if starts else None
+    working_days = settings.LEGALAID_COUNT_WORKING_DAYS
+    for case in cases:
+        for clock in clocks:
+            start = getattr(case, clock.starts_on)
+            due = None
+            if start is not None and calendar is not None:
+                due = calendar.add_days(start, clock.days, working_days=working_days)
+            setattr(case, clock.due_on, due)
+
+
 class ClosureMethod(models.TextChoices):
     JUDGMENT = "judgment", "判决"
     RULING = "ruling", "裁定"
@@ -415,6 +507,12 @@ class Case(models.Model):
         help_text="责令改正后案件恢复到此状态。",
     )
 
+    # Each clock's due date (CLOCKS), kept by `save` from its start: never entered, only read.
+    assignment_due_on = models.DateField("指派期限", null=True, blank=True, editable=False)
+    agreement_due_on = models.DateField("委托协议期限", null=True, blank=True, editable=False)
+    closure_materials_due_on = models.DateField("结案材料期限", null=True, blank=True, editable=False)
+    closure_review_due_on = models.DateField("结案审查期限", null=True, blank=True, editable=False)
+
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     objects = CaseQuerySet.as_manager()
@@ -438,29 +536,9 @@ class Case(models.Model):
                 name="case_running_clocks_idx",
                 condition=Q(state__in=[CaseState.AWAITING_ASSIGNMENT, CaseState.IN_PROGRESS, CaseState.CLOSURE_REVIEW]),
             ),
-            # And each clock by its start (cases.selectors.CLOCKS), so that the dashboard reads the
-            # clocks that could be due by now, not every case in progress (most have signed their
-            # agreement and have not ended yet: no clock runs on them).
-            models.Index(
-                fields=["assignment_clock_from"],
-                name="case_assignment_clock_idx",
-                condition=Q(state=CaseState.AWAITING_ASSIGNMENT),
-            ),
-            models.Index(
-                fields=["assigned_on"],
-                name="case_agreement_clock_idx",
-                condition=Q(state=CaseState.IN_PROGRESS, agreement_signed_on__isnull=True),
-            ),
-            models.Index(
-                fields=["matter_ended_on"],
-                name="case_materials_clock_idx",
-                condition=Q(state=CaseState.IN_PROGRESS),
-            ),
-            models.Index(
-                fields=["closure_submitted_on"],
-                name="case_review_clock_idx",
-                condition=Q(state=CaseState.CLOSURE_REVIEW),
-            ),
+            # And each clock by its due date, so that the dashboard reads what is due by now, not
+            # every case in progress (most have signed their agreement and not ended yet).
+            *(clock.due_index for clock in CLOCKS),
         ]
         constraints = [
             models.CheckConstraint(
@@ -493,6 +571,20 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, **kwargs) -> None:
+        """Saves the due date of every clock whose start is saved with it (all of them on a full save)."""
+        update_fields = kwargs.get("update_fields")
+        clocks = [clock for clock in CLOCKS if update_fields is None or clock.starts_on in update_fields]
+        if clocks:
+            set_clock_due_dates([self], clocks)
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, *(clock.due_on for clock in clocks)]
+        super().save(**kwargs)
+
+    @property
+    def running_clocks(self) -> list[Clock]:
+        return [clock for clock in CLOCKS if clock.runs_for(self)]
 
     @property
     def category(self) -> str:

@@ -2,151 +2,133 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache, partial
+from typing import Any
 
-from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Office, User
 from applications.selectors import OpenObjection, open_objection
-from cases.models import (
-    AGREEMENT_DAYS,
-    ASSIGNMENT_DAYS,
-    CLOSURE_MATERIALS_DAYS,
-    CLOSURE_REVIEW_DAYS,
-    Case,
-    CaseObjection,
-    CaseState,
-    ObjectionOutcome,
-)
-from deadlines.calendar import WorkingCalendar, days_left
-from deadlines.items import DUE_SOON_DAYS, DeadlineItem, urgency
+from cases.models import CLOCKS, Case, CaseObjection, CaseState, Clock, ObjectionOutcome
+from deadlines.calendar import days_left
+from deadlines.items import DUE_SOON_DAYS, URGENCY_ORDER, DeadlineItem, DueWork, section_dates, urgency
+
+CLOCK_BY_LABEL = {clock.label: clock for clock in CLOCKS}
+
+OBJECTION_KIND = "异议审查"
 
 
-@dataclass(frozen=True)
-class Clock:
-    """A case clock: runs while the case is in `state`, from `starts_on` until `stopped_by` is set."""
+def _item_kinds(clock: Clock) -> tuple[str, str]:
+    """The item's kind for a case opened by an application, and by a notice: 第三十六条's 3 days for
+    a notified case's lawyer are the same 指派 clock, named for it."""
+    if clock.state == CaseState.AWAITING_ASSIGNMENT:
+        return clock.label, f"{clock.label}（通知辩护）"
+    return clock.label, clock.label
 
-    label: str
-    state: CaseState
-    starts_on: str
-    days: int
-    stopped_by: str | None = None
 
-    def condition(self, *, shown_by: date | None = None) -> Q:
-        """The cases this clock runs on; with `shown_by`, only those it could be due by then: a
-        deadline is never earlier than its start plus its days (working days and a holiday's
-        roll-forward only push it later), so older starts are all the dashboard needs to read."""
-        q = Q(state=self.state, **{f"{self.starts_on}__isnull": False})
-        if shown_by is not None:
-            q &= Q(**{f"{self.starts_on}__lte": shown_by - timedelta(days=self.days)})
-        return q & Q(**{f"{self.stopped_by}__isnull": True}) if self.stopped_by else q
+# The same names on a case's clocks and on the objections to its termination, so that one query unites them.
+_ROW = ("case_pk", "case_number", "case_notice", "case_office", "clock", "due")
 
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """The case's columns this clock reads."""
-        return ("state", self.starts_on, *([self.stopped_by] if self.stopped_by else []))
 
-    def runs_on(self, values: Mapping[str, object]) -> bool:
-        """Whether the clock runs, from a case's column values (a `.values()` row, or `runs_for`)."""
-        return (
-            values["state"] == self.state
-            and values[self.starts_on] is not None
-            and (self.stopped_by is None or values[self.stopped_by] is None)
+def _due_parts(user: User, *, kinds: frozenset[str] | None, **due: date) -> list[QuerySet[Any, Any]]:
+    """One query per clock (and one for the pending objections to terminations) of the cases in
+    `user`'s scope whose clock runs and is due as `due` says (lookups on the due date: `lt=today`),
+    annotated with the names in `_ROW` — united and read by `due_work`."""
+    visible = Case.objects.visible_to(user).select_related(None).order_by()
+    parts: list[QuerySet[Any, Any]] = []
+    for clock in CLOCKS:
+        by_application, by_notice = _item_kinds(clock)
+        cases = visible.filter(clock.running(), **{f"{clock.due_on}__{lookup}": day for lookup, day in due.items()})
+        if kinds is not None:
+            if by_application not in kinds and by_notice not in kinds:
+                continue
+            if by_application not in kinds:
+                cases = cases.filter(notice__isnull=False)
+            elif by_notice not in kinds:
+                cases = cases.filter(notice__isnull=True)
+        parts.append(
+            cases.annotate(
+                case_pk=F("pk"),
+                case_number=F("number"),
+                case_notice=F("notice_id"),
+                case_office=F("office_id"),
+                clock=Value(clock.label),
+                due=F(clock.due_on),
+            )
         )
+    if kinds is None or OBJECTION_KIND in kinds:
+        objections = CaseObjection.objects.filter(
+            outcome=ObjectionOutcome.PENDING,
+            case__in=visible.values("pk"),
+            **{f"due_on__{lookup}": day for lookup, day in due.items()},
+        )
+        parts.append(
+            objections.order_by().annotate(
+                case_pk=F("case_id"),
+                case_number=F("case__number"),
+                case_notice=F("case__notice_id"),
+                case_office=F("case__office_id"),
+                clock=Value(OBJECTION_KIND),
+                due=F("due_on"),
+            )
+        )
+    return parts
 
-    def runs_for(self, case: Case) -> bool:
-        return self.runs_on({column: getattr(case, column) for column in self.columns})
 
+def due_work(user: User, *, today: date, kinds: frozenset[str] | None = None, limit: int | None = None) -> DueWork:
+    """What is overdue, due today or due within two days on the case clocks in `user`'s scope (of
+    `kinds` only, when given): the first `limit` of each section (all without one), and how many per
+    office and section.
 
-CLOCKS = [
-    # From the decision, or from the 司法局's correction for a case brought back from 终止.
-    Clock("指派", CaseState.AWAITING_ASSIGNMENT, "assignment_clock_from", ASSIGNMENT_DAYS),
-    Clock("委托协议", CaseState.IN_PROGRESS, "assigned_on", AGREEMENT_DAYS, stopped_by="agreement_signed_on"),
-    Clock("结案材料", CaseState.IN_PROGRESS, "matter_ended_on", CLOSURE_MATERIALS_DAYS),
-    Clock("结案审查", CaseState.CLOSURE_REVIEW, "closure_submitted_on", CLOSURE_REVIEW_DAYS),
-]
-MAX_CLOCK_DAYS = max(clock.days for clock in CLOCKS)
-
-
-def _label(clock: Clock, *, notice_id: int | None) -> str:
-    # 第三十六条: a notified case's lawyer is due 3 days from the notice — the same clock, named for it.
-    return f"{clock.label}（通知辩护）" if clock.state == CaseState.AWAITING_ASSIGNMENT and notice_id else clock.label
+    Read from the due dates stored with each clock (`Case.save`) through partial indexes on the
+    running clocks, and the 司法局's date stored with each pending objection to a termination
+    (第四十九条), so that a province's thousands of overdue clocks cost a `LIMIT` and a `GROUP BY`,
+    not a model, a calendar count and a template row each. The same queries whatever the data: the
+    user's groups and permissions (once per user object: the seal), the counts, the offices, one
+    per section (none of them when `kinds` names no case clock)."""
+    counts: Counter[tuple[int, str]] = Counter()
+    items: list[DeadlineItem] = []
+    shown = _due_parts(user, kinds=kinds, lte=today + timedelta(days=DUE_SOON_DAYS))
+    if not shown:
+        return DueWork(items, counts)
+    sections = {
+        f"section_{index}": Count(
+            "case_pk", filter=Q(**{f"due__{lookup}": day for lookup, day in section_dates(state, today=today).items()})
+        )
+        for index, state in enumerate(URGENCY_ORDER)
+    }
+    tallies = [part.values("case_office").annotate(**sections) for part in shown]
+    for tally in tallies[0].union(*tallies[1:], all=True).order_by():
+        for index, state in enumerate(URGENCY_ORDER):
+            counts[tally["case_office"], state] += tally[f"section_{index}"]
+    offices = Office.objects.in_bulk()
+    url_pattern = reverse("cases:detail", args=[0])  # reversed once, not once per row
+    for state in URGENCY_ORDER:
+        parts = [part.values_list(*_ROW) for part in _due_parts(user, kinds=kinds, **section_dates(state, today=today))]
+        rows = parts[0].union(*parts[1:], all=True).order_by("due", "case_number")
+        for pk, number, notice_id, office_id, label, due_on in rows if limit is None else rows[:limit]:
+            kind = label if label == OBJECTION_KIND else _item_kinds(CLOCK_BY_LABEL[label])[notice_id is not None]
+            items.append(
+                DeadlineItem(
+                    kind=kind,
+                    due_on=due_on,
+                    number=number,
+                    url=url_pattern.replace("/0/", f"/{pk}/"),
+                    office=offices[office_id],
+                    state=state,
+                    days_left=days_left(due_on, today=today),
+                )
+            )
+    return DueWork(items, counts)
 
 
 def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
-    """What is overdue, due today or due within two days on the case clocks, in `user`'s scope.
-
-    Queries, whatever the number of cases: the user's groups and permissions (for the scope, once
-    per user object), the cases, the offices, the holiday overrides for all of the case clocks
-    together, and the pending objections to terminations (第四十九条, 5 days, their due date stored
-    when received: the date the applicant was told).
-
-    A province's city staff oversee a couple of thousand running clocks, so the cases are read as
-    plain rows (no model instance per row, one `Office` per office) and each (start, days) is
-    counted once on the calendar.
-    """
-    running = Q()
-    shown_by = today + timedelta(days=DUE_SOON_DAYS)
-    for clock in CLOCKS:
-        running |= clock.condition(shown_by=shown_by)
-    columns = dict.fromkeys(column for clock in CLOCKS for column in clock.columns)
-    rows = (
-        Case.objects.visible_to(user)
-        .filter(running)
-        .values("pk", "number", "notice_id", "office_id", *columns)
-        .order_by()
-    )
-    # (label, start, days, case pk, number, office id) for every running clock
-    periods = [
-        (
-            _label(clock, notice_id=row["notice_id"]),
-            row[clock.starts_on],
-            clock.days,
-            row["pk"],
-            row["number"],
-            row["office_id"],
-        )
-        for row in rows
-        for clock in CLOCKS
-        if clock.runs_on(row)
-    ]
-    offices = Office.objects.in_bulk()
-    due: list[tuple[str, date, int, str, int]] = []
-    if periods:
-        # One window of holiday overrides for every period (deadlines.calendar: the single day counter),
-        # and each distinct (start, days) counted once: thousands of clocks share a few hundred starts.
-        calendar = WorkingCalendar.covering([period[1] for period in periods], max_days=MAX_CLOCK_DAYS)
-        working_days = settings.LEGALAID_COUNT_WORKING_DAYS
-        due_date_of = cache(partial(calendar.add_days, working_days=working_days))
-        due = [
-            (label, due_date_of(start, days), pk, number, office_id)
-            for label, start, days, pk, number, office_id in periods
-        ]
-    objections = CaseObjection.objects.filter(
-        outcome=ObjectionOutcome.PENDING, case__in=Case.objects.visible_to(user).values("pk")
-    ).values_list("due_on", "case_id", "case__number", "case__office_id")
-    due += [("异议审查", due_on, pk, number, office_id) for due_on, pk, number, office_id in objections]
-    items = []
-    url_pattern = reverse("cases:detail", args=[0])  # reversed once, not once per row
-    for label, due_date, pk, number, office_id in due:
-        item = DeadlineItem.due(
-            kind=label,
-            due_on=due_date,
-            number=number,
-            url=url_pattern.replace("/0/", f"/{pk}/"),
-            office=offices[office_id],
-            today=today,
-        )
-        if item is not None:
-            items.append(item)
-    items.sort(key=lambda item: (item.due_on, item.number))
-    return items
+    """Every case clock in `user`'s scope that is overdue, due today or due soon, most urgent first."""
+    return due_work(user, today=today).items
 
 
 @dataclass(frozen=True)
@@ -158,19 +140,13 @@ class CaseDeadline:
 
 
 def case_deadlines(case: Case, *, today: date | None = None) -> list[CaseDeadline]:
-    """The clocks running on one case, for its page (one calendar query when any runs)."""
+    """The clocks running on one case, for its page, with the due dates stored with them."""
     today = today or timezone.localdate()
-    running = [clock for clock in CLOCKS if clock.runs_for(case)]
-    if not running:
-        return []
-    calendar = WorkingCalendar.covering([getattr(case, clock.starts_on) for clock in running], max_days=MAX_CLOCK_DAYS)
-    result = []
-    for clock in running:
-        due = calendar.add_days(
-            getattr(case, clock.starts_on), clock.days, working_days=settings.LEGALAID_COUNT_WORKING_DAYS
-        )
-        result.append(CaseDeadline(clock.label, due, days_left(due, today=today), urgency(due, today=today) or ""))
-    return result
+    deadlines = []
+    for clock in case.running_clocks:
+        due = getattr(case, clock.due_on)
+        deadlines.append(CaseDeadline(clock.label, due, days_left(due, today=today), urgency(due, today=today) or ""))
+    return deadlines
 
 
 def case_list(user: User, *, state: str = "", q: str = "") -> QuerySet[Case]:

@@ -10,11 +10,13 @@ its case is owned here, by the app above both.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from copy import copy
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -28,6 +30,7 @@ from audit.services import record
 from cases import sms
 from cases.models import (
     ADULT_AGE,
+    CLOCKS,
     SENIOR_LAWYER_YEARS,
     Assignment,
     Case,
@@ -41,6 +44,7 @@ from cases.models import (
     ProgressEntry,
     ProgressKind,
     TerminationGround,
+    set_clock_due_dates,
 )
 from cases.workflows import CASE_FLOW, CASE_OBJECTION_FLOW
 from core.numbering import next_number
@@ -546,9 +550,28 @@ def _seal_label(sealed: bool) -> str:
 
 @transaction.atomic
 def recompute_stored_deadlines(*, by: User | None = None, request: HttpRequest | None = None) -> int:
-    """The 司法局's 5-day date of every pending objection to a termination, after the holiday calendar
-    changed (the intake's dates: `applications.services.recompute_stored_deadlines`)."""
+    """The due date of every running case clock and the 司法局's 5-day date of every pending objection
+    to a termination, after the holiday calendar changed (the intake's dates:
+    `applications.services.recompute_stored_deadlines`). A clock that has stopped keeps the date it
+    was held to. Returns how many dates moved."""
     moved = 0
+    running = Q(pk__in=[])
+    for clock in CLOCKS:
+        running |= clock.running()
+    cases = list(Case.objects.filter(running).order_by("pk"))
+    recomputed = [copy(case) for case in cases]
+    set_clock_due_dates(recomputed)
+    for case, fresh in zip(cases, recomputed, strict=True):
+        for clock in case.running_clocks:
+            moved += application_services.restate_due_date(
+                case,
+                clock.due_on,
+                getattr(fresh, clock.due_on),
+                about=case,
+                label=f"{clock.label}期限",
+                by=by,
+                request=request,
+            )
     for objection in CaseObjection.objects.filter(outcome=ObjectionOutcome.PENDING).select_related("case"):
         moved += application_services.restate_due_date(
             objection,

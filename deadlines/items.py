@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from itertools import groupby, islice
 from typing import TYPE_CHECKING
 
 from deadlines.calendar import days_left
@@ -46,3 +49,46 @@ class DeadlineItem:
         if state is None:
             return None
         return cls(kind, due_on, number, url, office, state, days_left(due_on, today=today))
+
+
+def sort_key(item: DeadlineItem) -> tuple[int, date, str]:
+    """Most urgent first: by section, then by due date, then by number."""
+    return URGENCY_ORDER.index(item.state), item.due_on, item.number
+
+
+@dataclass(frozen=True)
+class DueWork:
+    """What is due for one person from one source of clocks, or from all of them merged: the most
+    urgent items of each section (all, or the first `limit` of each), and how many there are of
+    each section in each office — the dashboard counts thousands it does not list."""
+
+    items: list[DeadlineItem]
+    counts: Counter[tuple[int, str]]  # (office id, section) → how many
+
+    @classmethod
+    def of(cls, items: Iterable[DeadlineItem], *, limit: int | None) -> DueWork:
+        """From a complete list of items (a source that computes its due dates in Python)."""
+        items = sorted(items, key=sort_key)
+        return cls(_first_of_each_section(items, limit), Counter((item.office.pk, item.state) for item in items))
+
+    def merged(self, other: DueWork, *, limit: int | None) -> DueWork:
+        items = sorted([*self.items, *other.items], key=sort_key)
+        return DueWork(_first_of_each_section(items, limit), self.counts + other.counts)
+
+    def total(self, state: str) -> int:
+        return sum(count for (_office, section), count in self.counts.items() if section == state)
+
+
+def _first_of_each_section(items: list[DeadlineItem], limit: int | None) -> list[DeadlineItem]:
+    if limit is None:
+        return items
+    return [item for _state, group in groupby(items, key=lambda item: item.state) for item in islice(group, limit)]
+
+
+def section_dates(state: str, *, today: date) -> dict[str, date]:
+    """The due dates of a section, as lookups on a due-date column (`due__lt` etc. with the prefix)."""
+    if state == OVERDUE:
+        return {"lt": today}
+    if state == DUE_TODAY:
+        return {"exact": today}
+    return {"gt": today, "lte": today + timedelta(days=DUE_SOON_DAYS)}

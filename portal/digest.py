@@ -26,7 +26,7 @@ DIGEST_STATES = (OVERDUE, DUE_TODAY)
 
 def due_items(user, *, today: date) -> list[DeadlineItem]:
     """`user`'s items due today or overdue (overdue first): their dashboard's worklist, narrowed."""
-    return [item for item in worklist(user, today=today) if item.state in DIGEST_STATES]
+    return [item for item in worklist(user, today=today).items if item.state in DIGEST_STATES]
 
 
 def _line(item: DeadlineItem) -> str:

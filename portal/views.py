@@ -1,5 +1,3 @@
-from itertools import groupby
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -45,21 +43,19 @@ def staff_home(request: StaffRequest) -> HttpResponse:
     """The deadline dashboard: every clock in the user's scope that is overdue, due today or soon."""
     user = request.user
     today = timezone.localdate()
-    items = worklist(user, today=today)
     # Each section shows its most urgent rows and says how many there are (issue 14: a province's
     # city staff oversee thousands of clocks; the per-office table below counts them all).
+    work = worklist(user, today=today, limit=SECTION_ROWS)
     sections = []
-    for state, group in groupby(items, key=lambda item: item.state):
-        rows = list(group)
-        sections.append((state, rows[:SECTION_ROWS], len(rows)))
+    for state in URGENCY_ORDER:
+        if total := work.total(state):
+            sections.append((state, [item for item in work.items if item.state == state], total))
     per_office = None
     if user.sees_all_offices:
-        offices = list(Office.objects.all())  # SPEC §2 order
-        # By id: a province's city staff have thousands of items, and a model instance hashes slowly.
-        counts = {office.pk: dict.fromkeys(URGENCY_ORDER, 0) for office in offices}
-        for item in items:
-            counts[item.office.pk][item.state] += 1
-        per_office = [(office, counts[office.pk]) for office in offices]
+        per_office = [
+            (office, {state: work.counts[office.pk, state] for state in URGENCY_ORDER})
+            for office in Office.objects.all()  # SPEC §2 order
+        ]
     # Only those who can act on it (the administrator enters the days; city staff and reviewers chase it).
     missing_years = []
     if user.sees_all_offices or user.has_role(Role.REVIEWER):

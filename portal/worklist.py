@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from accounts.models import Role, User
 from applications import selectors as application_selectors
 from cases import selectors as case_selectors
-from deadlines.items import URGENCY_ORDER, DeadlineItem
+from deadlines.items import DueWork
 
 # The clocks each role acts on. A reviewer decides, assigns and reviews closures; a clerk handles
 # materials and agreements; a handler keeps the 委托协议 and closure clocks of their own cases; the
@@ -24,17 +25,18 @@ CLOCKS_BY_ROLE: dict[Role, frozenset[str]] = {
 }
 
 
-def worklist(user, *, today: date) -> list[DeadlineItem]:
-    """`user`'s clocks that are overdue, due today or due soon, most urgent first."""
-    items: list[DeadlineItem] = []
-    if user.reads_records or user.has_role(Role.BUREAU_REVIEWER):
-        items += application_selectors.deadline_items(user, today=today)
-    items += case_selectors.deadline_items(user, today=today)
+def worklist(user, *, today: date, limit: int | None = None) -> DueWork:
+    """`user`'s clocks that are overdue, due today or due soon, most urgent first: all of them, or the
+    first `limit` of each section, with how many there are per office and section."""
+    kinds = None
     if not user.sees_all_offices:
         kinds = frozenset().union(*(CLOCKS_BY_ROLE.get(role, frozenset()) for role in user.roles))
-        items = [item for item in items if item.kind in kinds]
-    items.sort(key=lambda item: (URGENCY_ORDER.index(item.state), item.due_on, item.number))
-    return items
+    intake = DueWork([], Counter())
+    if user.reads_records or user.has_role(Role.BUREAU_REVIEWER):
+        # The intake's review dates are counted in Python (their 补正 pauses), so filtered here.
+        items = application_selectors.deadline_items(user, today=today)
+        intake = DueWork.of([item for item in items if kinds is None or item.kind in kinds], limit=limit)
+    return intake.merged(case_selectors.due_work(user, today=today, kinds=kinds, limit=limit), limit=limit)
 
 
 def open_objections(user: User, *, today: date) -> list[application_selectors.OpenObjection]:

@@ -39,3 +39,26 @@ def test_the_demo_counts_what_the_product_counts(db):
     years = {month.year for month in MonthlyTally.objects.values_list("month", flat=True)}
     stored = stored_tallies()
     assert len(stored) > 100 and stored == recounted_tallies(*years)
+
+
+def test_the_demo_stores_each_clocks_due_date_as_the_product_does(db):
+    """The demo writes cases in bulk, with the due dates `Case.save` would store: each clock that has
+    started is due on the day the day counter gives (the dashboard reads these dates, issue 14)."""
+    from functools import cache
+
+    from cases.models import CLOCKS, Case
+    from deadlines import calendar
+
+    add_days = cache(calendar.add_days)  # a query each: the demo's cases share a few hundred starts
+    call_command("seed_demo", password="demo-pass-2026")
+    cases = list(Case.objects.all())
+    assert len(cases) > 100
+    for clock in CLOCKS:
+        started = [case for case in cases if getattr(case, clock.starts_on) is not None]
+        assert started, clock.label
+        for case in started:
+            assert getattr(case, clock.due_on) == add_days(getattr(case, clock.starts_on), clock.days), (
+                case.number,
+                clock.label,
+            )
+        assert all(getattr(case, clock.due_on) is None for case in cases if getattr(case, clock.starts_on) is None)

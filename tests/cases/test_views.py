@@ -45,10 +45,11 @@ def test_detail_query_count_is_pinned(client, personas, django_assert_num_querie
     case = make_case(personas, state=CaseState.IN_PROGRESS)
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     # session · user · roles · user perms · group perms · the case with office, type, application and
-    # handler · holiday overrides (委托协议 clock) · the user's office (navigation) · materials ·
+    # handler · the user's office (navigation) · materials ·
     # progress · assignments · objections · the peer-review grade · assignable handlers · termination
-    # grounds · the application's materials · the 办理记录 with its actors · session refresh (3)
-    with django_assert_num_queries(20):
+    # grounds · the application's materials · the 办理记录 with its actors · session refresh (3);
+    # no calendar: the 委托协议 clock's due date is stored with it
+    with django_assert_num_queries(19):
         response = client.get(f"/staff/cases/{case.pk}/")
     assert response.status_code == 200
     assert case.number in response.content.decode()

@@ -75,10 +75,10 @@ def test_dashboard_query_count_is_fixed(client, personas, django_assert_num_quer
     with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 10, 9))):
         # session, user, groups; intake: applications, the offices, their 补正 requests, objections,
         # the urgent ones and their material kinds, the checklist (先行提供's missing paperwork),
-        # calendar; cases: user and group permissions (sealed cases), cases, the offices, case
-        # objections; the holiday-year check; the user's office; the session's sliding expiry
-        # (savepoint, update, release).
-        with django_assert_num_queries(21):
+        # calendar; cases: user and group permissions (sealed cases), the counts per office and
+        # section, the offices, the first rows of each of the three sections; the holiday-year check;
+        # the user's office; the session's sliding expiry (savepoint, update, release).
+        with django_assert_num_queries(23):
             response = client.get("/staff/")
     assert response.content.decode().count("审查决定") == count
 
@@ -122,3 +122,24 @@ def test_a_long_section_lists_its_most_urgent_rows_and_counts_them_all(client, p
     assert "已逾期（3）" in page
     assert page.count("审查决定") == 2
     assert "仅列出最紧急的 2 项（共 3 项）" in page
+
+
+def test_a_long_section_of_case_clocks_lists_the_most_urgent_and_counts_them_all(client, personas, monkeypatch):
+    """Case clocks are read a section at a time, the first rows by due date and every one counted
+    per office (issue 14): city staff see the two most urgent of three overdue 指派 and all three in
+    the county's row."""
+    from portal import views
+    from tests.cases.factories import make_case
+
+    monkeypatch.setattr(views, "SECTION_ROWS", 2)
+    with time_machine.travel(RECEIVED):
+        first = make_case(personas, name="张一")
+    with time_machine.travel(RECEIVED + timezone.timedelta(days=1)):
+        later = [make_case(personas, name=name) for name in ("张二", "张三")]
+    response = dashboard(client, personas["city"], date(2026, 6, 20))
+    page = response.content.decode()
+    assert "已逾期（3）" in page and "仅列出最紧急的 2 项（共 3 项）" in page
+    shown = [case.number for case in (first, *later) if case.number in page]
+    assert first.number in shown and len(shown) == 2
+    counts = {office.slug: counts for office, counts in response.context["per_office"]}
+    assert counts["luoding"] == {"已逾期": 3, "今日到期": 0, "即将到期": 0}

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import F, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from accounts.models import Office, User
 from applications.selectors import OpenObjection, open_objection
 from cases.models import CLOCKS, Case, CaseObjection, CaseState, Clock, ObjectionOutcome
 from deadlines.calendar import days_left
-from deadlines.items import DUE_SOON_DAYS, URGENCY_ORDER, DeadlineItem, DueWork, section_dates, urgency
+from deadlines.items import DUE_SOON_DAYS, URGENCY_ORDER, DeadlineItem, DueWork, urgency
 
 CLOCK_BY_LABEL = {clock.label: clock for clock in CLOCKS}
 
@@ -88,41 +89,53 @@ def due_work(user: User, *, today: date, kinds: frozenset[str] | None = None, li
     running clocks, and the 司法局's date stored with each pending objection to a termination
     (第四十九条), so that a province's thousands of overdue clocks cost a `LIMIT` and a `GROUP BY`,
     not a model, a calendar count and a template row each. The same queries whatever the data: the
-    user's groups and permissions (once per user object: the seal), the counts, the offices, one
-    per section (none of them when `kinds` names no case clock)."""
+    user's groups and permissions (once per user object: the seal), the counts, the first rows of
+    each section, the offices (none of them when `kinds` names no case clock)."""
     counts: Counter[tuple[int, str]] = Counter()
     items: list[DeadlineItem] = []
-    shown = _due_parts(user, kinds=kinds, lte=today + timedelta(days=DUE_SOON_DAYS))
-    if not shown:
+    parts = [
+        part.values_list(*_ROW) for part in _due_parts(user, kinds=kinds, lte=today + timedelta(days=DUE_SOON_DAYS))
+    ]
+    if not parts:
         return DueWork(items, counts)
-    sections = {
-        f"section_{index}": Count(
-            "case_pk", filter=Q(**{f"due__{lookup}": day for lookup, day in section_dates(state, today=today).items()})
+    # The clocks shown are compiled once and read twice, counted and ranked in SQL: building and
+    # compiling the scoped union costs more than running it (~9 ms against ~5), so not once per
+    # section. Sections by due date, as `urgency` says: 0 overdue, 1 due today, 2 due soon.
+    union, union_params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
+    day = connection.ops.adapt_datefield_value(today)
+    section = "CASE WHEN due < %s THEN 0 WHEN due = %s THEN 1 ELSE 2 END"
+    ranked = (
+        f"SELECT case_pk, case_number, case_notice, case_office, clock, due, {section} AS section, "
+        f"ROW_NUMBER() OVER (PARTITION BY {section} ORDER BY due, case_number) AS place FROM ({union}) AS shown"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT case_office, {section}, COUNT(*) FROM ({union}) AS shown GROUP BY 1, 2",  # noqa: S608 (ORM-compiled)
+            [day, day, *union_params],
         )
-        for index, state in enumerate(URGENCY_ORDER)
-    }
-    tallies = [part.values("case_office").annotate(**sections) for part in shown]
-    for tally in tallies[0].union(*tallies[1:], all=True).order_by():
-        for index, state in enumerate(URGENCY_ORDER):
-            counts[tally["case_office"], state] += tally[f"section_{index}"]
+        for office_id, index, number in cursor.fetchall():
+            counts[office_id, URGENCY_ORDER[index]] += number
+        cursor.execute(
+            f"SELECT * FROM ({ranked}) AS ranked WHERE place <= %s ORDER BY section, due, case_number",  # noqa: S608
+            [day, day, day, day, *union_params, limit if limit is not None else 2**31 - 1],
+        )
+        rows = cursor.fetchall()
     offices = Office.objects.in_bulk()
     url_pattern = reverse("cases:detail", args=[0])  # reversed once, not once per row
-    for state in URGENCY_ORDER:
-        parts = [part.values_list(*_ROW) for part in _due_parts(user, kinds=kinds, **section_dates(state, today=today))]
-        rows = parts[0].union(*parts[1:], all=True).order_by("due", "case_number")
-        for pk, number, notice_id, office_id, label, due_on in rows if limit is None else rows[:limit]:
-            kind = label if label == OBJECTION_KIND else _item_kinds(CLOCK_BY_LABEL[label])[notice_id is not None]
-            items.append(
-                DeadlineItem(
-                    kind=kind,
-                    due_on=due_on,
-                    number=number,
-                    url=url_pattern.replace("/0/", f"/{pk}/"),
-                    office=offices[office_id],
-                    state=state,
-                    days_left=days_left(due_on, today=today),
-                )
+    for pk, number, notice_id, office_id, label, due_on, index, _place in rows:
+        due_on = date.fromisoformat(due_on) if isinstance(due_on, str) else due_on  # SQLite returns the text
+        kind = label if label == OBJECTION_KIND else _item_kinds(CLOCK_BY_LABEL[label])[notice_id is not None]
+        items.append(
+            DeadlineItem(
+                kind=kind,
+                due_on=due_on,
+                number=number,
+                url=url_pattern.replace("/0/", f"/{pk}/"),
+                office=offices[office_id],
+                state=URGENCY_ORDER[index],
+                days_left=days_left(due_on, today=today),
             )
+        )
     return DueWork(items, counts)
 
 

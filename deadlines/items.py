@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from itertools import groupby, islice
 from typing import TYPE_CHECKING
 
@@ -83,12 +83,3 @@ def _first_of_each_section(items: list[DeadlineItem], limit: int | None) -> list
     if limit is None:
         return items
     return [item for _state, group in groupby(items, key=lambda item: item.state) for item in islice(group, limit)]
-
-
-def section_dates(state: str, *, today: date) -> dict[str, date]:
-    """The due dates of a section, as lookups on a due-date column (`due__lt` etc. with the prefix)."""
-    if state == OVERDUE:
-        return {"lt": today}
-    if state == DUE_TODAY:
-        return {"exact": today}
-    return {"gt": today, "lte": today + timedelta(days=DUE_SOON_DAYS)}

@@ -76,9 +76,9 @@ def test_dashboard_query_count_is_fixed(client, personas, django_assert_num_quer
         # session, user, groups; intake: applications, the offices, their 补正 requests, objections,
         # the urgent ones and their material kinds, the checklist (先行提供's missing paperwork),
         # calendar; cases: user and group permissions (sealed cases), the counts per office and
-        # section, the offices, the first rows of each of the three sections; the holiday-year check;
-        # the user's office; the session's sliding expiry (savepoint, update, release).
-        with django_assert_num_queries(23):
+        # section, the first rows of each section, the offices; the holiday-year check; the user's
+        # office; the session's sliding expiry (savepoint, update, release).
+        with django_assert_num_queries(21):
             response = client.get("/staff/")
     assert response.content.decode().count("审查决定") == count
 

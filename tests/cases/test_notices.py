@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -212,3 +213,26 @@ def test_a_notified_case_is_assigned_through_the_service_too(personas, client):
     staff = make_handler(personas[(Role.CLERK, "luoding")], kind=HandlerKind.STAFF)
     with pytest.raises(Exception, match="须指派律师"):
         services.assign(case, handler=staff, by=personas[(Role.REVIEWER, "luoding")])
+
+
+def test_a_worklist_of_one_kind_reads_only_that_door_of_the_assignment_clock(client, personas):
+    """The 指派 clock is one clock with two names (第三十六条 for a notified case): a worklist that
+    asks for one name gets only the cases opened through that door, counted and listed alike."""
+    from cases.selectors import due_work
+    from tests.cases.factories import make_case
+
+    received = timezone.localdate() - timedelta(days=3)
+    post(client, personas[(Role.CLERK, "luoding")], received_on=received.isoformat(), notice_date=received.isoformat())
+    with time_machine.travel(timezone.now() - timedelta(days=3)):
+        by_application = make_case(personas)
+    reviewer, today = personas[(Role.REVIEWER, "luoding")], timezone.localdate()
+
+    def kinds_of(*kinds: str) -> tuple[list[str], int]:
+        work = due_work(reviewer, today=today, kinds=frozenset(kinds))
+        return [item.kind for item in work.items], sum(work.counts.values())
+
+    assert kinds_of("指派（通知辩护）") == (["指派（通知辩护）"], 1)
+    assert kinds_of("指派") == (["指派"], 1)
+    assert sorted(kinds_of("指派", "指派（通知辩护）")[0]) == ["指派", "指派（通知辩护）"]
+    assert kinds_of("委托协议") == ([], 0)
+    assert by_application.number in {item.number for item in due_work(reviewer, today=today).items}

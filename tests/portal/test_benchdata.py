@@ -10,7 +10,7 @@ from psycopg2.extras import execute_values
 from accounts.models import Role
 from applications.models import Application, Status
 from cases import services as case_services
-from cases.models import Case, CaseState
+from cases.models import CLOCKS, Case, CaseState
 from portal import benchdata
 from tests.applications.factories import make_id_number, submit
 from tests.cases.factories import make_handler
@@ -42,6 +42,8 @@ def test_a_copy_in_a_past_year_links_to_its_own_rows_and_is_settled(personas, mo
     # Nothing stays open in a past year: the running case is closed and archived, the unanswered
     # application withdrawn; this year's originals are untouched.
     assert copied_case.state == CaseState.ARCHIVED and copied_case.closed_on is not None
+    # ... and each clock it ran has the due date stored with its start, as `Case.save` keeps it.
+    assert all(getattr(copied_case, clock.due_on) is not None for clock in CLOCKS)
     waiting_copy = Application.objects.get(number=f"{waiting.number}~1")
     assert waiting_copy.status == Status.WITHDRAWN
     assert waiting_copy.closed_on == waiting_copy.clock_started_on + timedelta(days=22)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby, islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.db.models import QuerySet
 
 from deadlines.calendar import days_left
 
@@ -83,3 +86,59 @@ def _first_of_each_section(items: list[DeadlineItem], limit: int | None) -> list
     if limit is None:
         return items
     return [item for _state, group in groupby(items, key=lambda item: item.state) for item in islice(group, limit)]
+
+
+# The columns every source's due queries are annotated with, so that one query unites them.
+DUE_COLUMNS = ("item_pk", "item_number", "item_office", "item_kind", "due")
+
+
+@dataclass(frozen=True, slots=True)
+class DueRow:
+    pk: int
+    number: str
+    office_id: int
+    kind: str
+    due_on: date
+    state: str
+
+
+def count_and_rank(
+    parts: Sequence[QuerySet[Any, Any]], *, today: date, limit: int | None
+) -> tuple[Counter[tuple[int, str]], list[DueRow]]:
+    """Clocks due by the end of the dashboard's window, from querysets annotated with `DUE_COLUMNS`:
+    how many per office and section, and the first `limit` of each section (all without one), most
+    urgent first. The union is compiled once and read twice, counted and ranked in SQL: building and
+    compiling a scoped union costs more than running it (~9 ms against ~5 for the cases at province),
+    so not once per section. Sections by due date, as `urgency` says: 0 overdue, 1 due today, 2 soon."""
+    columns = [part.values_list(*DUE_COLUMNS) for part in parts]
+    union, union_params = columns[0].union(*columns[1:], all=True).order_by().query.sql_with_params()
+    day = connection.ops.adapt_datefield_value(today)
+    section = "CASE WHEN due < %s THEN 0 WHEN due = %s THEN 1 ELSE 2 END"
+    ranked = (
+        f"SELECT {', '.join(DUE_COLUMNS)}, {section} AS section, "
+        f"ROW_NUMBER() OVER (PARTITION BY {section} ORDER BY due, item_number) AS place FROM ({union}) AS shown"
+    )
+    counts: Counter[tuple[int, str]] = Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT item_office, {section}, COUNT(*) FROM ({union}) AS shown GROUP BY 1, 2",  # noqa: S608 (ORM-compiled)
+            [day, day, *union_params],
+        )
+        for office_id, index, number in cursor.fetchall():
+            counts[office_id, URGENCY_ORDER[index]] += number
+        cursor.execute(
+            f"SELECT * FROM ({ranked}) AS ranked WHERE place <= %s ORDER BY section, due, item_number",  # noqa: S608
+            [day, day, day, day, *union_params, limit if limit is not None else 2**31 - 1],
+        )
+        rows = [
+            DueRow(
+                pk,
+                number,
+                office_id,
+                kind,
+                date.fromisoformat(due_on) if isinstance(due_on, str) else due_on,  # SQLite returns the text
+                URGENCY_ORDER[index],
+            )
+            for pk, number, office_id, kind, due_on, index, _place in cursor.fetchall()
+        ]
+    return counts, rows

@@ -14,6 +14,7 @@ Deterministic for the same rng and today; does nothing when applications already
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -26,6 +27,7 @@ from django.utils import timezone
 from accounts.models import Office
 from applications.identity import id_check_character
 from applications.models import (
+    OPEN_STATUSES,
     Application,
     Channel,
     EconomicBasis,
@@ -38,6 +40,7 @@ from applications.models import (
     SpecialGroup,
     Status,
     SupplementRequest,
+    store_decision_due_dates,
 )
 from applications.routing import route
 from applications.services import (
@@ -451,6 +454,13 @@ def _write(builder: _Builder, *, today: date, log: Callable[[str], None]) -> Non
                 )
             )
     SupplementRequest.objects.bulk_create(supplements, batch_size=1000)
+    # What the services store as each event happens, for the bulk write: the decision date of the open ones.
+    notices: dict[int, list[SupplementRequest]] = defaultdict(list)
+    for supplement in supplements:
+        notices[supplement.application_id].append(supplement)
+    still_open = [plan.application for plan in plans if plan.application.status in OPEN_STATUSES]
+    store_decision_due_dates(still_open, supplements=notices, today=today)
+    Application.objects.bulk_update(still_open, ["decision_due_on"], batch_size=500)
     Objection.objects.bulk_create(objections, batch_size=1000)
     approved = sum(plan.application.status == Status.APPROVED for plan in plans)
     log(

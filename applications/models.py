@@ -388,6 +388,10 @@ class Application(models.Model):
         "办结日期", null=True, blank=True, help_text="离开审查队列（准予、不予、视为撤回、撤回、转出）的日期。"
     )
     closed_note = models.CharField("办结说明", max_length=200, blank=True)
+    # 第四十三条's date as it stands (`review_due_dates`), stored by every event that moves it — the
+    # receipt, a 补正 notice (None: the clock stops), its completion, 责令改正, a holiday entered —
+    # so that the dashboard reads what is due through an index. Never entered, only read.
+    decision_due_on = models.DateField("审查决定期限", null=True, blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -413,6 +417,12 @@ class Application(models.Model):
             ),
             # The monthly report's overdue candidates: still in the queue, or left it after month end.
             models.Index(fields=["closed_on"], name="application_closed_idx"),
+            # The dashboard: open applications by their decision date.
+            models.Index(
+                fields=["decision_due_on"],
+                name="application_decision_due_idx",
+                condition=Q(status__in=OPEN_STATUSES, decision_due_on__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="application_status_valid"),
@@ -532,6 +542,11 @@ class Application(models.Model):
             today=today or timezone.localdate(),
             supplements=None if supplements is None else {self.pk: supplements},
         )[self.pk]
+
+    def store_decision_due_on(self, *, supplements: Iterable[SupplementRequest], today: date | None = None) -> None:
+        """Set `decision_due_on` from the review clock as it stands `today`, in memory (the caller
+        saves it with the event that moved it)."""
+        store_decision_due_dates([self], supplements={self.pk: supplements}, today=today or timezone.localdate())
 
     def missing_kinds(
         self, *, checklist: Iterable[ChecklistItem] | None = None, uploaded: Iterable[str] | None = None
@@ -743,6 +758,18 @@ def open_supplement_request(requests: Iterable[SupplementRequest]) -> Supplement
 
 
 # --- the review clock (第四十三条) ------------------------------------------------------------------
+def store_decision_due_dates(
+    applications: Iterable[Application], *, supplements: Mapping[int, Iterable[SupplementRequest]], today: date
+) -> None:
+    """Set each application's `decision_due_on` to its decision deadline as it stands `today` (None
+    while waiting for 补正, or once decided), in memory: the one rule behind the services, the demo's
+    bulk writes, the recomputation after a holiday change and the migration that filled the column."""
+    applications = list(applications)
+    due = review_due_dates(applications, today=today, supplements=supplements)
+    for application in applications:
+        application.decision_due_on = due[application.pk]
+
+
 class ReviewClock(Protocol):
     """What the review deadline is computed from: an `Application`, or a row of those columns where a
     page reads thousands (the dashboard, the month report) and a model instance each would cost more

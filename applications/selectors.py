@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, fields
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
 from typing import Any
 
 from django.db.models import (
@@ -31,7 +30,6 @@ from django.urls import reverse
 from accounts.models import Office, User
 from applications.models import (
     OPEN_STATUSES,
-    REVIEW_DAYS,
     Application,
     ChecklistItem,
     Material,
@@ -39,11 +37,9 @@ from applications.models import (
     ObjectionOutcome,
     Status,
     SupplementRequest,
-    open_supplement_request,
-    review_due_dates,
 )
 from deadlines.calendar import days_left
-from deadlines.items import DUE_SOON_DAYS, DeadlineItem, urgency
+from deadlines.items import DUE_SOON_DAYS, DeadlineItem, DueRow, DueWork, count_and_rank, urgency
 
 ID_TAIL_LENGTH = 6
 URGENT_PAPERWORK = "先行提供补交材料"
@@ -146,114 +142,115 @@ def _queue_order() -> list[OrderBy | F]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class _ClockRow:
-    """An application as the dashboard reads it: the review clock's columns (`ReviewClock`) and
-    what its items show, without a model instance per row."""
+REVIEW_KIND = "审查决定"
+SUPPLEMENT_KIND = "补正期限"
+OBJECTION_KIND = "异议审查"
 
-    pk: int
-    number: str
-    clock_started_on: date
-    closed_on: date | None
-    responsible_office_id: int
-    urgent_ground: str
+
+def _due_parts(
+    scoped: QuerySet[Application], *, kinds: frozenset[str] | None, due_by: date
+) -> list[QuerySet[Any, Any]]:
+    """The intake's clocks due by `due_by` among `scoped`, annotated with `DUE_COLUMNS`: the 7-day
+    review (its date stored with the application), the applicant's 补正 reply and the 司法局's 5-day
+    objection review (theirs stored with the notice and the objection)."""
+    parts: list[QuerySet[Any, Any]] = []
+    if kinds is None or REVIEW_KIND in kinds:
+        parts.append(
+            scoped.filter(status__in=OPEN_STATUSES, decision_due_on__lte=due_by).annotate(
+                item_pk=F("pk"),
+                item_number=F("number"),
+                item_office=F("responsible_office_id"),
+                item_kind=Value(REVIEW_KIND),
+                due=F("decision_due_on"),
+            )
+        )
+    notices = {
+        SUPPLEMENT_KIND: SupplementRequest.objects.filter(
+            resolved_on__isnull=True, reply_due_on__lte=due_by, application__in=scoped.values("pk")
+        ).annotate(due=F("reply_due_on")),
+        OBJECTION_KIND: Objection.objects.filter(
+            outcome=ObjectionOutcome.PENDING,
+            due_on__lte=due_by,
+            application__in=scoped.filter(status=Status.REFUSED).values("pk"),
+        ).annotate(due=F("due_on")),
+    }
+    for kind, rows in notices.items():
+        if kinds is None or kind in kinds:
+            parts.append(
+                rows.order_by().annotate(
+                    item_pk=F("application_id"),
+                    item_number=F("application__number"),
+                    item_office=F("application__responsible_office_id"),
+                    item_kind=Value(kind),
+                )
+            )
+    return parts
+
+
+def due_work(user: User, *, today: date, kinds: frozenset[str] | None = None, limit: int | None = None) -> DueWork:
+    """The intake's clocks for the dashboard that are overdue, due today or due within two days, for
+    what the user's office is responsible for (of `kinds` only, when given): the first `limit` of each
+    section (all without one) and how many per office and section.
+
+    Read from the dates stored with each clock (the application's decision date, kept by every event
+    that moves it; the 补正 reply and objection dates) through partial indexes on what is open —
+    counted and ranked in SQL (`deadlines.items.count_and_rank`), so the cost follows the page, not
+    the open work or the years. The paperwork an urgent (先行提供) application still lacks is due with
+    the decision; it is checked against the checklist in Python, for the few urgent applications due
+    by then. The same queries whatever the data."""
+    due_by = today + timedelta(days=DUE_SOON_DAYS)
+    scoped = (
+        Application.objects.visible_to(user)
+        .select_related(None)
+        .filter(responsible_office__in=Office.objects.visible_to(user))
+        .order_by()
+    )
+    counts: Counter[tuple[int, str]] = Counter()
+    rows: list[DueRow] = []
+    if parts := _due_parts(scoped, kinds=kinds, due_by=due_by):
+        counts, rows = count_and_rank(parts, today=today, limit=limit)
+    offices = Office.objects.in_bulk()
+    url_pattern = reverse("applications:detail", args=[0])  # reversed once, not once per row
+
+    def item(kind: str, pk: int, number: str, office_id: int, due_on: date) -> DeadlineItem:
+        return DeadlineItem(
+            kind=kind,
+            due_on=due_on,
+            number=number,
+            url=url_pattern.replace("/0/", f"/{pk}/"),
+            office=offices[office_id],
+            state=urgency(due_on, today=today) or "",
+            days_left=days_left(due_on, today=today),
+        )
+
+    work = DueWork([item(row.kind, row.pk, row.number, row.office_id, row.due_on) for row in rows], counts)
+    if kinds is None or URGENT_PAPERWORK in kinds:
+        # 第四十四条: aid given first, the paperwork follows — a task until the checklist is complete,
+        # due when the decision is. Whole rows (a few) with their ground: the checklist's wording for
+        # an exemption names it.
+        urgent = list(
+            scoped.filter(status__in=OPEN_STATUSES, decision_due_on__lte=due_by)
+            .exclude(urgent_ground="")
+            .select_related("exemption_ground")
+        )
+        uploaded: dict[int, list[str]] = defaultdict(list)
+        for application_id, kind in Material.objects.filter(
+            application__in=[application.pk for application in urgent] or [0]  # counted even when none
+        ).values_list("application_id", "kind"):
+            uploaded[application_id].append(kind)
+        checklist = list(ChecklistItem.objects.all())
+        lacking = [
+            item(URGENT_PAPERWORK, a.pk, a.number, a.responsible_office_id, a.decision_due_on)
+            for a in urgent
+            if a.decision_due_on is not None and a.missing_kinds(checklist=checklist, uploaded=uploaded[a.pk])
+        ]
+        work = work.merged(DueWork.of(lacking, limit=limit), limit=limit)
+    return work
 
 
 def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:
-    """Intake clocks for the dashboard, for what the user's office is responsible for: the 7-day
-    review, the applicant's 补正 reply period, the 司法局's 5-day objection review, and the paperwork
-    an urgent (先行提供) application still lacks. Eight queries whatever the data: the applications,
-    the offices, their 补正 requests, pending objections, the urgent ones with their material kinds,
-    the checklist, one calendar.
-
-    Only what is still running and could be shown is read — open applications whose review clock
-    started long enough ago to be due within two days (the deadline is never earlier than the start
-    plus 7 days: working days, a pause for 补正 and a holiday's roll-forward only push it later) or
-    whose 补正 reply is due by then (`application_open_queue_idx`, `supplement_open_reply_idx`), and
-    refused ones with an objection due by then (`objection_pending_idx`) — so the cost follows what
-    is due, not the open work or the years of history. The applications are read as rows; only the
-    urgent ones, whose paperwork is checked against the checklist, as model instances. The related
-    rows are read by the applications' ids and grouped here, not prefetched; one `Office` per office;
-    links are built from one reversed pattern."""
-    shown_by = today + timedelta(days=DUE_SOON_DAYS)
-    pending_objection = Objection.objects.filter(outcome=ObjectionOutcome.PENDING)
-    reply_due = SupplementRequest.objects.filter(resolved_on__isnull=True, reply_due_on__lte=shown_by)
-    applications = [
-        _ClockRow(*row)
-        for row in Application.objects.visible_to(user)
-        .filter(responsible_office__in=Office.objects.visible_to(user))
-        # Two indexed halves united, not an OR (which reads the whole table): the open applications
-        # (`application_open_queue_idx`) and the refused ones with an objection pending.
-        .filter(
-            pk__in=Application.objects.filter(status__in=OPEN_STATUSES)
-            .filter(
-                Q(clock_started_on__lte=shown_by - timedelta(days=REVIEW_DAYS))
-                | Q(pk__in=reply_due.values("application_id"))
-            )
-            .values("pk")
-            .union(
-                pending_objection.filter(application__status=Status.REFUSED, due_on__lte=shown_by).values(
-                    "application_id"
-                )
-            )
-        )
-        .order_by()
-        .values_list(*(column.name for column in fields(_ClockRow)))
-    ]
-    offices = Office.objects.in_bulk()
-    # By the ids just read (an index lookup each), and never skipped: [0] names no application, so the
-    # query runs — and is counted — even when nothing is open.
-    ids = [application.pk for application in applications] or [0]
-    supplements: dict[int, list[SupplementRequest]] = defaultdict(list)
-    for request in (
-        SupplementRequest.objects.filter(application_id__in=ids)
-        .only("application_id", "requested_on", "resolved_on", "reply_due_on")
-        .order_by("requested_on", "pk")
-    ):
-        supplements[request.application_id].append(request)
-    objections_due: dict[int, list[date]] = defaultdict(list)
-    for application_id, due_on in pending_objection.filter(application_id__in=ids).values_list(
-        "application_id", "due_on"
-    ):
-        objections_due[application_id].append(due_on)
-    # 先行提供's paperwork task reads the checklist against what arrived (urgent rows only, a few).
-    urgent_ids = [application.pk for application in applications if application.urgent_ground] or [0]
-    # Whole rows (a few) with their ground: the checklist's wording for an exemption names it.
-    urgent = Application.objects.filter(pk__in=urgent_ids).select_related("exemption_ground")
-    uploaded: dict[int, list[str]] = defaultdict(list)
-    for application_id, kind in Material.objects.filter(application_id__in=urgent_ids).values_list(
-        "application_id", "kind"
-    ):
-        uploaded[application_id].append(kind)
-    checklist = list(ChecklistItem.objects.all())
-    lacking_paperwork = {
-        application.pk
-        for application in urgent
-        if application.missing_kinds(checklist=checklist, uploaded=uploaded[application.pk])
-    }
-    url_pattern = reverse("applications:detail", args=[0])
-    items: list[DeadlineItem | None] = []
-    due_dates = review_due_dates(applications, today=today, supplements=supplements)
-    for application in applications:
-        item = partial(
-            DeadlineItem.due,
-            number=application.number,
-            url=url_pattern.replace("/0/", f"/{application.pk}/"),
-            office=offices[application.responsible_office_id],
-            today=today,
-        )
-        if (review_due := due_dates[application.pk]) is not None:
-            items.append(item(kind="审查决定", due_on=review_due))
-            # 第四十四条: aid given first, the paperwork follows — a task until the checklist is
-            # complete, due when the decision is.
-            if application.pk in lacking_paperwork:
-                items.append(item(kind=URGENT_PAPERWORK, due_on=review_due))
-        supplement = open_supplement_request(supplements[application.pk])
-        if supplement is not None:
-            items.append(item(kind="补正期限", due_on=supplement.reply_due_on))
-        for due_on in objections_due[application.pk]:
-            items.append(item(kind="异议审查", due_on=due_on))
-    return [item for item in items if item is not None]
+    """Every intake clock in `user`'s scope that is overdue, due today or due soon, most urgent first."""
+    return due_work(user, today=today).items
 
 
 @dataclass(frozen=True)

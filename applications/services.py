@@ -5,7 +5,9 @@ actor, saves and writes the audit row in one transaction."""
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from copy import copy
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,7 @@ from accounts.models import Actor, Office, User
 from applications import sms
 from applications.models import (
     OBJECTION_DAYS,
+    OPEN_STATUSES,
     Application,
     BaseObjection,
     Channel,
@@ -35,6 +38,7 @@ from applications.models import (
     SupplementRequest,
     UrgentGround,
     review_due_dates,
+    store_decision_due_dates,
 )
 from applications.routing import route
 from applications.signals import application_submitted
@@ -251,6 +255,7 @@ def _create_application(
         validate_unique=False,
         validate_constraints=False,
     )
+    application.store_decision_due_on(supplements=[], today=today)  # a new application has no 补正 notice
     source = MaterialSource.OFFICE if receiving_office else MaterialSource.APPLICANT_ONLINE
     materials = _written_materials(uploads, source=source, by=by)
     # Gap-free numbers serialise the submissions of the whole portal: the counter row stays locked
@@ -344,7 +349,8 @@ def request_supplement(
             reply_due_on=supplement_reply_due(today),
             requested_by=by,
         )
-        move.done(note="一次性告知补正：" + "；".join(items))
+        move.obj.decision_due_on = None  # the clock stops until the materials are found complete
+        move.done(fields=["decision_due_on"], note="一次性告知补正：" + "；".join(items))
         sms.notify_supplement(supplement)
     return supplement
 
@@ -404,7 +410,13 @@ def confirm_supplement(
         supplement = application.supplement_requests.select_for_update().get(resolved_on__isnull=True)
         supplement.resolved_on = today or timezone.localdate()
         supplement.save(update_fields=["resolved_on"])
-        move.done(note=f"补正材料经核对齐全，{supplement.resolved_on:%Y年%-m月%-d日}起恢复计算审查期限")
+        application.store_decision_due_on(
+            supplements=SupplementRequest.objects.filter(application=application), today=supplement.resolved_on
+        )
+        move.done(
+            fields=["decision_due_on"],
+            note=f"补正材料经核对齐全，{supplement.resolved_on:%Y年%-m月%-d日}起恢复计算审查期限",
+        )
     return application
 
 
@@ -661,7 +673,11 @@ def decide_objection(
             application = move.obj
             application.clock_started_on = decided_on
             application.decided_on = application.decided_by = application.closed_on = None
-            move.done(fields=["clock_started_on", "decided_on", "decided_by", "closed_on"])
+            application.store_decision_due_on(
+                supplements=SupplementRequest.objects.filter(application=application),
+                today=max(decided_on, timezone.localdate()),
+            )
+            move.done(fields=["clock_started_on", "decided_on", "decided_by", "closed_on", "decision_due_on"])
     return objection
 
 
@@ -698,6 +714,25 @@ def recompute_stored_deadlines(*, by: Any = None, request: HttpRequest | None = 
             supplement_reply_due(supplement.requested_on),
             about=supplement.application,
             label="补正期限",
+            by=by,
+            request=request,
+        )
+    # The open applications' decision dates (those waiting for 补正 have none until it is complete).
+    running = list(Application.objects.filter(status__in=OPEN_STATUSES, decision_due_on__isnull=False).order_by("pk"))
+    notices: dict[int, list[SupplementRequest]] = defaultdict(list)
+    for notice in SupplementRequest.objects.filter(application__in=[application.pk for application in running]):
+        notices[notice.application_id].append(notice)
+    recomputed = [copy(application) for application in running]
+    store_decision_due_dates(recomputed, supplements=notices, today=timezone.localdate())
+    for application, fresh in zip(running, recomputed, strict=True):
+        if fresh.decision_due_on is None:  # never: only a 补正 notice stops the clock
+            continue
+        moved += restate_due_date(
+            application,
+            "decision_due_on",
+            fresh.decision_due_on,
+            about=application,
+            label="审查决定期限",
             by=by,
             request=request,
         )

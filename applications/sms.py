@@ -8,8 +8,6 @@ ID number (the outbox masks one that a free-text reason might carry).
 
 from __future__ import annotations
 
-from datetime import date
-
 from applications.models import Application, SupplementRequest
 from deadlines.wording import deadline
 from notifications.models import MessageKind
@@ -30,10 +28,9 @@ def shortened(text: str, *, letter: str) -> str:
     return text if len(text) <= REASON_LENGTH else f"{text[:REASON_LENGTH]}……（详见{letter}）"
 
 
-def received_text(application: Application, *, today: date | None = None) -> str:
+def received_text(application: Application) -> str:
     office = application.responsible_office
-    # Sent as the application is received: no 补正 notice can have paused its clock yet.
-    due = application.review_due_on(today=today, supplements=[])
+    due = application.decision_due_on  # stored as it was received
     decision = f"将于{deadline(due)}作出是否给予法律援助的决定，" if due is not None else ""
     return (
         f"您的法律援助申请已收到，申请编号{application.number}，由{office.name}办理，{decision}"

@@ -33,9 +33,7 @@ def worklist(user, *, today: date, limit: int | None = None) -> DueWork:
         kinds = frozenset().union(*(CLOCKS_BY_ROLE.get(role, frozenset()) for role in user.roles))
     intake = DueWork([], Counter())
     if user.reads_records or user.has_role(Role.BUREAU_REVIEWER):
-        # The intake's review dates are counted in Python (their 补正 pauses), so filtered here.
-        items = application_selectors.deadline_items(user, today=today)
-        intake = DueWork.of([item for item in items if kinds is None or item.kind in kinds], limit=limit)
+        intake = application_selectors.due_work(user, today=today, kinds=kinds, limit=limit)
     return intake.merged(case_selectors.due_work(user, today=today, kinds=kinds, limit=limit), limit=limit)
 
 

@@ -62,3 +62,18 @@ def test_the_demo_stores_each_clocks_due_date_as_the_product_does(db):
                 clock.label,
             )
         assert all(getattr(case, clock.due_on) is None for case in cases if getattr(case, clock.starts_on) is None)
+
+
+def test_the_demo_stores_each_open_applications_decision_date_as_the_product_does(db):
+    """The demo writes applications and their 补正 notices in bulk, with the decision date the
+    services store as each event happens: the review clock as it stands today (issue 14)."""
+    from django.utils import timezone
+
+    from applications.models import OPEN_STATUSES, Application, review_due_dates
+
+    call_command("seed_demo", password="demo-pass-2026")
+    still_open = list(Application.objects.filter(status__in=OPEN_STATUSES).prefetch_related("supplement_requests"))
+    assert len(still_open) > 10
+    computed = review_due_dates(still_open, today=timezone.localdate())
+    assert {a.number: a.decision_due_on for a in still_open} == {a.number: computed[a.pk] for a in still_open}
+    assert any(a.decision_due_on is None for a in still_open)  # waiting for 补正: the clock is stopped

@@ -140,6 +140,7 @@ def test_objection_corrected_reopens_with_a_new_clock(client, application, perso
     application.refresh_from_db()
     assert application.status == Status.PENDING_REVIEW
     assert application.review_due_on(today=date(2026, 6, 12)) == calendar.add_days(date(2026, 6, 12), 7)
+    assert application.decision_due_on == calendar.add_days(date(2026, 6, 12), 7)  # stored for the dashboard
     client.post("/track/", {"number": application.number, "id_last6": application.id_number[-6:]})
     assert "责令改正" in client.get("/track/status/").content.decode()
 

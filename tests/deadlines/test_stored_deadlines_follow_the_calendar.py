@@ -132,3 +132,28 @@ def test_a_running_case_clock_follows_the_calendar_and_a_stopped_one_keeps_its_d
     entry = AuditEntry.objects.get(action=AuditAction.UPDATE, object_id=str(running.pk), note__contains="委托协议期限")
     assert (entry.from_state, entry.to_state) == (due.isoformat(), running.agreement_due_on.isoformat())
     assert entry.actor_id == admin.pk
+
+
+def test_lal_43_the_stored_decision_date_follows_each_event_and_the_calendar(admin_client, personas):
+    """第四十三条's date is stored with the application (the dashboard reads it, issue 14): 7 days
+    from receipt; none while a 补正 notice stops the clock; the days it waited added when the
+    materials are found complete; moved with an audit row when a holiday falls on it."""
+    client, admin = admin_client
+    clerk = personas[(Role.CLERK, "luoding")]
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 1, 10))):
+        application = submit()
+    assert application.decision_due_on == calendar.add_days(date(2026, 6, 1), 7)
+    services.request_supplement(application, items=["病历"], note="", by=clerk, today=date(2026, 6, 3))
+    application.refresh_from_db()
+    assert application.decision_due_on is None
+    services.receive_supplement(application, files=[pdf()], by=clerk, today=date(2026, 6, 5))
+    services.confirm_supplement(application, by=clerk, today=date(2026, 6, 5))
+    application.refresh_from_db()
+    due = calendar.add_days(date(2026, 6, 1), 7 + 2)  # the two days waiting for 补正 do not count
+    assert application.decision_due_on == due == application.review_due_on(today=date(2026, 6, 5))
+
+    client.post(f"{URL}add/", {"day": due.isoformat(), "note": "测试：临时放假", "_save": "保存"})
+    application.refresh_from_db()
+    assert application.decision_due_on == calendar.add_days(date(2026, 6, 1), 9) > due
+    entry = AuditEntry.objects.get(object_id=str(application.pk), note__contains="审查决定期限")
+    assert (entry.from_state, entry.actor_id) == (due.isoformat(), admin.pk)

@@ -39,7 +39,7 @@ from applications.models import (
     SupplementRequest,
 )
 from deadlines.calendar import days_left
-from deadlines.items import DUE_SOON_DAYS, DeadlineItem, DueRow, DueWork, count_and_rank, urgency
+from deadlines.items import DUE_SOON_DAYS, DeadlineItem, DueRow, DueWork, count_and_rank, due_columns, urgency
 
 ID_TAIL_LENGTH = 6
 URGENT_PAPERWORK = "先行提供补交材料"
@@ -157,31 +157,32 @@ def _due_parts(
     if kinds is None or REVIEW_KIND in kinds:
         parts.append(
             scoped.filter(status__in=OPEN_STATUSES, decision_due_on__lte=due_by).annotate(
-                item_pk=F("pk"),
-                item_number=F("number"),
-                item_office=F("responsible_office_id"),
-                item_kind=Value(REVIEW_KIND),
-                due=F("decision_due_on"),
+                **due_columns(
+                    pk="pk", number="number", office="responsible_office_id", kind=REVIEW_KIND, due="decision_due_on"
+                )
             )
         )
     notices = {
-        SUPPLEMENT_KIND: SupplementRequest.objects.filter(
+        (SUPPLEMENT_KIND, "reply_due_on"): SupplementRequest.objects.filter(
             resolved_on__isnull=True, reply_due_on__lte=due_by, application__in=scoped.values("pk")
-        ).annotate(due=F("reply_due_on")),
-        OBJECTION_KIND: Objection.objects.filter(
+        ),
+        (OBJECTION_KIND, "due_on"): Objection.objects.filter(
             outcome=ObjectionOutcome.PENDING,
             due_on__lte=due_by,
             application__in=scoped.filter(status=Status.REFUSED).values("pk"),
-        ).annotate(due=F("due_on")),
+        ),
     }
-    for kind, rows in notices.items():
+    for (kind, due), rows in notices.items():
         if kinds is None or kind in kinds:
             parts.append(
                 rows.order_by().annotate(
-                    item_pk=F("application_id"),
-                    item_number=F("application__number"),
-                    item_office=F("application__responsible_office_id"),
-                    item_kind=Value(kind),
+                    **due_columns(
+                        pk="application_id",
+                        number="application__number",
+                        office="application__responsible_office_id",
+                        kind=kind,
+                        due=due,
+                    )
                 )
             )
     return parts

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Case as DbCase
-from django.db.models import F, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from accounts.models import Office, User
 from applications.selectors import OpenObjection, open_objection
 from cases.models import CLOCKS, Case, CaseObjection, CaseState, Clock, ObjectionOutcome
 from deadlines.calendar import days_left
-from deadlines.items import DUE_SOON_DAYS, DeadlineItem, DueWork, count_and_rank, urgency
+from deadlines.items import DUE_SOON_DAYS, DeadlineItem, DueWork, count_and_rank, due_columns, urgency
 
 OBJECTION_KIND = "异议审查"
 
@@ -47,11 +47,7 @@ def _due_parts(user: User, *, kinds: frozenset[str] | None, due_by: date) -> lis
                 cases = cases.filter(notice__isnull=True)
         parts.append(
             cases.annotate(
-                item_pk=F("pk"),
-                item_number=F("number"),
-                item_office=F("office_id"),
-                item_kind=_kind(clock),
-                due=F(clock.due_on),
+                **due_columns(pk="pk", number="number", office="office_id", kind=_kind(clock), due=clock.due_on)
             )
         )
     if kinds is None or OBJECTION_KIND in kinds:
@@ -60,11 +56,9 @@ def _due_parts(user: User, *, kinds: frozenset[str] | None, due_by: date) -> lis
         )
         parts.append(
             objections.order_by().annotate(
-                item_pk=F("case_id"),
-                item_number=F("case__number"),
-                item_office=F("case__office_id"),
-                item_kind=Value(OBJECTION_KIND),
-                due=F("due_on"),
+                **due_columns(
+                    pk="case_id", number="case__number", office="case__office_id", kind=OBJECTION_KIND, due="due_on"
+                )
             )
         )
     return parts

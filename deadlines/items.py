@@ -10,7 +10,8 @@ from itertools import groupby, islice
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Expression, F, QuerySet, Value
+from django.db.models.expressions import Combinable
 
 from deadlines.calendar import days_left
 
@@ -90,6 +91,18 @@ def _first_of_each_section(items: list[DeadlineItem], limit: int | None) -> list
 
 # The columns every source's due queries are annotated with, so that one query unites them.
 DUE_COLUMNS = ("item_pk", "item_number", "item_office", "item_kind", "due")
+
+
+def due_columns(*, pk: str, number: str, office: str, kind: str | Expression, due: str) -> dict[str, Combinable]:
+    """A source's due query's `annotate()` arguments: which of its columns (or, for the kind, which
+    expression or name) give each of `DUE_COLUMNS`."""
+    return {
+        "item_pk": F(pk),
+        "item_number": F(number),
+        "item_office": F(office),
+        "item_kind": Value(kind) if isinstance(kind, str) else kind,
+        "due": F(due),
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,11 +41,16 @@ def test_the_demo_counts_what_the_product_counts(db):
     assert len(stored) > 100 and stored == recounted_tallies(*years)
 
 
-def test_the_demo_stores_each_clocks_due_date_as_the_product_does(db):
-    """The demo writes cases in bulk, with the due dates `Case.save` would store: each clock that has
-    started is due on the day the day counter gives (the dashboard reads these dates, issue 14)."""
+def test_the_demo_stores_every_due_date_as_the_product_does(db):
+    """The demo writes cases, applications and their 补正 notices in bulk, with the due dates the
+    product stores as each event happens (the dashboard reads them, issue 14): each case clock that
+    has started is due on the day the day counter gives, and each open application's decision date is
+    its review clock as it stands today."""
     from functools import cache
 
+    from django.utils import timezone
+
+    from applications.models import OPEN_STATUSES, Application, review_due_dates
     from cases.models import CLOCKS, Case
     from deadlines import calendar
 
@@ -63,15 +68,6 @@ def test_the_demo_stores_each_clocks_due_date_as_the_product_does(db):
             )
         assert all(getattr(case, clock.due_on) is None for case in cases if getattr(case, clock.starts_on) is None)
 
-
-def test_the_demo_stores_each_open_applications_decision_date_as_the_product_does(db):
-    """The demo writes applications and their 补正 notices in bulk, with the decision date the
-    services store as each event happens: the review clock as it stands today (issue 14)."""
-    from django.utils import timezone
-
-    from applications.models import OPEN_STATUSES, Application, review_due_dates
-
-    call_command("seed_demo", password="demo-pass-2026")
     still_open = list(Application.objects.filter(status__in=OPEN_STATUSES).prefetch_related("supplement_requests"))
     assert len(still_open) > 10
     computed = review_due_dates(still_open, today=timezone.localdate())

@@ -27,6 +27,10 @@ LIFE_OR_DEATH = "第二十五条第一款第四项"
 COMPULSORY_MEDICAL = "第二十八条"
 
 
+# A Thursday: the Monday before it and the days between are working days (no holiday near it in 2026).
+ORDINARY_DAY = timezone.make_aware(timezone.datetime(2026, 6, 11, 10))
+
+
 def scan() -> SimpleUploadedFile:
     return SimpleUploadedFile("通知书.pdf", PDF, content_type="application/pdf")
 
@@ -188,9 +192,15 @@ def test_the_assignment_form_marks_lawyers_who_know_minors(client, personas, mak
 
 
 def test_the_dashboard_shows_the_notices_three_day_clock(client, personas):
-    received = timezone.localdate() - timedelta(days=3)
-    post(client, personas[(Role.CLERK, "luoding")], received_on=received.isoformat(), notice_date=received.isoformat())
-    items = deadline_items(personas[(Role.REVIEWER, "luoding")], today=timezone.localdate())
+    with time_machine.travel(ORDINARY_DAY):  # no holiday between the notice and its due date
+        received = timezone.localdate() - timedelta(days=3)
+        post(
+            client,
+            personas[(Role.CLERK, "luoding")],
+            received_on=received.isoformat(),
+            notice_date=received.isoformat(),
+        )
+        items = deadline_items(personas[(Role.REVIEWER, "luoding")], today=timezone.localdate())
     assert [(item.kind, item.due_on) for item in items] == [("指派（通知辩护）", calendar.add_days(received, 3))]
 
 
@@ -221,11 +231,16 @@ def test_a_worklist_of_one_kind_reads_only_that_door_of_the_assignment_clock(cli
     from cases.selectors import due_work
     from tests.cases.factories import make_case
 
-    received = timezone.localdate() - timedelta(days=3)
-    post(client, personas[(Role.CLERK, "luoding")], received_on=received.isoformat(), notice_date=received.isoformat())
-    with time_machine.travel(timezone.now() - timedelta(days=3)):
+    with time_machine.travel(ORDINARY_DAY - timedelta(days=3)):
+        received = timezone.localdate()
+        post(
+            client,
+            personas[(Role.CLERK, "luoding")],
+            received_on=received.isoformat(),
+            notice_date=received.isoformat(),
+        )
         by_application = make_case(personas)
-    reviewer, today = personas[(Role.REVIEWER, "luoding")], timezone.localdate()
+    reviewer, today = personas[(Role.REVIEWER, "luoding")], ORDINARY_DAY.date()
 
     def kinds_of(*kinds: str) -> tuple[list[str], int]:
         work = due_work(reviewer, today=today, kinds=frozenset(kinds))

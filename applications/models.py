@@ -406,9 +406,9 @@ class Application(models.Model):
             # the month, not the years of history. Meta.ordering (the admin, exports) and the
             # month's receipts (reporting: received, routed in):
             models.Index(F("received_at").desc(), name="application_received_idx"),
-            # The default queue and the dashboard read only what is still to be decided, per office (the
-            # queue then orders those few rows by their decision date, a computed clock). Plain columns:
-            # SQLite, the laptop default, cannot build an index with NULLS LAST.
+            # The default queue reads only what is still to be decided, per office (then orders those
+            # few rows by their decision date, a computed clock). Plain columns: SQLite, the laptop
+            # default, cannot build an index with NULLS LAST.
             models.Index(
                 "responsible_office",
                 "received_at",
@@ -772,7 +772,7 @@ def store_decision_due_dates(
 
 class ReviewClock(Protocol):
     """What the review deadline is computed from: an `Application`, or a row of those columns where a
-    page reads thousands (the dashboard, the month report) and a model instance each would cost more
+    page reads thousands (the month report's overdue count) and a model instance each would cost more
     than the deadline."""
 
     @property
@@ -790,8 +790,9 @@ def review_due_dates(
     supplements: Mapping[int, Iterable[SupplementRequest]] | None = None,
 ) -> dict[int, date | None]:
     """The decision deadline of each application as it stood at the end of `today` (this day for
-    the queue and the dashboard, a month end for the report); None for those not awaiting a decision
-    then (clock not started, left the queue by then, or waiting for 补正).
+    the queue, the application's page and `store_decision_due_dates`, a month end for the report);
+    None for those not awaiting a decision then (clock not started, left the queue by then, or
+    waiting for 补正).
 
     第四十三条: 7 days from the first receipt, in the mode of LEGALAID_COUNT_WORKING_DAYS, a last day on a
     holiday rolled forward, days waiting for 补正 not counted; 第四十四条 先行提供 keeps this date. Read as

@@ -407,7 +407,7 @@ class Application(models.Model):
             # month's receipts (reporting: received, routed in):
             models.Index(F("received_at").desc(), name="application_received_idx"),
             # The default queue reads only what is still to be decided, per office (then orders those
-            # few rows by their decision date, a computed clock). Plain columns: SQLite, the laptop
+            # few rows by the decision date stored with each). Plain columns: SQLite, the laptop
             # default, cannot build an index with NULLS LAST.
             models.Index(
                 "responsible_office",

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import (
     Case,
-    DateTimeField,
-    DurationField,
-    ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
 )
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from accounts.models import Office, User
@@ -39,7 +33,16 @@ from applications.models import (
     SupplementRequest,
 )
 from deadlines.calendar import days_left
-from deadlines.items import DUE_SOON_DAYS, DeadlineItem, DueRow, DueWork, count_and_rank, due_columns, urgency
+from deadlines.items import (
+    DUE_SOON_DAYS,
+    DeadlineItem,
+    DueRow,
+    DueWork,
+    count_and_rank,
+    due_columns,
+    linked_items,
+    urgency,
+)
 
 ID_TAIL_LENGTH = 6
 URGENT_PAPERWORK = "先行提供补交材料"
@@ -109,23 +112,9 @@ def queue_for(user: User, *, status: str = "", search: str = "", sent: bool = Fa
 
 
 def _queue_order() -> list[OrderBy | F]:
-    """Pending first by when the decision falls due, then those waiting for 补正 (their clock is
-    stopped), then the decided, newest first.
-
-    The due date is 第四十三条's: the clock's start plus the days spent waiting for 补正 (answered
-    requests; the 7 days and a holiday roll shift every application alike, so they do not change the
-    order), or the day 先行提供 was declared, which comes before any running clock. In SQL, so that
-    pages cut the ordered list; the exact date each row shows comes from `review_due_dates`."""
-    paused = Subquery(
-        SupplementRequest.objects.filter(application=OuterRef("pk"), resolved_on__isnull=False)
-        .values("application")
-        .annotate(days=Sum(F("resolved_on") - F("requested_on"), output_field=DurationField()))
-        .values("days")[:1],
-        output_field=DurationField(),
-    )
-    clock_runs_to = ExpressionWrapper(
-        F("clock_started_on") + Coalesce(paused, Value(timedelta(0))), output_field=DateTimeField()
-    )
+    """Pending first: those given aid first (先行提供, its paperwork due with the decision) by when
+    it was declared, then by the decision date stored with each (第四十三条 as it stands); then those
+    waiting for 补正 (their clock stopped), by when it started; then the decided, newest first."""
     stage = Case(
         When(status=Status.PENDING_REVIEW, then=Value(0)),
         When(status=Status.AWAITING_SUPPLEMENT, then=Value(1)),
@@ -136,7 +125,8 @@ def _queue_order() -> list[OrderBy | F]:
     return [
         stage.asc(),
         Case(When(is_open, then=F("urgent_marked_at")), default=None).asc(nulls_last=True),
-        Case(When(is_open, then=clock_runs_to), default=None, output_field=DateTimeField()).asc(nulls_last=True),
+        Case(When(is_open, then=F("decision_due_on")), default=None).asc(nulls_last=True),
+        Case(When(is_open, then=F("clock_started_on")), default=None).asc(nulls_last=True),
         F("decided_on").desc(nulls_last=True),
         F("received_at").desc(),
     ]
@@ -188,10 +178,18 @@ def _due_parts(
     return parts
 
 
-def due_work(user: User, *, today: date, kinds: frozenset[str] | None = None, limit: int | None = None) -> DueWork:
+def due_work(
+    user: User,
+    *,
+    today: date,
+    kinds: frozenset[str] | None = None,
+    limit: int | None = None,
+    offices: Mapping[int, Office] | None = None,
+) -> DueWork:
     """The intake's clocks for the dashboard that are overdue, due today or due within two days, for
     what the user's office is responsible for (of `kinds` only, when given): the first `limit` of each
-    section (all without one) and how many per office and section.
+    section (all without one) and how many per office and section. `offices` by id, when the caller
+    has read them for its page.
 
     Read from the dates stored with each clock (the application's decision date, kept by every event
     that moves it; the 补正 reply and objection dates) through partial indexes on what is open —
@@ -210,21 +208,9 @@ def due_work(user: User, *, today: date, kinds: frozenset[str] | None = None, li
     rows: list[DueRow] = []
     if parts := _due_parts(scoped, kinds=kinds, due_by=due_by):
         counts, rows = count_and_rank(parts, today=today, limit=limit)
-    offices = Office.objects.in_bulk()
-    url_pattern = reverse("applications:detail", args=[0])  # reversed once, not once per row
-
-    def item(kind: str, pk: int, number: str, office_id: int, due_on: date) -> DeadlineItem:
-        return DeadlineItem(
-            kind=kind,
-            due_on=due_on,
-            number=number,
-            url=url_pattern.replace("/0/", f"/{pk}/"),
-            office=offices[office_id],
-            state=urgency(due_on, today=today) or "",
-            days_left=days_left(due_on, today=today),
-        )
-
-    work = DueWork([item(row.kind, row.pk, row.number, row.office_id, row.due_on) for row in rows], counts)
+    if offices is None:
+        offices = Office.objects.in_bulk()
+    work = DueWork(linked_items(rows, url_name="applications:detail", offices=offices, today=today), counts)
     if kinds is None or URGENT_PAPERWORK in kinds:
         # 第四十四条: aid given first, the paperwork follows — a task until the checklist is complete,
         # due when the decision is. Whole rows (a few) with their ground: the checklist's wording for
@@ -241,11 +227,19 @@ def due_work(user: User, *, today: date, kinds: frozenset[str] | None = None, li
             uploaded[application_id].append(kind)
         checklist = list(ChecklistItem.objects.all())
         lacking = [
-            item(URGENT_PAPERWORK, a.pk, a.number, a.responsible_office_id, a.decision_due_on)
+            DueRow(
+                a.pk,
+                a.number,
+                a.responsible_office_id,
+                URGENT_PAPERWORK,
+                a.decision_due_on,
+                urgency(a.decision_due_on, today=today) or "",  # due by `due_by`: always a section
+            )
             for a in urgent
             if a.decision_due_on is not None and a.missing_kinds(checklist=checklist, uploaded=uploaded[a.pk])
         ]
-        work = work.merged(DueWork.of(lacking, limit=limit), limit=limit)
+        items = linked_items(lacking, url_name="applications:detail", offices=offices, today=today)
+        work = work.merged(DueWork.of(items, limit=limit), limit=limit)
     return work
 
 

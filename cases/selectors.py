@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from accounts.models import Office, User
 from applications.selectors import OpenObjection, open_objection
 from cases.models import CLOCKS, Case, CaseObjection, CaseState, Clock, ObjectionOutcome
 from deadlines.calendar import days_left
-from deadlines.items import DUE_SOON_DAYS, DeadlineItem, DueWork, count_and_rank, due_columns, urgency
+from deadlines.items import DUE_SOON_DAYS, DeadlineItem, DueWork, count_and_rank, due_columns, linked_items, urgency
 
 OBJECTION_KIND = "异议审查"
 
@@ -64,37 +65,32 @@ def _due_parts(user: User, *, kinds: frozenset[str] | None, due_by: date) -> lis
     return parts
 
 
-def due_work(user: User, *, today: date, kinds: frozenset[str] | None = None, limit: int | None = None) -> DueWork:
+def due_work(
+    user: User,
+    *,
+    today: date,
+    kinds: frozenset[str] | None = None,
+    limit: int | None = None,
+    offices: Mapping[int, Office] | None = None,
+) -> DueWork:
     """What is overdue, due today or due within two days on the case clocks in `user`'s scope (of
     `kinds` only, when given): the first `limit` of each section (all without one), and how many per
-    office and section.
+    office and section. `offices` by id, when the caller has read them for its page.
 
     Read from the due dates stored with each clock (`Case.save`) through partial indexes on the
     running clocks, and the 司法局's date stored with each pending objection to a termination
     (第四十九条), so that a province's thousands of overdue clocks cost a `LIMIT` and a `GROUP BY`,
     not a model, a calendar count and a template row each (`deadlines.items.count_and_rank`). The
     same queries whatever the data: the user's groups and permissions (once per user object: the
-    seal), the counts, the first rows of each section, the offices (none of them when `kinds` names
-    no case clock)."""
+    seal), the counts, the first rows of each section, the offices unless given (none of them when
+    `kinds` names no case clock)."""
     parts = _due_parts(user, kinds=kinds, due_by=today + timedelta(days=DUE_SOON_DAYS))
     if not parts:
         return DueWork([], Counter())
     counts, rows = count_and_rank(parts, today=today, limit=limit)
-    offices = Office.objects.in_bulk()
-    url_pattern = reverse("cases:detail", args=[0])  # reversed once, not once per row
-    items = [
-        DeadlineItem(
-            kind=row.kind,
-            due_on=row.due_on,
-            number=row.number,
-            url=url_pattern.replace("/0/", f"/{row.pk}/"),
-            office=offices[row.office_id],
-            state=row.state,
-            days_left=days_left(row.due_on, today=today),
-        )
-        for row in rows
-    ]
-    return DueWork(items, counts)
+    if offices is None:
+        offices = Office.objects.in_bulk()
+    return DueWork(linked_items(rows, url_name="cases:detail", offices=offices, today=today), counts)
 
 
 def deadline_items(user: User, *, today: date) -> list[DeadlineItem]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby, islice
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.db.models import Expression, F, QuerySet, Value
 from django.db.models.expressions import Combinable
+from django.urls import reverse
 
 from deadlines.calendar import days_left
 
@@ -107,12 +108,36 @@ def due_columns(*, pk: str, number: str, office: str, kind: str | Expression, du
 
 @dataclass(frozen=True, slots=True)
 class DueRow:
+    """One clock due by the end of the dashboard's window, as a source reads it: which record, its
+    office, which clock and when, and the section it is listed in."""
+
     pk: int
     number: str
     office_id: int
     kind: str
     due_on: date
     state: str
+
+
+def linked_items(
+    rows: Iterable[DueRow], *, url_name: str, offices: Mapping[int, Office], today: date
+) -> list[DeadlineItem]:
+    """The dashboard's lines for a source's rows: each links to its record's page (`url_name`, taking
+    the record's id; reversed once, not once per row) and names its office from `offices`, read once
+    for the page."""
+    url_pattern = reverse(url_name, args=[0])
+    return [
+        DeadlineItem(
+            kind=row.kind,
+            due_on=row.due_on,
+            number=row.number,
+            url=url_pattern.replace("/0/", f"/{row.pk}/"),
+            office=offices[row.office_id],
+            state=row.state,
+            days_left=days_left(row.due_on, today=today),
+        )
+        for row in rows
+    ]
 
 
 def count_and_rank(

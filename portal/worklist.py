@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from accounts.models import Role, User
+from accounts.models import Office, Role, User
 from applications import selectors as application_selectors
 from cases import selectors as case_selectors
 from deadlines.items import DueWork
@@ -31,10 +31,12 @@ def worklist(user, *, today: date, limit: int | None = None) -> DueWork:
     kinds = None
     if not user.sees_all_offices:
         kinds = frozenset().union(*(CLOCKS_BY_ROLE.get(role, frozenset()) for role in user.roles))
+    offices = Office.objects.in_bulk()  # once for both sources' lines
     intake = DueWork([], Counter())
     if user.reads_records or user.has_role(Role.BUREAU_REVIEWER):
-        intake = application_selectors.due_work(user, today=today, kinds=kinds, limit=limit)
-    return intake.merged(case_selectors.due_work(user, today=today, kinds=kinds, limit=limit), limit=limit)
+        intake = application_selectors.due_work(user, today=today, kinds=kinds, limit=limit, offices=offices)
+    cases = case_selectors.due_work(user, today=today, kinds=kinds, limit=limit, offices=offices)
+    return intake.merged(cases, limit=limit)
 
 
 def open_objections(user: User, *, today: date) -> list[application_selectors.OpenObjection]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -288,7 +289,21 @@ FORMS_NEEDING_CASE = {AssignForm, ClosureForm, SealForm}
 
 
 def _visible(request: HttpRequest, pk: int) -> Case:
-    return get_object_or_404(Case.objects.visible_to(request.user).prefetch_related("objections"), pk=pk)
+    # One case with the two small tables it always shows; its application or notice and its handler
+    # by their ids. Joining all six (the scope's `select_related`) made PostgreSQL spend ~5 ms
+    # choosing a join order for a row it then read in 0.3 ms (see `selectors.case_list`).
+    cases = (
+        Case.objects.visible_to(request.user)
+        .select_related(None)
+        .select_related("office", "case_type")
+        .prefetch_related(
+            "application",
+            "notice",
+            Prefetch("handler", queryset=Handler.objects.select_related("user", "law_firm")),
+            "objections",
+        )
+    )
+    return get_object_or_404(cases, pk=pk)
 
 
 def _make_form(button: Button, case: Case, data: Any = None, files: Any = None) -> Form:

@@ -44,12 +44,13 @@ def test_list_query_count_is_pinned(client, personas, django_assert_num_queries,
 def test_detail_query_count_is_pinned(client, personas, django_assert_num_queries):
     case = make_case(personas, state=CaseState.IN_PROGRESS)
     client.force_login(personas[(Role.REVIEWER, "luoding")])
-    # session · user · roles · user perms · group perms · the case with office, type, application and
-    # handler · the user's office (navigation) · materials ·
-    # progress · assignments · objections · the peer-review grade · assignable handlers · termination
-    # grounds · the application's materials · the 办理记录 with its actors · session refresh (3);
-    # no calendar: the 委托协议 clock's due date is stored with it
-    with django_assert_num_queries(19):
+    # session · user · roles · user perms · group perms · the case with office and type · its
+    # application · its handler with user and firm (by id: one eight-table join cost PostgreSQL more
+    # to plan than three small reads) · the user's office (navigation) · materials · progress ·
+    # assignments · objections · the peer-review grade · assignable handlers · termination grounds ·
+    # the application's materials · the 办理记录 with its actors · session refresh (3); no calendar:
+    # the 委托协议 clock's due date is stored with it
+    with django_assert_num_queries(21):
         response = client.get(f"/staff/cases/{case.pk}/")
     assert response.status_code == 200
     assert case.number in response.content.decode()

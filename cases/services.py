@@ -552,8 +552,8 @@ def _seal_label(sealed: bool) -> str:
 def recompute_stored_deadlines(*, by: User | None = None, request: HttpRequest | None = None) -> int:
     """The due date of every running case clock and the 司法局's 5-day date of every pending objection
     to a termination, after the holiday calendar changed (the intake's dates:
-    `applications.services.recompute_stored_deadlines`). A clock that has stopped keeps the date it
-    was held to. Returns how many dates moved."""
+    `applications.services.recompute_stored_deadlines`). A clock that has stopped has no date stored
+    (`Case.save`). Returns how many dates moved."""
     moved = 0
     running = Q(pk__in=[])
     for clock in CLOCKS:

@@ -181,11 +181,9 @@ def _settle_past_years(stride: dict[str, int], per_year: int) -> None:
             "closure_method = coalesce(nullif(closure_method, ''), 'mediation'), closure_summary = '调解结案', "
             "closure_submitted_on = coalesce(closure_submitted_on, opened_on + 170), "
             "closed_on = opened_on + 180, archived_on = opened_on + 190, "
-            # Each clock's due date, as Case.save stores it with its start (in calendar days: a
-            # closed history's dates are never recounted).
-            "agreement_due_on = coalesce(agreement_due_on, assigned_on + 5), "
-            "closure_materials_due_on = coalesce(closure_materials_due_on, coalesce(matter_ended_on, opened_on + 150) + 30), "
-            "closure_review_due_on = coalesce(closure_review_due_on, coalesce(closure_submitted_on, opened_on + 170) + 30) "
+            # Every clock stopped: no due date stored (Case.save keeps one only while a clock runs).
+            "assignment_due_on = NULL, agreement_due_on = NULL, closure_materials_due_on = NULL, "
+            "closure_review_due_on = NULL "
             f"WHERE {past('cases_case')} AND state IN ('awaiting_assignment', 'in_progress', 'closure_review')"
         )
 

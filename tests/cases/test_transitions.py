@@ -10,7 +10,7 @@ from accounts.models import Role
 from applications.models import MatterCategory
 from audit.models import AuditAction, AuditEntry
 from cases import services
-from cases.models import Assignment, Case, CaseState, HandlerKind, ProgressKind, TerminationGround
+from cases.models import CLOCKS, Assignment, Case, CaseState, HandlerKind, ProgressKind, TerminationGround
 from cases.workflows import CASE_FLOW
 from core.transitions import TransitionError
 from tests.cases.factories import make_case, make_handler, pdf
@@ -255,9 +255,13 @@ def test_a_corrected_termination_restores_the_state_it_ended(personas, before):
     reviewer = personas[(Role.REVIEWER, "luoding")]
     case = make_case(personas, state=before)
     submitted_on = case.closure_submitted_on
+    held_to = {clock.label: getattr(case, clock.due_on) for clock in case.running_clocks}
+    assert held_to  # a clock runs in each of these states
     services.terminate(case, ground=TerminationGround.objects.get(item=4), reason="经济状况好转", by=reviewer)
     case.refresh_from_db()
     assert case.state_before_termination == before
+    # 终止 stops every clock: no due date is left stored (the dashboard lists none of them).
+    assert [getattr(case, clock.due_on) for clock in CLOCKS] == [None] * len(CLOCKS)
     today = timezone.localdate()
     services.register_objection(case, reasons="并未好转", received_on=today, by=reviewer)
     services.decide_objection(
@@ -272,6 +276,12 @@ def test_a_corrected_termination_restores_the_state_it_ended(personas, before):
     assert case.state == before
     assert case.closure_submitted_on == submitted_on
     assert case.state_before_termination == ""
+    # ... and 责令改正 sets them running again, each due date stored from its start (the 指派 clock's
+    # from the correction, as the next test says).
+    running = {clock.label: getattr(case, clock.due_on) for clock in case.running_clocks}
+    assert running.keys() == held_to.keys() and None not in running.values()
+    if before != CaseState.AWAITING_ASSIGNMENT:
+        assert running == held_to
     assert audit_rows(case)[-2:] == [(CaseState(before).label, "已终止"), ("已终止", CaseState(before).label)]
     if before == CaseState.CLOSURE_REVIEW:
         # The office can go on with the closure review it had started.
@@ -311,3 +321,17 @@ def test_a_case_reopened_to_awaiting_assignment_gets_a_new_assignment_clock(pers
     assert [(d.label, d.due_on) for d in case_deadlines(case, today=today)] == [("指派", due)]
     items = [item for item in deadline_items(reviewer, today=today) if item.number == case.number]
     assert all(item.due_on == due and item.state != "已逾期" for item in items)
+
+
+def test_the_database_refuses_a_due_date_on_a_stopped_clock(personas):
+    """A stopped clock's date would be read as due (the dashboard reads the dates alone, issue 14):
+    the constraint refuses one written past `Case.save`, and a running clock without its date."""
+    from django.db import IntegrityError, transaction
+
+    case = make_case(personas, state=CaseState.IN_PROGRESS)
+    services.record_agreement(case, signed_on=case.assigned_on, by=personas[(Role.REVIEWER, "luoding")])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(agreement_due_on=case.assigned_on)
+    running = make_case(personas, state=CaseState.IN_PROGRESS, name="李四")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.filter(pk=running.pk).update(agreement_due_on=None)

@@ -113,25 +113,28 @@ def test_lal_49_a_pending_objection_to_a_termination_moves_too(admin_client, per
     assert AuditEntry.objects.filter(object_id=str(case.pk), note__contains="终止异议审查期限").exists()
 
 
-def test_a_running_case_clock_follows_the_calendar_and_a_stopped_one_keeps_its_date(admin_client, personas):
+def test_a_running_case_clock_follows_the_calendar_and_a_stopped_one_keeps_no_date(admin_client, personas):
     """The case clocks' due dates are stored too (the dashboard reads them, issue 14): a holiday on
-    the day a running 委托协议 clock falls due moves it, on the record; a clock already stopped by
-    the signed agreement keeps the date it was held to."""
+    the day a running 委托协议 clock falls due moves it, on the record; a clock stopped by the signed
+    agreement has no due date left to move."""
     client, admin = admin_client
     running = make_case(personas, state=CaseState.IN_PROGRESS)
     signed = make_case(personas, state=CaseState.IN_PROGRESS, name="李四")
-    case_services.record_agreement(signed, signed_on=signed.assigned_on, by=personas[(Role.REVIEWER, "luoding")])
     due = running.agreement_due_on
     assert due == calendar.add_days(running.assigned_on, 5) == signed.agreement_due_on
+    case_services.record_agreement(signed, signed_on=signed.assigned_on, by=personas[(Role.REVIEWER, "luoding")])
+    signed.refresh_from_db()
+    assert signed.agreement_due_on is None
 
     client.post(f"{URL}add/", {"day": due.isoformat(), "note": "测试：临时放假", "_save": "保存"})
     running.refresh_from_db()
     signed.refresh_from_db()
     assert running.agreement_due_on == calendar.add_days(running.assigned_on, 5) > due
-    assert signed.agreement_due_on == due
+    assert signed.agreement_due_on is None
     entry = AuditEntry.objects.get(action=AuditAction.UPDATE, object_id=str(running.pk), note__contains="委托协议期限")
     assert (entry.from_state, entry.to_state) == (due.isoformat(), running.agreement_due_on.isoformat())
     assert entry.actor_id == admin.pk
+    assert not AuditEntry.objects.filter(object_id=str(signed.pk), note__contains="委托协议期限").exists()
 
 
 def test_lal_43_the_stored_decision_date_follows_each_event_and_the_calendar(admin_client, personas):

@@ -311,6 +311,19 @@ class MonthlyReport:
     deadline: date
     today: date
     covers_all_offices: bool
+    overdue_on: date  # the month's end, or today while the month runs
+
+    @property
+    def overdue_when(self) -> str:
+        """When the overdue column counts: at the month's end, or, while the month runs, as of today
+        (an application due later this month is not overdue yet)."""
+        if self.overdue_on == self.period.end:
+            return "月末"
+        return f"截至{self.overdue_on.month}月{self.overdue_on.day}日"
+
+    @property
+    def overdue_heading(self) -> str:
+        return f"{self.overdue_when}逾期未审查"
 
     @property
     def cumulative(self) -> list[MonthPoint]:
@@ -478,15 +491,15 @@ class _Candidate:
     closed_on: date | None
 
 
-def _overdue_at_month_end(period: Period, office_ids: list[int]) -> dict[int, int]:
-    """Applications whose review deadline (第四十三条, `applications.models.review_due_dates`) had passed at month end
-    with no decision, by responsible office.
+def _overdue_at(day: date, office_ids: list[int]) -> dict[int, int]:
+    """Applications whose review deadline (第四十三条, `applications.models.review_due_dates`) had
+    passed at the end of `day` (a month's end, or today) with no decision, by responsible office.
 
     Three queries whatever the data: the few candidates (`_awaiting_decision_at`), their 补正
     requests, one calendar. The requests are read by the candidates' ids (an index lookup each; as a
     subquery the planner misjudged the candidates and read every request of the history), never
     skipped: [0] names no application, so the query runs, and is counted, when there are none."""
-    end = period.end
+    end = day
     candidates = _awaiting_decision_at(end, office_ids)
     applications = [_Candidate(*row) for row in candidates.values_list(*(column.name for column in fields(_Candidate)))]
     supplements: dict[int, list[SupplementRequest]] = defaultdict(list)
@@ -563,7 +576,9 @@ def build_monthly_report(
     received = _received(period, office_ids)
     routed_in = _routed_in(period, office_ids)
     medians, overall_median = _median_days(period, office_ids)
-    overdue = _overdue_at_month_end(period, office_ids)
+    # Overdue at the month's end; while the month runs, as of today — not a forecast of its end.
+    overdue_on = min(period.end, today)
+    overdue = _overdue_at(overdue_on, office_ids) if overdue_on >= period.start else {}
     approved_by_basis = _approved_by_basis(period, office_ids)
     module_values, module_totals = _module_figures(period, office_ids)
     submissions = {
@@ -621,4 +636,5 @@ def build_monthly_report(
         deadline=deadline,
         today=today,
         covers_all_offices=covers_all,
+        overdue_on=overdue_on,
     )

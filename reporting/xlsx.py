@@ -46,6 +46,7 @@ SHEET_CUMULATIVE = "累计进度"
 # and the year-to-date figures: those that count this month, their total, then those reported beside.
 LEADING_COLUMNS = ["机构", "年度目标（件）"]
 COUNTED_TOTAL_COLUMN = "本月合计计入（件）"
+OVERDUE_COLUMN = "月末逾期未审查（件）"  # 截至M月D日… while the month runs (MonthlyReport.overdue_heading)
 TRAILING_COLUMNS = [
     "累计计入（件）",
     "完成率（%）",
@@ -54,7 +55,7 @@ TRAILING_COLUMNS = [
     "其中为外县受理（通办转出）",
     "外县转入（通办转入）",
     "审查用时中位数（天）",
-    "月末逾期未审查（件）",
+    OVERDUE_COLUMN,
     *[f"{label}（件）" for _, label in BASIS_FIGURES],
     *[figure.label for figure in MODULE_FIGURES],
     "月报报送",
@@ -78,7 +79,7 @@ def office_columns(report: MonthlyReport) -> list[str]:
         *[form_column(form) for form in counted],
         COUNTED_TOTAL_COLUMN,
         *[form_column(form) for form in beside],
-        *TRAILING_COLUMNS,
+        *(f"{report.overdue_heading}（件）" if column == OVERDUE_COLUMN else column for column in TRAILING_COLUMNS),
     ]
 
 
@@ -128,7 +129,7 @@ def progress_sentences(report: MonthlyReport, row: Row, *, who: str) -> str:
     )
     if row.median_days is not None:
         text += f"从收到申请到作出决定的用时中位数为{row.median_days}天；"
-    text += f"月末超过审查期限尚未作出决定的申请{row.overdue}件；{month}月结案{row.modules['cases_closed']}件。"
+    text += f"{report.overdue_when}超过审查期限尚未作出决定的申请{row.overdue}件；{month}月结案{row.modules['cases_closed']}件。"
     modules = row.modules
     text += (
         f"同行评估{modules['peer_reviews']}件，优良率{_percent(modules['good_rate'])}；"
@@ -287,7 +288,7 @@ def _offices_sheet(ws: Worksheet, report: MonthlyReport) -> None:
         + "、".join(f"{form.form.name}{'计入' if form.counts_now else '不计入'}" for form in report.forms)
         + "）。"
         "合计行为各机构之和（用时中位数按全部决定计算）。",
-        "受理申请按收到申请的窗口统计（网上申请不计入窗口）；月末逾期未审查：截至月末尚未作出决定且已超过审查期限的申请，审查期限与工作台一致（7日，补正期间不计入，届满日遇节假日顺延；先行提供的以决定先行提供之日为限）。",
+        "受理申请按收到申请的窗口统计（网上申请不计入窗口）；月末逾期未审查：截至月末（本月尚未结束的，截至下载当日）尚未作出决定且已超过审查期限的申请，审查期限与工作台一致（7日，补正期间不计入，届满日遇节假日顺延；先行提供的以决定先行提供之日为限）。",
     ]
     for offset, note in enumerate(notes, start=1):
         ws.cell(row=notes_row + offset, column=1, value=note)

@@ -137,6 +137,22 @@ def test_reviews_overdue_at_month_end(personas):
     assert by_slug(report(6))["luoding"].overdue == 1  # the 26 May one, never decided
 
 
+def test_while_the_month_runs_overdue_counts_as_of_today_not_its_end(personas):
+    """On 10 May, an application received on 1 May (due 8 May) is overdue; one received on 5 May is
+    due on 12 May — overdue by the month's end if nobody decides it, but not yet: the running month's
+    column says 截至5月10日 and counts one. The month over, it counts both at 月末."""
+    receive(local(date(2026, 5, 1)), responsible="luoding", at="luoding", personas=personas)
+    receive(local(date(2026, 5, 5)), responsible="luoding", at="luoding", personas=personas)
+    running = report(5, today=date(2026, 5, 10))
+    assert by_slug(running)["luoding"].overdue == running.total.overdue == 1
+    assert running.overdue_heading == "截至5月10日逾期未审查"
+    over = report(5, today=date(2026, 6, 2))
+    assert by_slug(over)["luoding"].overdue == 2
+    assert over.overdue_heading == "月末逾期未审查"
+    # A month not begun has nothing overdue in it.
+    assert report(6, today=date(2026, 5, 10)).total.overdue == 0
+
+
 def test_targets_completion_and_pace(personas):
     rows = by_slug(report(5))
     assert rows["luoding"].target == 1000 and report(5).total.target == 3000  # the default split

@@ -113,8 +113,9 @@ def queue_for(user: User, *, status: str = "", search: str = "", sent: bool = Fa
 
 def _queue_order() -> list[OrderBy | F]:
     """Pending first: those given aid first (先行提供, its paperwork due with the decision) by when
-    it was declared, then by the decision date stored with each (第四十三条 as it stands); then those
-    waiting for 补正 (their clock stopped), by when it started; then the decided, newest first."""
+    it was declared, then by the decision date stored with each (第四十三条 as it stands), first come
+    first served on the same date; then those waiting for 补正 (their clock stopped), oldest first;
+    then the decided, newest first."""
     stage = Case(
         When(status=Status.PENDING_REVIEW, then=Value(0)),
         When(status=Status.AWAITING_SUPPLEMENT, then=Value(1)),
@@ -126,7 +127,7 @@ def _queue_order() -> list[OrderBy | F]:
         stage.asc(),
         Case(When(is_open, then=F("urgent_marked_at")), default=None).asc(nulls_last=True),
         Case(When(is_open, then=F("decision_due_on")), default=None).asc(nulls_last=True),
-        Case(When(is_open, then=F("clock_started_on")), default=None).asc(nulls_last=True),
+        Case(When(is_open, then=F("received_at")), default=None).asc(nulls_last=True),
         F("decided_on").desc(nulls_last=True),
         F("received_at").desc(),
     ]

@@ -47,6 +47,9 @@ def test_pending_first_by_due_date_then_the_decided(client, personas):
         services.request_supplement(paused, items=["身份证明"], note="", by=clerk)
     with _on("2026-06-01"):
         early = submit(applicant_name="乙", id_number=make_id_number(sequence="402"))
+    with time_machine.travel(datetime(2026, 6, 1, 15, tzinfo=SHANGHAI), tick=False):
+        # Due the same day as 乙 (8 June), received later that day: first come, first served.
+        same_day = submit(applicant_name="己", id_number=make_id_number(sequence="406"))
     with _on("2026-06-02"):
         refused = submit(applicant_name="丙", id_number=make_id_number(sequence="403"))
         services.refuse(refused, reason="不符合条件", by=reviewer)
@@ -59,5 +62,12 @@ def test_pending_first_by_due_date_then_the_decided(client, personas):
         waiting = submit(applicant_name="戊", id_number=make_id_number(sequence="405"))
         services.request_supplement(waiting, items=["身份证明"], note="", by=clerk)
         client.force_login(reviewer)
-        assert _rows(client) == [early.number, paused.number, late.number, waiting.number]
-        assert _rows(client, status="all") == [early.number, paused.number, late.number, waiting.number, refused.number]
+        assert _rows(client) == [early.number, same_day.number, paused.number, late.number, waiting.number]
+        assert _rows(client, status="all") == [
+            early.number,
+            same_day.number,
+            paused.number,
+            late.number,
+            waiting.number,
+            refused.number,
+        ]

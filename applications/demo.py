@@ -294,7 +294,8 @@ class _Builder:
                 day = candidate
                 break
         moment = time(self.rng.randint(8, 17), self.rng.randint(0, 59))
-        return datetime.combine(max(day, date(day.year, 1, 1)), moment, tzinfo=timezone.get_current_timezone())
+        received = datetime.combine(max(day, date(day.year, 1, 1)), moment, tzinfo=timezone.get_current_timezone())
+        return min(received, timezone.now())  # today's receipts have happened by now
 
 
 def _daily_rates(year: int, today: date) -> list[tuple[date, float]]:

@@ -1,6 +1,7 @@
 from django.core.management import call_command
 
 from accounts.models import Office, Role, User
+from tests.support import late_in_the_year
 
 
 def test_seed_demo_creates_every_demo_user_idempotently(db, capsys):
@@ -35,10 +36,33 @@ def test_the_demo_counts_what_the_product_counts(db):
     from tallies.models import MonthlyTally
     from tests.reporting.factories import recounted_tallies, stored_tallies
 
-    call_command("seed_demo", password="demo-pass-2026")
+    with late_in_the_year():
+        call_command("seed_demo", password="demo-pass-2026")
     years = {month.year for month in MonthlyTally.objects.values_list("month", flat=True)}
     stored = stored_tallies()
     assert len(stored) > 100 and stored == recounted_tallies(*years)
+
+
+def test_the_demo_on_new_years_day_is_small_and_consistent(db):
+    """On 1 January the demo year has barely begun: the applications of that morning, none decided
+    or received later than now — and what it stores is still what the product counts."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from applications.models import Application, Status
+    from tallies.models import MonthlyTally
+    from tests.reporting.factories import recounted_tallies, stored_tallies
+
+    new_years_morning = datetime(2027, 1, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(new_years_morning, tick=False):
+        call_command("seed_demo", password="demo-pass-2026")
+    assert Application.objects.exists()
+    assert not Application.objects.filter(received_at__gt=new_years_morning).exists()
+    assert not Application.objects.filter(status__in=[Status.APPROVED, Status.REFUSED]).exists()
+    years = {month.year for month in MonthlyTally.objects.values_list("month", flat=True)} or {2027}
+    assert stored_tallies() == recounted_tallies(*years)
 
 
 def test_the_demo_stores_every_due_date_as_the_product_does(db):
@@ -55,7 +79,8 @@ def test_the_demo_stores_every_due_date_as_the_product_does(db):
     from deadlines import calendar
 
     add_days = cache(calendar.add_days)  # a query each: the demo's cases share a few hundred starts
-    call_command("seed_demo", password="demo-pass-2026")
+    with late_in_the_year():
+        call_command("seed_demo", password="demo-pass-2026")
     cases = list(Case.objects.all())
     assert len(cases) > 100
     for clock in CLOCKS:
@@ -72,6 +97,7 @@ def test_the_demo_stores_every_due_date_as_the_product_does(db):
 
     still_open = list(Application.objects.filter(status__in=OPEN_STATUSES).prefetch_related("supplement_requests"))
     assert len(still_open) > 10
-    computed = review_due_dates(still_open, today=timezone.localdate())
+    with late_in_the_year():
+        computed = review_due_dates(still_open, today=timezone.localdate())
     assert {a.number: a.decision_due_on for a in still_open} == {a.number: computed[a.pk] for a in still_open}
     assert any(a.decision_due_on is None for a in still_open)  # waiting for 补正: the clock is stopped

@@ -11,15 +11,17 @@ from applications.models import Application, Status
 from cases import demo
 from cases.models import Case, CaseState, Handler, LawFirm
 from core.models import NumberSequence
+from tests.support import late_in_the_year
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_cases_cover_every_state_and_continue_the_counters():
-    today = timezone.localdate()
-    create_demo_users(password="demo-pass-2026")
-    applications_demo.seed(rng=random.Random(7), today=today, log=lambda _: None)
-    demo.seed(rng=random.Random(7), today=today, log=lambda _: None)
+    with late_in_the_year():  # a year's work: archived cases, 强制医疗 notices (tests.support)
+        today = timezone.localdate()
+        create_demo_users(password="demo-pass-2026")
+        applications_demo.seed(rng=random.Random(7), today=today, log=lambda _: None)
+        demo.seed(rng=random.Random(7), today=today, log=lambda _: None)
     approved = Application.objects.filter(status=Status.APPROVED).count()
     notified = Case.objects.filter(notice__isnull=False)
     assert Case.objects.filter(application__isnull=False).count() == approved
@@ -44,5 +46,6 @@ def test_demo_cases_cover_every_state_and_continue_the_counters():
         assert serials == list(range(1, row.last_value + 1))
     # A second run leaves everything alone.
     total = Case.objects.count()
-    demo.seed(rng=random.Random(7), today=today, log=lambda _: None)
+    with late_in_the_year():
+        demo.seed(rng=random.Random(7), today=today, log=lambda _: None)
     assert Case.objects.count() == total

@@ -17,7 +17,7 @@ from django.db.models import F, Q
 
 from accounts.models import Office, Role
 from applications.models import MatterCategory, SpecialGroup
-from cases.models import Case
+from cases.models import Case, case_scope
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}  # yuan and fen, for every money column
 SHEET_TOTAL = 100  # every score sheet's items add up to exactly 100 points
@@ -119,7 +119,7 @@ class SampleStatus(models.TextChoices):
 
 class SampledCaseQuerySet(models.QuerySet["SampledCase"]):
     def visible_to(self, user) -> SampledCaseQuerySet:
-        """A sampled case is visible exactly when its case is (`Case.objects.visible_to`: the seal of a
+        """A sampled case is visible exactly when its case is (`cases.models.case_scope`: the seal of a
         minor's record included), and to the peer reviewers it was given to — a sealed one only to a
         reviewer holding `cases.view_sealed_case`."""
         base = self.select_related(
@@ -127,7 +127,7 @@ class SampledCaseQuerySet(models.QuerySet["SampledCase"]):
         )
         if not user.is_authenticated or not user.is_active:
             return base.none()
-        scope = Q(case__in=Case.objects.visible_to(user))
+        scope = case_scope(user, through="case__")
         if user.has_role(Role.PEER_REVIEWER):
             # By id, so the join to the reviews cannot repeat a row.
             given = Q(pk__in=PeerReview.objects.filter(reviewer=user).values("sample_id"))
@@ -262,11 +262,11 @@ SATISFIED_LEVELS = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)  # 满意率
 
 class FollowUpQuerySet(models.QuerySet["FollowUp"]):
     def visible_to(self, user) -> FollowUpQuerySet:
-        """Visible exactly when the case is (`Case.objects.visible_to`, the seal included)."""
+        """Visible exactly when the case is (`cases.models.case_scope`, the seal included)."""
         base = self.select_related("case__office", "recorded_by")
         if not user.is_authenticated or not user.is_active:
             return base.none()
-        return base.filter(case__in=Case.objects.visible_to(user))
+        return base.filter(case_scope(user, through="case__"))
 
 
 class FollowUp(models.Model):
@@ -398,11 +398,11 @@ class SubsidyStatus(models.TextChoices):
 
 class SubsidyQuerySet(models.QuerySet["Subsidy"]):
     def visible_to(self, user) -> SubsidyQuerySet:
-        """Visible exactly when the case is (`Case.objects.visible_to`, the seal included)."""
+        """Visible exactly when the case is (`cases.models.case_scope`, the seal included)."""
         base = self.select_related("case__office", "case__case_type", "handler__user", "stage", "paid_by")
         if not user.is_authenticated or not user.is_active:
             return base.none()
-        return base.filter(case__in=Case.objects.visible_to(user))
+        return base.filter(case_scope(user, through="case__"))
 
 
 class Subsidy(models.Model):

@@ -105,10 +105,11 @@ def submission_deadline(period: Period) -> date:
     return calendar.add_days(period.end, SUBMISSION_DAY, working_days=False)
 
 
-def pace(target: int, period: Period) -> Decimal:
-    """Where a straight line from 0 on 1 January to the target on 31 December stands at month end."""
+def pace(target: int, period: Period, *, on: date | None = None) -> Decimal:
+    """Where a straight line from 0 on 1 January to the target on 31 December stands at month end
+    (or `on` that day)."""
     days_in_year = 366 if month_calendar.isleap(period.year) else 365
-    elapsed = period.end.timetuple().tm_yday
+    elapsed = (on or period.end).timetuple().tm_yday
     return (Decimal(target) * elapsed / days_in_year).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
@@ -311,15 +312,23 @@ class MonthlyReport:
     deadline: date
     today: date
     covers_all_offices: bool
-    overdue_on: date  # the month's end, or today while the month runs
+    as_of: date  # the month's end, or today while the month runs
 
     @property
     def overdue_when(self) -> str:
-        """When the overdue column counts: at the month's end, or, while the month runs, as of today
-        (an application due later this month is not overdue yet)."""
-        if self.overdue_on == self.period.end:
+        """When the overdue column and the pace stand: at the month's end, or, while the month runs,
+        as of today (an application due later this month is not overdue yet; the month's pace is
+        not due yet)."""
+        if self.as_of == self.period.end:
             return "月末"
-        return f"截至{self.overdue_on.month}月{self.overdue_on.day}日"
+        return f"截至{self.as_of.month}月{self.as_of.day}日"
+
+    @property
+    def as_of_words(self) -> str:
+        """「11月底」, or 「12月1日」 while December runs: what the year-to-date and the pace stand at."""
+        if self.as_of == self.period.end:
+            return f"{self.period.month}月底"
+        return f"{self.as_of.month}月{self.as_of.day}日"
 
     @property
     def overdue_heading(self) -> str:
@@ -576,9 +585,10 @@ def build_monthly_report(
     received = _received(period, office_ids)
     routed_in = _routed_in(period, office_ids)
     medians, overall_median = _median_days(period, office_ids)
-    # Overdue at the month's end; while the month runs, as of today — not a forecast of its end.
-    overdue_on = min(period.end, today)
-    overdue = _overdue_at(overdue_on, office_ids) if overdue_on >= period.start else {}
+    # Overdue and the pace at the month's end; while the month runs, as of today — not a forecast
+    # of its end. A month not begun has nothing overdue in it.
+    as_of = today if period.start <= today < period.end else period.end
+    overdue = _overdue_at(as_of, office_ids) if today >= period.start else {}
     approved_by_basis = _approved_by_basis(period, office_ids)
     module_values, module_totals = _module_figures(period, office_ids)
     submissions = {
@@ -607,7 +617,7 @@ def build_monthly_report(
                 modules=module_values[office.pk],
                 submission=submission,
                 submission_state=_submission_state(office, submission, deadline, today),
-                pace=pace(target, period),
+                pace=pace(target, period, on=as_of),
             )
         )
 
@@ -625,7 +635,7 @@ def build_monthly_report(
         overdue=sum(row.overdue for row in rows),
         approved_by_basis=[sum(row.approved_by_basis[index] for row in rows) for index in range(len(BASIS_FIGURES))],
         modules=module_totals,
-        pace=pace(total_target, period),
+        pace=pace(total_target, period, on=as_of),
     )
     return MonthlyReport(
         period=period,
@@ -636,5 +646,5 @@ def build_monthly_report(
         deadline=deadline,
         today=today,
         covers_all_offices=covers_all,
-        overdue_on=overdue_on,
+        as_of=as_of,
     )

@@ -117,7 +117,7 @@ def progress_sentences(report: MonthlyReport, row: Row, *, who: str) -> str:
     month = report.period.month
     completion = _number(row.completion)
     text = (
-        f"截至{month}月底，{who}累计办理法律援助事项{row.matters_ytd}件，完成年度目标（{row.target}件）的{completion}%，"
+        f"截至{report.as_of_words}，{who}累计办理法律援助事项{row.matters_ytd}件，完成年度目标（{row.target}件）的{completion}%，"
         f"按时序进度应完成{row.pace.quantize(Decimal(1))}件；{month}月办理{row.matters_month}件"
         f"（{_breakdown(report, row, counted=True)}）"
     )

@@ -137,7 +137,7 @@ def test_reviews_overdue_at_month_end(personas):
     assert by_slug(report(6))["luoding"].overdue == 1  # the 26 May one, never decided
 
 
-def test_while_the_month_runs_overdue_counts_as_of_today_not_its_end(personas):
+def test_while_the_month_runs_overdue_and_pace_stand_at_today_not_its_end(personas):
     """On 10 May, an application received on 1 May (due 8 May) is overdue; one received on 5 May is
     due on 12 May — overdue by the month's end if nobody decides it, but not yet: the running month's
     column says 截至5月10日 and counts one. The month over, it counts both at 月末."""
@@ -146,9 +146,14 @@ def test_while_the_month_runs_overdue_counts_as_of_today_not_its_end(personas):
     running = report(5, today=date(2026, 5, 10))
     assert by_slug(running)["luoding"].overdue == running.total.overdue == 1
     assert running.overdue_heading == "截至5月10日逾期未审查"
+    # The pace too stands at today: 130 of the year's 365 days, not May's 151.
+    assert running.as_of_words == "5月10日"
+    assert running.total.pace == pace(running.total.target, Period(2026, 5), on=date(2026, 5, 10))
+    assert running.total.pace < pace(running.total.target, Period(2026, 5))
     over = report(5, today=date(2026, 6, 2))
     assert by_slug(over)["luoding"].overdue == 2
     assert over.overdue_heading == "月末逾期未审查"
+    assert over.as_of_words == "5月底" and over.total.pace == pace(over.total.target, Period(2026, 5))
     # A month not begun has nothing overdue in it.
     assert report(6, today=date(2026, 5, 10)).total.overdue == 0
 

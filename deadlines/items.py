@@ -48,13 +48,6 @@ class DeadlineItem:
     state: str
     days_left: int
 
-    @classmethod
-    def due(cls, *, kind: str, due_on: date, number: str, url: str, office: Office, today: date) -> DeadlineItem | None:
-        state = urgency(due_on, today=today)
-        if state is None:
-            return None
-        return cls(kind, due_on, number, url, office, state, days_left(due_on, today=today))
-
 
 def sort_key(item: DeadlineItem) -> tuple[int, date, str]:
     """Most urgent first: by section, then by due date, then by number."""

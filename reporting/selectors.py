@@ -315,20 +315,20 @@ class MonthlyReport:
     as_of: date  # the month's end, or today while the month runs
 
     @property
-    def overdue_when(self) -> str:
-        """When the overdue column and the pace stand: at the month's end, or, while the month runs,
-        as of today (an application due later this month is not overdue yet; the month's pace is
-        not due yet)."""
-        if self.as_of == self.period.end:
-            return "月末"
-        return f"截至{self.as_of.month}月{self.as_of.day}日"
+    def month_over(self) -> bool:
+        return self.as_of == self.period.end
 
     @property
     def as_of_words(self) -> str:
-        """「11月底」, or 「12月1日」 while December runs: what the year-to-date and the pace stand at."""
-        if self.as_of == self.period.end:
-            return f"{self.period.month}月底"
-        return f"{self.as_of.month}月{self.as_of.day}日"
+        """「11月底」, or 「12月1日」 while December runs: what the year-to-date and the pace stand at
+        (the month's pace is not due yet)."""
+        return f"{self.period.month}月底" if self.month_over else f"{self.as_of.month}月{self.as_of.day}日"
+
+    @property
+    def overdue_when(self) -> str:
+        """「月末」, or 「截至12月1日」 while December runs: an application due later this month is not
+        overdue yet."""
+        return "月末" if self.month_over else f"截至{self.as_of_words}"
 
     @property
     def overdue_heading(self) -> str:
@@ -508,24 +508,23 @@ def _overdue_at(day: date, office_ids: list[int]) -> dict[int, int]:
     requests, one calendar. The requests are read by the candidates' ids (an index lookup each; as a
     subquery the planner misjudged the candidates and read every request of the history), never
     skipped: [0] names no application, so the query runs, and is counted, when there are none."""
-    end = day
-    candidates = _awaiting_decision_at(end, office_ids)
+    candidates = _awaiting_decision_at(day, office_ids)
     applications = [_Candidate(*row) for row in candidates.values_list(*(column.name for column in fields(_Candidate)))]
     supplements: dict[int, list[SupplementRequest]] = defaultdict(list)
     for request in (
         SupplementRequest.objects.filter(
-            application_id__in=[application.pk for application in applications] or [0], requested_on__lte=end
+            application_id__in=[application.pk for application in applications] or [0], requested_on__lte=day
         )
         .only("application_id", "requested_on", "resolved_on")  # not the notices' items and notes
         .order_by("requested_on", "pk")
     ):
         supplements[request.application_id].append(request)
-    due_dates = review_due_dates(applications, today=end, supplements=supplements)
+    due_dates = review_due_dates(applications, today=day, supplements=supplements)
     return dict(
         Counter(
             application.responsible_office_id
             for application in applications
-            if (due := due_dates[application.pk]) is not None and due < end
+            if (due := due_dates[application.pk]) is not None and due < day
         )
     )
 

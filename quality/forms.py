@@ -21,6 +21,7 @@ from quality.models import (
     Satisfaction,
     ScoreItem,
     SubsidyStage,
+    SubsidyStatus,
 )
 from quality.services.peer_review import DEFAULT_RATIO
 from quality.services.publicity import validate_photo
@@ -123,6 +124,32 @@ class FollowUpForm(forms.Form):
         if value > timezone.localdate():
             raise ValidationError("回访日期不能晚于今天。")
         return value
+
+
+class SubsidyFilterForm(forms.Form):
+    """The subsidies list's filters: the year of closure (this year when left empty), and optionally
+    one month, one office the user may see, one status. The month totals above the list give each
+    office's and month's exact figures; these narrow the list to the rows someone works through."""
+
+    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
+    month = forms.TypedChoiceField(
+        label="结案月份",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "全年"), *((m, f"{m}月") for m in range(1, 13))],
+    )
+    office = forms.TypedChoiceField(label="机构", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *SubsidyStatus.choices])
+
+    def __init__(self, *args: Any, offices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The offices the user may see, read once by the view (they also scope the month totals).
+        self.fields["office"].choices = [("", "全部机构"), *offices]  # type: ignore[attr-defined]
+        self.fields["year"].initial = timezone.localdate().year
+
+    def clean_year(self) -> int:
+        return self.cleaned_data["year"] or timezone.localdate().year
 
 
 class PayForm(forms.Form):

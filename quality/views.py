@@ -5,6 +5,7 @@ and redirects. Query counts are pinned in tests/quality/test_views.py."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 from decimal import Decimal
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -42,6 +44,7 @@ from quality.forms import (
     ScoreForm,
     ScoreItemFormSet,
     StageForm,
+    SubsidyFilterForm,
 )
 from quality.models import (
     FollowUp,
@@ -64,6 +67,8 @@ from quality.services import follow_up, peer_review, publicity, reference
 from quality.services import subsidy as subsidies
 
 PAGE_SIZE = 50
+# 20 pages: beyond them the list asks for a month or an office (see subsidy_list).
+SUBSIDY_ROWS = 1_000
 
 
 def _year(request: HttpRequest) -> int:
@@ -340,22 +345,23 @@ def follow_up_new(request: StaffRequest) -> HttpResponse:
 def subsidy_list(request: StaffRequest) -> HttpResponse:
     """Subsidies the user may see and the per office and month totals of the year.
     Queries: offices, month totals, one page of subsidies + count."""
-    year = _year(request)
-    office_ids = list(Office.objects.visible_to(request.user).values_list("pk", flat=True))
-    months = selectors.subsidy_by_month(office_ids=office_ids, year=year)
-    # Joined: only the case, which the list sorts by; the rest is read by the page's ids (each joined
-    # table multiplies PostgreSQL's search for a join order, see cases.selectors.case_list).
-    subsidies = (
-        Subsidy.objects.visible_to(request.user)
-        .filter(case__closed_on__year=year)
-        .select_related(None)
-        .select_related("case")
-        .prefetch_related("handler__user", "stage", "paid_by")
+    offices = list(Office.objects.visible_to(request.user).values_list("pk", "name"))
+    form = SubsidyFilterForm(request.GET or None, offices=offices)
+    form.is_valid()  # a wrong value is said by its field; the list shows what the valid ones select
+    filters = getattr(form, "cleaned_data", {})
+    year = filters.get("year") or timezone.localdate().year
+    months = selectors.subsidy_by_month(office_ids=[pk for pk, _ in offices], year=year)
+    subsidies = selectors.subsidies_closed_in(
+        Subsidy.objects.visible_to(request.user),
+        year=year,
+        month=filters.get("month"),
+        office_id=filters.get("office"),
+        status=filters.get("status", ""),
     )
-    status = request.GET.get("status", "")
-    if status in SubsidyStatus.values:
-        subsidies = subsidies.filter(status=status)
-    page = BoundedPaginator(subsidies, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The exact figures are the month totals above; the list is for working through rows, so it
+    # counts no further than SUBSIDY_ROWS (a province's year has tens of thousands) and the filters
+    # narrow it.
+    page = BoundedPaginator(subsidies, PAGE_SIZE, max_rows=SUBSIDY_ROWS).get_page(request.GET.get("page"))
     can_change_stage = rules.can_edit_reference_data(request.user)
     stages: dict[str, list[SubsidyStage]] = {}
     if can_change_stage and page.object_list:
@@ -371,9 +377,8 @@ def subsidy_list(request: StaffRequest) -> HttpResponse:
         {
             "year": year,
             "months": months,
+            "form": form,
             "page": page,
-            "status": status,
-            "statuses": SubsidyStatus.choices,
             "pay_form": PayForm(initial={"paid_on": timezone.localdate()}),
         },
     )
@@ -395,7 +400,7 @@ def subsidy_pay(request: StaffRequest, pk: int) -> HttpResponse:
             messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
         else:
             messages.success(request, f"{subsidy.case.number} 的补贴已登记发放。")
-    return redirect("quality:subsidies")
+    return _back_to_subsidies(request)
 
 
 @role_required(Role.CITY_STAFF)
@@ -412,7 +417,14 @@ def subsidy_stage(request: StaffRequest, pk: int) -> HttpResponse:
             messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
         else:
             messages.success(request, f"{subsidy.case.number} 的办案阶段已修改，补贴已重新核算。")
-    return redirect("quality:subsidies")
+    return _back_to_subsidies(request)
+
+
+def _back_to_subsidies(request: HttpRequest) -> HttpResponse:
+    """Back to the list as it was filtered and paged: a clerk paying one office's month row by row
+    stays on it. The row's buttons post to their URL with the list's query string."""
+    kept = {key: request.GET[key] for key in ("year", "month", "office", "status", "page") if request.GET.get(key)}
+    return redirect(reverse("quality:subsidies") + (f"?{urlencode(kept)}" if kept else ""))
 
 
 # --- reference data (city staff) ------------------------------------------------------------------

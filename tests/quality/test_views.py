@@ -1,8 +1,10 @@
 """The quality pages: happy paths with their audit rows, refusals, scoping and pinned query counts."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +19,7 @@ from tests.files import PDF, PNG
 from tests.quality.factories import closed_case, reviewed, sample_of, scores_for
 
 pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def png(name: str = "现场.png") -> SimpleUploadedFile:
@@ -215,6 +218,70 @@ def test_reviewer_marks_a_subsidy_paid(client, personas):
     subsidy.refresh_from_db()
     assert subsidy.status == "paid" and subsidy.paid_by == personas[(Role.REVIEWER, "luoding")]
     assert AuditEntry.objects.filter(object_type="quality.Subsidy", to_state="已发放").exists()
+
+
+def _rows(response) -> list[str]:
+    page = response.content.decode()
+    return [row.split("</td>")[0].rsplit(">", 1)[-1] for row in page.split('data-testid="subsidy-row">')[1:]]
+
+
+def test_subsidies_list_narrows_to_a_month_an_office_and_a_status(client, personas):
+    with time_machine.travel(datetime(2026, 5, 12, 10, tzinfo=SHANGHAI), tick=False):
+        may = closed_case(personas, office="luoding")
+    with time_machine.travel(datetime(2026, 6, 15, 10, tzinfo=SHANGHAI), tick=False):
+        june_luoding = closed_case(personas, office="luoding")
+        june_yunan = closed_case(personas, office="yunan")
+        subsidy_services.mark_subsidy_paid(
+            june_yunan.subsidy, paid_on=date(2026, 6, 15), by=personas["city"]
+        )
+        client.force_login(personas["city"])
+        luoding = personas[(Role.REVIEWER, "luoding")].office_id
+        everything = _rows(client.get("/staff/quality/subsidies/"))
+        june = _rows(client.get("/staff/quality/subsidies/?month=6"))
+        june_of_luoding = _rows(client.get(f"/staff/quality/subsidies/?month=6&office={luoding}"))
+        pending = _rows(client.get("/staff/quality/subsidies/?status=pending"))
+        last_year = _rows(client.get("/staff/quality/subsidies/?year=2025"))
+    assert everything == [june_yunan.number, june_luoding.number, may.number]  # newest closure first
+    assert june == [june_yunan.number, june_luoding.number]
+    assert june_of_luoding == [june_luoding.number]
+    assert pending == [june_luoding.number, may.number]
+    assert last_year == []
+
+
+def test_subsidies_filter_says_what_is_wrong_by_its_field(client, personas):
+    client.force_login(personas["city"])
+    response = client.get("/staff/quality/subsidies/?year=1999&month=13")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "确保该值大于或等于2000" in page and "选择一个有效的选项" in page
+    assert f"{timezone.localdate().year}年办案补贴" in page  # the list falls back to this year
+
+
+def test_subsidies_list_beyond_its_bound_asks_for_a_filter(client, personas, monkeypatch):
+    monkeypatch.setattr("quality.views.SUBSIDY_ROWS", 2)
+    monkeypatch.setattr("quality.views.PAGE_SIZE", 1)
+    for _ in range(3):
+        closed_case(personas, office="luoding")
+    client.force_login(personas["city"])
+    page = client.get("/staff/quality/subsidies/").content.decode()
+    assert "第1页 / 共2页（超过2条）" in page
+    assert 'data-testid="subsidy-narrow"' in page and "请按结案月份或机构筛选" in page
+    yunan = personas[(Role.REVIEWER, "yunan")].office_id
+    narrowed = client.get(f"/staff/quality/subsidies/?office={yunan}").content.decode()
+    assert 'data-testid="subsidy-narrow"' not in narrowed and "暂无补贴" in narrowed
+
+
+def test_paying_from_a_filtered_list_returns_to_it(client, personas):
+    case = closed_case(personas, office="luoding")
+    office = case.office_id
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    query = f"?month={timezone.localdate().month}&office={office}&status=pending"
+    page = client.get(f"/staff/quality/subsidies/{query}").content.decode()
+    assert f'action="/staff/quality/subsidies/{case.subsidy.pk}/pay/{query.replace("&", "&amp;")}"' in page
+    response = client.post(
+        f"/staff/quality/subsidies/{case.subsidy.pk}/pay/{query}", {"paid_on": timezone.localdate().isoformat()}
+    )
+    assert response.status_code == 302 and response["Location"] == f"/staff/quality/subsidies/{query}"
 
 
 def test_city_adds_a_rate_through_the_page(client, personas):

@@ -5,8 +5,8 @@ and redirects. Query counts are pinned in tests/quality/test_views.py."""
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model

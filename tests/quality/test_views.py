@@ -231,9 +231,7 @@ def test_subsidies_list_narrows_to_a_month_an_office_and_a_status(client, person
     with time_machine.travel(datetime(2026, 6, 15, 10, tzinfo=SHANGHAI), tick=False):
         june_luoding = closed_case(personas, office="luoding")
         june_yunan = closed_case(personas, office="yunan")
-        subsidy_services.mark_subsidy_paid(
-            june_yunan.subsidy, paid_on=date(2026, 6, 15), by=personas["city"]
-        )
+        subsidy_services.mark_subsidy_paid(june_yunan.subsidy, paid_on=date(2026, 6, 15), by=personas["city"])
         client.force_login(personas["city"])
         luoding = personas[(Role.REVIEWER, "luoding")].office_id
         everything = _rows(client.get("/staff/quality/subsidies/"))

@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
@@ -40,7 +40,6 @@ from applications.models import (
     review_due_dates,
 )
 from cases.models import Case
-from core.expressions import DaysBetween
 from deadlines import calendar
 from duty.selectors import subsidy_paid
 from quality.selectors import follow_up_figures, peer_review_figures, publicity_figures, subsidy_figures
@@ -394,7 +393,7 @@ def _median_days(period: Period, office_ids: list[int]) -> tuple[dict[int, Decim
     month: per office, and over all of `office_ids` together. Portable SQL, one query: number the
     decisions by duration with window functions, within each office and across all of them, and keep
     the middle one (odd count) or two (even count) of either; only those few rows come back."""
-    days = DaysBetween(F("decided_on"), TruncDate("received_at"))
+    days = ExpressionWrapper(F("decided_on") - TruncDate("received_at"), output_field=DurationField())
     order = [days.asc(), F("pk").asc()]
     office = [F("responsible_office_id")]
     rows = (
@@ -420,8 +419,8 @@ def _median_days(period: Period, office_ids: list[int]) -> tuple[dict[int, Decim
         .order_by()
         .values_list("responsible_office_id", "days", "office_position", "office_count", "position", "count")
     )
-    by_office: dict[int, list[int]] = defaultdict(list)
-    overall: list[int] = []
+    by_office: dict[int, list[timedelta]] = defaultdict(list)
+    overall: list[timedelta] = []
     for office_id, duration, office_position, office_count, position, count in rows:
         if office_position in _middle(office_count):
             by_office[office_id].append(duration)
@@ -437,8 +436,8 @@ def _middle(count: int) -> tuple[int, int]:
     return ((count + 1) // 2, (count + 2) // 2)
 
 
-def _mean_days(days: list[int]) -> Decimal:
-    return (Decimal(sum(days)) / len(days)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+def _mean_days(durations: list[timedelta]) -> Decimal:
+    return (Decimal(sum(d.days for d in durations)) / len(durations)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
 def _awaiting_decision_at(day: date, office_ids: list[int]) -> QuerySet[Application]:

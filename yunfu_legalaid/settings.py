@@ -209,6 +209,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"
+# The portal speaks one language: every page is written in Chinese, so Django's own words (a form
+# field's 「请输入整数。」, the admin) are Chinese too, whatever language a visitor's browser asks for.
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

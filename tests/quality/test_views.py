@@ -246,12 +246,14 @@ def test_subsidies_list_narrows_to_a_month_an_office_and_a_status(client, person
     assert last_year == []
 
 
-def test_subsidies_filter_says_what_is_wrong_by_its_field(client, personas):
+@pytest.mark.parametrize("browser_language", ["zh-CN,zh;q=0.9", "en-US,en;q=0.9"])
+def test_subsidies_filter_says_what_is_wrong_by_its_field(client, personas, browser_language):
     client.force_login(personas["city"])
-    response = client.get("/staff/quality/subsidies/?year=1999&month=13")
+    response = client.get("/staff/quality/subsidies/?year=abc&month=13", HTTP_ACCEPT_LANGUAGE=browser_language)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "确保该值大于或等于2000" in page and "选择一个有效的选项" in page
+    # In Chinese whatever the browser asks for (settings.LANGUAGES): Django's own words included.
+    assert "输入整数" in page and "选择一个有效的选项" in page and "Enter a whole number" not in page
     assert f"{timezone.localdate().year}年办案补贴" in page  # the list falls back to this year
 
 

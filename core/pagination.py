@@ -9,7 +9,8 @@ short index scan whatever the offset within the bound.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
@@ -39,7 +40,8 @@ class BoundedPaginator(Paginator[Any]):
         object_list = self.object_list
         if hasattr(object_list, "order_by"):
             return int(object_list.order_by()[: self.max_rows + 1].count())
-        return len(object_list[: self.max_rows + 1])
+        # A sequence says its length (one that was read only as far as the page may know the rest's).
+        return min(len(object_list), self.max_rows + 1)
 
     @property
     def truncated(self) -> bool:
@@ -60,3 +62,23 @@ class BoundedPaginator(Paginator[Any]):
 def bounded_page(object_list: Any, per_page: int, number: str | int | None) -> Page[Any]:
     """The requested page of a bounded list (an out-of-range number gives the last page)."""
     return BoundedPaginator(object_list, per_page).get_page(number)
+
+
+class ReadSoFar[T](Sequence[T]):
+    """A list read only as far as the requested page, with how many rows there are in all (counted
+    by a query of its own): what `BoundedPaginator` pages through when the rows come ranked and
+    counted from elsewhere (the dashboard's sections, `portal.worklist`)."""
+
+    def __init__(self, rows: list[T], total: int) -> None:
+        self.rows = rows
+        self.total = total
+
+    def __len__(self) -> int:
+        return self.total
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        return self.rows[index]

@@ -24,6 +24,8 @@ DUE_TODAY = "今日到期"
 DUE_SOON = "即将到期"
 DUE_SOON_DAYS = 2
 URGENCY_ORDER = (OVERDUE, DUE_TODAY, DUE_SOON)
+# Each section's name in its page's address (/staff/due/overdue/).
+SECTION_SLUGS = {OVERDUE: "overdue", DUE_TODAY: "today", DUE_SOON: "soon"}
 
 
 def urgency(due_on: date, *, today: date) -> str | None:

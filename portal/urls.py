@@ -8,5 +8,6 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("text-size/", display.text_size, name="text_size"),
     path("staff/", views.staff_home, name="staff_home"),
+    path("staff/due/<slug:section>/", views.due_section, name="due_section"),
     path("staff/messages/", views.staff_messages, name="messages"),
 ]

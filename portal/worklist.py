@@ -9,7 +9,7 @@ from datetime import date
 from accounts.models import Office, Role, User
 from applications import selectors as application_selectors
 from cases import selectors as case_selectors
-from deadlines.items import DueWork
+from deadlines.items import DeadlineItem, DueWork
 
 # The clocks each role acts on. A reviewer decides, assigns and reviews closures; a clerk handles
 # materials and agreements; a handler keeps the 委托协议 and closure clocks of their own cases; the
@@ -37,6 +37,13 @@ def worklist(user, *, today: date, limit: int | None = None) -> DueWork:
         intake = application_selectors.due_work(user, today=today, kinds=kinds, limit=limit, offices=offices)
     cases = case_selectors.due_work(user, today=today, kinds=kinds, limit=limit, offices=offices)
     return intake.merged(cases, limit=limit)
+
+
+def due_in_section(user: User, *, state: str, today: date, rows: int) -> tuple[list[DeadlineItem], int]:
+    """The first `rows` items of one section (`deadlines.items.URGENCY_ORDER`) of `user`'s worklist,
+    most urgent first, and how many the section holds."""
+    work = worklist(user, today=today, limit=rows)
+    return [item for item in work.items if item.state == state], work.total(state)
 
 
 def open_objections(user: User, *, today: date) -> list[application_selectors.OpenObjection]:

@@ -73,6 +73,7 @@ def samples(personas) -> dict[str, object]:
         "year": timezone.localdate().year,
         "month": 1,
         "office_code": "445381",
+        "section": "overdue",
         "content_type_id": ContentType.objects.get_for_model(Application).pk,
         "url": "no-such-page/",
         "app_label": "applications",

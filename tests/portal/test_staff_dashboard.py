@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -146,3 +147,70 @@ def test_a_long_section_of_case_clocks_lists_the_most_urgent_and_counts_them_all
     assert first.number in shown and len(shown) == 2
     counts = {office.slug: counts for office, counts in response.context["per_office"]}
     assert counts["luoding"] == {"已逾期": 3, "今日到期": 0, "即将到期": 0}
+
+
+# --- a section's own page (「查看全部」) ---------------------------------------------------------------
+def section_page(client, user, today: date, path: str):
+    client.force_login(user)
+    with time_machine.travel(timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))):
+        return client.get(path)
+
+
+def listed(response) -> list[str]:
+    """The numbers a section's table lists, in its order."""
+    page = response.content.decode()
+    if 'data-testid="deadlines-' not in page:
+        return []
+    table = page.split('data-testid="deadlines-', 1)[1].split("</table>")[0]
+    return re.findall(r'<a href="[^"]+">([^<]+)</a>', table)
+
+
+def test_a_section_s_own_page_lists_every_row_a_page_at_a_time(client, personas, monkeypatch):
+    """The dashboard lists the most urgent of a long section and links to all of it: the section's
+    page, most urgent first, a page at a time, scoped as the dashboard is."""
+    from portal import views
+
+    monkeypatch.setattr(views, "SECTION_ROWS", 2)
+    monkeypatch.setattr(views, "DUE_PAGE_ROWS", 2)
+    with time_machine.travel(RECEIVED):
+        oldest = submit(id_number=make_id_number(sequence="601"))
+    with time_machine.travel(RECEIVED + timezone.timedelta(days=1)):
+        newer = [submit(id_number=make_id_number(sequence=f"{n:03d}")) for n in (602, 603)]
+    reviewer = personas[(Role.REVIEWER, "luoding")]
+    home = dashboard(client, reviewer, date(2026, 6, 20)).content.decode()
+    assert 'href="/staff/due/overdue/"' in home and "查看全部已逾期的 3 项" in home
+
+    def page(path: str, user=reviewer):
+        return section_page(client, user, date(2026, 6, 20), path)
+
+    first = page("/staff/due/overdue/")
+    assert "已逾期（3）" in first.content.decode() and "第1页 / 共2页（3项）" in first.content.decode()
+    # Most urgent first (the oldest is due first; the same day by number), two a page.
+    second = sorted(application.number for application in newer)
+    assert listed(first) + listed(page("/staff/due/overdue/?page=2")) == [oldest.number, *second]
+    assert listed(page("/staff/due/overdue/?page=9")) == [second[1]]  # past the last: the last
+    assert listed(page("/staff/due/overdue/?page=x")) == [oldest.number, second[0]]
+    # Another county's reviewer: the same page, none of it.
+    other = page("/staff/due/overdue/", user=personas[(Role.REVIEWER, "yunan")])
+    assert "已逾期（0）" in other.content.decode() and "没有已逾期的事项" in other.content.decode()
+    assert listed(other) == []
+
+
+def test_a_section_that_is_not_one_is_not_found(client, personas):
+    client.force_login(personas["city"])
+    assert client.get("/staff/due/someday/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_a_section_s_page_query_count_is_fixed(client, personas, django_assert_num_queries, count):
+    with time_machine.travel(RECEIVED):
+        for n in range(count):
+            submit(id_number=make_id_number(sequence=f"{n + 700:03d}"))
+    client.force_login(personas[(Role.REVIEWER, "luoding")])
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 10, 9))):
+        # The dashboard's worklist (session, user, groups, offices, intake's counts, first rows, urgent
+        # ones and their material kinds, checklist; cases' permissions, counts, first rows), the user's
+        # office, the session's sliding expiry — without the holiday check and the objections.
+        with django_assert_num_queries(17):
+            response = client.get("/staff/due/overdue/")
+    assert response.content.decode().count("审查决定") == count

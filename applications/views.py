@@ -81,29 +81,30 @@ def _client(request: HttpRequest) -> str:
 
 # --- citizens ------------------------------------------------------------------------------------
 def apply(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        # Counted before the body is read: a client over the limit costs no parsing and no disk.
-        attempt = ratelimit.attempt(
-            "apply", _client(request), limit=settings.LEGALAID_APPLY_POSTS_PER_HOUR, period=HOUR
+    if request.method != "POST":
+        # A blank form is the same for everyone: rendered once (applications.blank_form), the tokens fresh.
+        return render(request, "applications/apply.html", {"form_html": blank_form_html(ApplicationForm)})
+    # Counted before the body is read: a client over the limit costs no parsing and no disk.
+    attempt = ratelimit.attempt("apply", _client(request), limit=settings.LEGALAID_APPLY_POSTS_PER_HOUR, period=HOUR)
+    if not attempt.allowed:
+        return render(
+            request,
+            "applications/apply.html",
+            {
+                "form_html": blank_form_html(ApplicationForm),
+                "refused": "提交次数过多，请一小时后再试，或到任一法律援助机构窗口申请。",
+            },
+            status=429,
         )
-        if not attempt.allowed:
-            return render(
-                request,
-                "applications/apply.html",
-                {"form": ApplicationForm(), "refused": "提交次数过多，请一小时后再试，或到任一法律援助机构窗口申请。"},
-                status=429,
-            )
-        # The same form posted again (a double click, a replay) lands on the page the first post made.
-        if (existing := services.submitted_with(submission_token(request))) is not None:
-            return _submitted(request, existing)
-    form = ApplicationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    # The same form posted again (a double click, a replay) lands on the page the first post made.
+    if (existing := services.submitted_with(submission_token(request))) is not None:
+        return _submitted(request, existing)
+    form = ApplicationForm(request.POST, request.FILES)
+    if form.is_valid():
         application = _submit(request, form, receiving_office=None)
         if application is not None:
             return _submitted(request, application)
-    # A blank form is the same for everyone: rendered once (applications.blank_form), the tokens fresh.
-    form_html = blank_form_html(form) if not form.is_bound else None
-    return render(request, "applications/apply.html", {"form": form, "form_html": form_html})
+    return render(request, "applications/apply.html", {"form": form})
 
 
 def _submitted(request: HttpRequest, application: Application) -> HttpResponse:

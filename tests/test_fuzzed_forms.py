@@ -539,6 +539,7 @@ def _constructor_needs(name: str, personas) -> dict:
         "quality.ScoreForm": {"items": list(sheet.items.all()) if sheet else []},
         "quality.FollowUpForm": {"user": personas[(Role.CLERK, "luoding")]},
         "quality.CoefficientForm": {"current": {}},
+        "quality.SubsidyFilterForm": {"offices": [(luoding.pk, luoding.name)]},
         "reporting.CountingRuleForm": {"today": timezone.localdate()},
         "duty.ShiftForm": {"office": luoding},
         "duty.DayForm": {"office_id": luoding.pk},

@@ -127,9 +127,10 @@ class FollowUpForm(forms.Form):
 
 
 class SubsidyFilterForm(forms.Form):
-    """The subsidies list's filters: the year of closure (this year when left empty), and optionally
-    one month, one office the user may see, one status. The month totals above the list give each
-    office's and month's exact figures; these narrow the list to the rows someone works through."""
+    """The subsidies list's filters: the year of closure (the view takes this year when it is left
+    empty or wrong), and optionally one month, one office the user may see, one status. The month
+    totals above the list give each office's and month's exact figures; these narrow the list to
+    the rows someone works through."""
 
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
     month = forms.TypedChoiceField(
@@ -147,9 +148,6 @@ class SubsidyFilterForm(forms.Form):
         # The offices the user may see, read once by the view (they also scope the month totals).
         self.fields["office"].choices = [("", "全部机构"), *offices]  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year
-
-    def clean_year(self) -> int:
-        return self.cleaned_data["year"] or timezone.localdate().year
 
 
 class PayForm(forms.Form):

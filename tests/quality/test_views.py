@@ -331,7 +331,7 @@ LIST_PAGES = {
     "/staff/quality/reviews/": 11,
     # + offices, follow-up figures, the two permission reads, count, one page of follow-ups
     "/staff/quality/follow-ups/": 13,
-    # + office ids, month totals, the two permission reads, count, one page of subsidies with their
+    # + offices (the filter's choices), month totals, the two permission reads, count, one page of subsidies with their
     # cases, the page's handlers, their users and stages (by id), the stages (city staff may change one)
     "/staff/quality/subsidies/": 17,
     # + count, one page of activities, their target groups

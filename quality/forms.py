@@ -147,7 +147,6 @@ class SubsidyFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The offices the user may see, read once by the view (they also scope the month totals).
         self.fields["office"].choices = [("", "全部机构"), *offices]  # type: ignore[attr-defined]
-        self.fields["year"].initial = timezone.localdate().year
 
 
 class PayForm(forms.Form):

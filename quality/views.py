@@ -346,9 +346,11 @@ def subsidy_list(request: StaffRequest) -> HttpResponse:
     """Subsidies the user may see and the per office and month totals of the year.
     Queries: offices, month totals, one page of subsidies + count."""
     offices = list(Office.objects.visible_to(request.user).values_list("pk", "name"))
-    form = SubsidyFilterForm(request.GET or None, offices=offices)
+    data = request.GET.copy()
+    data.setdefault("year", str(timezone.localdate().year))  # the year shown is the year listed
+    form = SubsidyFilterForm(data, offices=offices)
     form.is_valid()  # a wrong value is said by its field; the list shows what the valid ones select
-    filters = getattr(form, "cleaned_data", {})
+    filters = form.cleaned_data
     year = filters.get("year") or timezone.localdate().year
     months = selectors.subsidy_by_month(office_ids=[pk for pk, _ in offices], year=year)
     subsidies = selectors.subsidies_closed_in(

@@ -257,6 +257,12 @@ def test_subsidies_filter_says_what_is_wrong_by_its_field(client, personas, brow
     assert f"{timezone.localdate().year}年办案补贴" in page  # the list falls back to this year
 
 
+def test_subsidies_filter_shows_the_year_it_lists(client, personas):
+    client.force_login(personas["city"])
+    page = client.get("/staff/quality/subsidies/").content.decode()
+    assert f'name="year" value="{timezone.localdate().year}"' in page
+
+
 def test_subsidies_list_beyond_its_bound_asks_for_a_filter(client, personas, monkeypatch):
     monkeypatch.setattr("quality.views.SUBSIDY_ROWS", 2)
     monkeypatch.setattr("quality.views.PAGE_SIZE", 1)

@@ -10,7 +10,15 @@ from accounts.models import Office, Role
 from applications import services as application_services
 from deadlines import calendar
 from reporting.models import AnnualTarget, OfficeTarget
-from reporting.selectors import Period, SubmissionState, build_monthly_report, pace, submission_deadline
+from reporting.selectors import (
+    Period,
+    SubmissionState,
+    _overdue_at,
+    _overdue_today,
+    build_monthly_report,
+    pace,
+    submission_deadline,
+)
 from tests.reporting.factories import approve, approved, local, receive, refuse
 
 TODAY = date(2026, 11, 28)
@@ -130,6 +138,15 @@ def test_reviews_overdue_at_month_end(personas):
     may = by_slug(report(5))
     assert may["luoding"].overdue == 1
     assert may["yunnan"].overdue == 1
+    # While May runs, the figure comes from the deadline stored with each application (what the
+    # dashboard's lines read): the same as recomputing every candidate's deadline that day.
+    on_30_may = report(5, today=date(2026, 5, 30))
+    assert (by_slug(on_30_may)["luoding"].overdue, by_slug(on_30_may)["yunnan"].overdue) == (1, 1)
+    # (A stored deadline is as of the last event that moved it — here 23 May — so it answers for any
+    # day since, as "today" always is.)
+    office_ids = list(Office.objects.values_list("pk", flat=True))
+    for day in (date(2026, 5, 24), date(2026, 5, 27), date(2026, 5, 28), date(2026, 5, 30)):
+        assert _overdue_today(day, office_ids) == _overdue_at(day, office_ids), day
     # Decided in June: still counted as overdue at the end of May (the figure is as of month end)...
     approve(late, date(2026, 6, 3), personas)
     assert by_slug(report(5))["luoding"].overdue == 1
@@ -198,7 +215,8 @@ def test_submission_states(personas):
 # Queries: offices 1, office count 1, annual target 1, what counts 3 (the forms of legal aid, their
 # rules, the monthly aggregate of all five: approvals, notices, persons helped, consultations,
 # documents), received 1, routed in 1, the medians (per office and overall) 1, overdue 3 (candidates,
-# their 补正 requests, one calendar), approvals by economic basis 1, cases closed 1, peer reviews 1,
+# their 补正 requests, one calendar; 1 while the month runs: the stored deadlines), approvals by
+# economic basis 1, cases closed 1, peer reviews 1,
 # follow-ups 1, publicity 1, subsidies 1, duty subsidies 1, submissions 1, holiday overrides for the
 # submission deadline 1.
 BUILDER_QUERIES = 21

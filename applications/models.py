@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -444,10 +444,27 @@ class Application(models.Model):
                 condition=~Q(status=Status.APPROVED) | Q(decided_on__isnull=False),
                 name="application_approved_has_date",
             ),
+            # A decision date only while the application waits for one, as a case clock's due date
+            # only while it runs (`save` clears it when the application leaves the queue).
+            models.CheckConstraint(
+                condition=Q(decision_due_on__isnull=True) | Q(status__in=OPEN_STATUSES),
+                name="application_decision_due_while_open",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.applicant_name}"
+
+    def save(self, **kwargs: Any) -> None:
+        """An application that leaves the queue (准予, 不予, 撤回, 视为撤回, 转出) keeps no decision date:
+        cleared whenever the status is saved outside the open states (every move saves it)."""
+        update_fields = kwargs.get("update_fields")
+        saves_status = update_fields is None or "status" in update_fields
+        if saves_status and self.status not in OPEN_STATUSES and self.decision_due_on is not None:
+            self.decision_due_on = None
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "decision_due_on"]
+        super().save(**kwargs)
 
     def clean(self) -> None:
         """The rules of the form that hold whoever saves an application (the form and the services):

@@ -157,8 +157,9 @@ def _settle_past_years(stride: dict[str, int], per_year: int) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(
+            # Out of the queue: no decision date (Application.save keeps one only while it waits).
             "UPDATE applications_application SET status = 'withdrawn', closed_on = clock_started_on + 22, "  # noqa: S608
-            f"closed_note = '视为撤回' WHERE {past('applications_application')} "
+            f"closed_note = '视为撤回', decision_due_on = NULL WHERE {past('applications_application')} "
             "AND status IN ('pending_review', 'awaiting_supplement')"
         )
         cursor.execute(

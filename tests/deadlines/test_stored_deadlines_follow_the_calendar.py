@@ -160,3 +160,21 @@ def test_lal_43_the_stored_decision_date_follows_each_event_and_the_calendar(adm
     assert application.decision_due_on == calendar.add_days(date(2026, 6, 1), 9) > due
     entry = AuditEntry.objects.get(object_id=str(application.pk), note__contains="审查决定期限")
     assert (entry.from_state, entry.actor_id) == (due.isoformat(), admin.pk)
+
+
+def test_an_application_out_of_the_queue_keeps_no_decision_date(personas):
+    """Like a case clock's, the decision date is stored only while the application waits for the
+    decision: 不予 and 撤回 clear it, and the database refuses one on a closed application."""
+    from django.db import IntegrityError, transaction
+
+    from applications.models import Application, Status
+
+    reviewer = personas[(Role.REVIEWER, "luoding")]
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 1, 10))):
+        refused, withdrawn = submit(), submit(id_number="445381198005177030")
+    assert refused.decision_due_on is not None and withdrawn.decision_due_on is not None
+    services.refuse(refused, reason="经济状况不符合条件", by=reviewer, today=date(2026, 6, 3))
+    services.withdraw(withdrawn, reason="已自行和解", by=personas[(Role.CLERK, "luoding")], today=date(2026, 6, 3))
+    assert Application.objects.filter(pk__in=[refused.pk, withdrawn.pk], decision_due_on__isnull=False).count() == 0
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.filter(pk=refused.pk, status=Status.REFUSED).update(decision_due_on=date(2026, 6, 10))

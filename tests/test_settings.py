@@ -53,6 +53,18 @@ def test_database_url_selects_postgresql():
     assert result.stdout.strip() == "django.db.backends.postgresql", result.stderr
 
 
+def test_postgresql_connections_plan_for_memory_not_a_spinning_disk():
+    """Every PostgreSQL connection (and the reports' replica) costs a random read at 1.1; options
+    named in the URL replace the default."""
+    show = "from django.conf import settings; print([settings.DATABASES[k]['OPTIONS'] for k in sorted(settings.DATABASES)])"
+    primary = "postgres://postgres@127.0.0.1:5432/yunfu"
+    result = run_django(show, DEBUG="1", DATABASE_URL=primary, DATABASE_REPLICA_URL=primary + "_replica")
+    assert result.stdout.strip() == str([{"options": "-c random_page_cost=1.1"}] * 2), result.stderr
+    own = primary + "?options=-c%20max_parallel_workers_per_gather%3D0"
+    result = run_django(show, DEBUG="1", DATABASE_URL=own)
+    assert result.stdout.strip() == str([{"options": "-c max_parallel_workers_per_gather=0"}]), result.stderr
+
+
 def test_production_settings_pass_check_deploy():
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     result = subprocess.run(

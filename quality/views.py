@@ -425,7 +425,7 @@ def subsidy_stage(request: StaffRequest, pk: int) -> HttpResponse:
 def _back_to_subsidies(request: HttpRequest) -> HttpResponse:
     """Back to the list as it was filtered and paged: a clerk paying one office's month row by row
     stays on it. The row's buttons post to their URL with the list's query string."""
-    kept = {key: request.GET[key] for key in ("year", "month", "office", "status", "page") if request.GET.get(key)}
+    kept = {key: request.GET[key] for key in (*SubsidyFilterForm.base_fields, "page") if request.GET.get(key)}
     return redirect(reverse("quality:subsidies") + (f"?{urlencode(kept)}" if kept else ""))
 
 

@@ -46,8 +46,9 @@ from applications.routing import route
 from applications.services import (
     APPLICATION_NUMBERS,
     application_number,
-    approval_tally,
+    decision_tallies,
     objection_due,
+    receipt_tallies,
     supplement_reply_due,
 )
 from core.numbering import reserve_numbers
@@ -411,7 +412,14 @@ def _write(builder: _Builder, *, today: date, log: Callable[[str], None]) -> Non
     for start in range(0, total, batch):
         Application.objects.bulk_create([plan.application for plan in plans[start : start + batch]])
         _progress(log, "申请演示数据", min(start + batch, total), total)
-    tallies.add_many(approval_tally(plan.application) for plan in plans if plan.application.status == Status.APPROVED)
+    # What the services count at receipt and at the decision, for the bulk write.
+    tallies.add_many(tally for plan in plans for tally in receipt_tallies(plan.application))
+    tallies.add_many(
+        tally
+        for plan in plans
+        if plan.application.decided_on is not None
+        for tally in decision_tallies(plan.application)
+    )
 
     Through = Application.special_groups.through
     Through.objects.bulk_create(

@@ -28,6 +28,7 @@ from applications.models import (
     Application,
     BaseObjection,
     Channel,
+    EconomicBasis,
     Material,
     MaterialKind,
     MaterialSource,
@@ -271,6 +272,7 @@ def _create_application(
     for material in materials:
         material.application = application
     Material.objects.bulk_create(materials)
+    tallies.add_many(receipt_tallies(application))
     record(
         AuditAction.CREATE,
         actor=by,
@@ -296,6 +298,7 @@ def reroute(
         if to_office.pk == application.responsible_office_id:
             raise ValidationError({"to_office": "新的承办机构与原承办机构相同。"})
         before = application.responsible_office
+        moved_from = receipt_tallies(application, sign=-1)  # 通办 figures follow the office responsible
         application.responsible_office = to_office
         application.routing_basis = f"人工变更：{reason.strip()}"[:200]
         fields = ["responsible_office", "routing_basis"]
@@ -306,7 +309,26 @@ def reroute(
             change=(before.name, to_office.name),
             note=f"变更承办机构：{reason.strip()}{ended}",
         )
+        tallies.add_many([*moved_from, *receipt_tallies(application)])
     return application
+
+
+def receipt_tallies(application: Application, *, sign: int = 1) -> list[tallies.Tally]:
+    """An application received at an office (not online) counts there, in the month of receipt (受理,
+    SPEC §7); received for another office it counts as 通办 too — out at the receiving office, in at
+    the one responsible. `sign=-1` takes them back: a reroute moves the 通办 figures to the new
+    office (the receipt itself stays where it happened)."""
+    receiving = application.receiving_office_id
+    if receiving is None:
+        return []
+    on = timezone.localdate(application.received_at)
+    counted = [tallies.Tally(Figure.RECEIVED, receiving, on, sign)]
+    if application.responsible_office_id != receiving:
+        counted += [
+            tallies.Tally(Figure.RECEIVED_FOR_OTHER, receiving, on, sign),
+            tallies.Tally(Figure.ROUTED_IN, application.responsible_office_id, on, sign),
+        ]
+    return counted
 
 
 def mark_urgent(application: Application, *, ground: str, by: User, request: HttpRequest | None = None) -> Application:
@@ -518,18 +540,33 @@ def approve(
         application.decided_by = by
         application.decision_reason = ""
         move.done(fields=["decided_on", "decided_by", "decision_reason", "closed_on"])
-        tallies.add(approval_tally(application))
+        tallies.add_many(decision_tallies(application))
     return application
 
 
-def approval_tally(application: Application) -> tallies.Tally:
-    """An approval counts toward the target (申请准予) at the office responsible, in the month of the
-    decision (SPEC §7). It is final: no later move un-approves an application."""
-    return tallies.Tally(
-        Figure.APPROVED_APPLICATION,
-        application.responsible_office_id,
-        required(application.decided_on, "申请尚未作出准予决定。"),
-    )
+# The figure each economic basis of an approval counts under (SPEC §3.2: kept apart on the sheet).
+APPROVED_BY_BASIS = {
+    EconomicBasis.HARDSHIP: Figure.APPROVED_HARDSHIP,
+    EconomicBasis.EXEMPT: Figure.APPROVED_EXEMPT,
+    EconomicBasis.UNRESTRICTED: Figure.APPROVED_UNRESTRICTED,
+}
+
+
+def decision_tallies(application: Application, *, sign: int = 1) -> list[tallies.Tally | tallies.Decision]:
+    """A decision (准予 or 不予) counts at the office responsible, in the month of the decision, with
+    the days it took from receipt (the month's median review time). An approval counts toward the
+    target too (申请准予, SPEC §7), and under its economic basis; it is final — no later move
+    un-approves an application. A refusal is taken back (`sign=-1`) when 责令改正 reopens it."""
+    decided_on = required(application.decided_on, "申请尚未作出决定。")
+    office_id = application.responsible_office_id
+    took = (decided_on - timezone.localdate(application.received_at)).days
+    counted: list[tallies.Tally | tallies.Decision] = [tallies.Decision(office_id, decided_on, took, sign)]
+    if application.status == Status.APPROVED:
+        counted += [
+            tallies.Tally(Figure.APPROVED_APPLICATION, office_id, decided_on, sign),
+            tallies.Tally(APPROVED_BY_BASIS[EconomicBasis(application.economic_basis)], office_id, decided_on, sign),
+        ]
+    return counted
 
 
 def refuse(
@@ -547,6 +584,7 @@ def refuse(
         # 第四十四条: the aid given first ends with the refusal; the letter says so and names the handler.
         note = reason.strip() + end_provisional_aid(application, on=decided_on, fields=fields)
         move.done(fields=fields, note=note)
+        tallies.add_many(decision_tallies(application))
         sms.notify_refused(application)
     return application
 
@@ -674,6 +712,7 @@ def decide_objection(
     if outcome == ObjectionOutcome.CORRECTED:
         with APPLICATION_FLOW.begin(objection.application, "reopen", by=by, request=request) as move:
             application = move.obj
+            refusal = decision_tallies(application, sign=-1)  # no longer a decision of its month
             application.clock_started_on = decided_on
             application.decided_on = application.decided_by = application.closed_on = None
             application.store_decision_due_on(
@@ -681,6 +720,7 @@ def decide_objection(
                 today=max(decided_on, timezone.localdate()),
             )
             move.done(fields=["clock_started_on", "decided_on", "decided_by", "closed_on", "decision_due_on"])
+            tallies.add_many(refusal)
     return objection
 
 

@@ -58,7 +58,14 @@ from cases.models import (
     set_clock_due_dates,
 )
 from cases.notices import COMPULSORY_MEDICAL_TYPE, NoticeData, is_minor, notice_tally
-from cases.services import case_number_scope, format_case_number, handler_refusal, is_sealed_matter, numbered_case
+from cases.services import (
+    case_number_scope,
+    closure_tally,
+    format_case_number,
+    handler_refusal,
+    is_sealed_matter,
+    numbered_case,
+)
 from core.numbering import reserve_numbers
 from tallies import services as tallies
 
@@ -355,6 +362,7 @@ def _create_cases(
     set_clock_due_dates(cases)  # what `Case.save` does, for the bulk write
     Case.objects.bulk_create(cases, batch_size=500)
     tallies.add_many(notice_tally(case) for case in cases if case.notice_id is not None)
+    tallies.add_many(closure_tally(case) for case in cases if case.closed_on is not None)
 
     assignments, entries = [], []
     for case in cases:

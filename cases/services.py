@@ -50,6 +50,8 @@ from cases.workflows import CASE_FLOW, CASE_OBJECTION_FLOW
 from core.numbering import next_number
 from core.transitions import TransitionError, required
 from core.uploads import removes_files_on_error, save_upload
+from tallies import services as tallies
+from tallies.models import Figure
 
 
 def allowed_actions(user: User, case: Case) -> set[str]:
@@ -402,8 +404,15 @@ def accept_closure(case: Case, *, by: User, request: HttpRequest | None = None, 
         case.closed_on = today or timezone.localdate()
         case.closure_returned_reason = ""
         move.done(fields=["closed_on", "closure_returned_reason"])
+        tallies.add(closure_tally(case))
         sms.notify_closed(case)
     return case
+
+
+def closure_tally(case: Case) -> tallies.Tally:
+    """A closure counts at the case's office in the month it was accepted (本月结案, SPEC §7); it is
+    final: `closed_on` stays set when the case is archived."""
+    return tallies.Tally(Figure.CASES_CLOSED, case.office_id, required(case.closed_on, "案件尚未结案。"))
 
 
 def return_closure(case: Case, *, reason: str, by: User, request: HttpRequest | None = None) -> Case:

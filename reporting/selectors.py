@@ -13,6 +13,10 @@ Counting rules (SPEC §7):
 * Applications received (受理) count at the receiving office in the month of `received_at` (local
   time, Asia/Shanghai); 通办 out = received here for another office, 通办 in = received elsewhere for
   this office. Online applications have no receiving office and count in neither.
+* These, the approvals by economic basis, the closures and each decision's days from receipt (the
+  median review time) are read from the monthly aggregate (`tallies`), which the services add to in
+  the transaction of each event; `reporting.counting.recounted_tallies` is their definition, counted
+  afresh from the records (the tests hold the two equal).
 """
 
 from __future__ import annotations
@@ -25,9 +29,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.expressions import Window
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Office
@@ -35,12 +37,9 @@ from applications.models import (
     OPEN_STATUSES,
     REVIEW_DAYS,
     Application,
-    EconomicBasis,
-    Status,
     SupplementRequest,
     review_due_dates,
 )
-from cases.models import Case
 from deadlines import calendar
 from duty.selectors import subsidy_paid
 from quality.selectors import follow_up_figures, peer_review_figures, publicity_figures, subsidy_figures
@@ -52,6 +51,8 @@ from reporting.models import (
     MonthlySubmission,
     SubmissionStatus,
 )
+from tallies import selectors as tally_selectors
+from tallies.models import Figure
 
 ONE_DECIMAL = Decimal("0.1")
 SUBMISSION_DAY = 2  # 各地应在每月2日前填写办理情况表并报送（2022年实施方案 五（三））
@@ -142,15 +143,12 @@ def targets_for(year: int, offices: Iterable[Office]) -> Targets:
 
 # --- figures owned by the case and quality modules ---------------------------------------------
 def _cases_closed(period: Period, office_ids: list[int]) -> dict[int, int]:
-    """Cases whose closure was accepted (结案审查通过) in the month, by office. `closed_on` stays set
-    once a case is archived, so archived cases count in the month they were closed."""
-    rows = (
-        Case.objects.filter(office_id__in=office_ids, closed_on__gte=period.start, closed_on__lte=period.end)
-        .order_by()
-        .values_list("office_id")
-        .annotate(n=Count("pk"))
+    """Cases whose closure was accepted (结案审查通过) in the month, by office, from the monthly
+    aggregate (`cases.services.closure_tally`)."""
+    tallied = tally_selectors.by_office_and_month(
+        office_ids=office_ids, first=period.start, last=period.start, figures=[Figure.CASES_CLOSED]
     )
-    return {office_id: dict(rows).get(office_id, 0) for office_id in office_ids}
+    return {office_id: tallied.get((Figure.CASES_CLOSED, office_id, period.start), 0) for office_id in office_ids}
 
 
 def _peer_reviews(period: Period, office_ids: list[int]) -> dict[int, Any]:
@@ -357,88 +355,33 @@ class MonthlyReport:
 
 
 # --- the queries ---------------------------------------------------------------------------------
-def _received(period: Period, office_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """(received at the office, of which for another office) in the month."""
-    start, after = period.local_bounds()
-    rows = (
-        Application.objects.filter(receiving_office_id__in=office_ids, received_at__gte=start, received_at__lt=after)
-        .order_by()
-        .values_list("receiving_office_id")
-        .annotate(
-            n=Count("pk"),
-            out=Count("pk", filter=~Q(responsible_office_id=F("receiving_office_id"))),
-        )
-    )
-    return {office_id: (n, out) for office_id, n, out in rows}
-
-
-def _routed_in(period: Period, office_ids: list[int]) -> dict[int, int]:
-    start, after = period.local_bounds()
-    rows = (
-        Application.objects.filter(
-            responsible_office_id__in=office_ids,
-            receiving_office__isnull=False,
-            received_at__gte=start,
-            received_at__lt=after,
-        )
-        .exclude(receiving_office_id=F("responsible_office_id"))
-        .order_by()
-        .values_list("responsible_office_id")
-        .annotate(n=Count("pk"))
-    )
-    return dict(rows)
-
-
 def _median_days(period: Period, office_ids: list[int]) -> tuple[dict[int, Decimal], Decimal | None]:
     """Median days from receipt (local date) to decision, over the decisions (准予 and 不予) of the
-    month: per office, and over all of `office_ids` together. Portable SQL, one query: number the
-    decisions by duration with window functions, within each office and across all of them, and keep
-    the middle one (odd count) or two (even count) of either; only those few rows come back."""
-    days = ExpressionWrapper(F("decided_on") - TruncDate("received_at"), output_field=DurationField())
-    order = [days.asc(), F("pk").asc()]
-    office = [F("responsible_office_id")]
-    rows = (
-        Application.objects.filter(
-            responsible_office_id__in=office_ids,
-            status__in=[Status.APPROVED, Status.REFUSED],
-            decided_on__gte=period.start,
-            decided_on__lte=period.end,
-        )
-        .annotate(
-            days=days,
-            office_position=Window(RowNumber(), partition_by=office, order_by=order),
-            office_count=Window(Count("pk"), partition_by=office),
-            position=Window(RowNumber(), order_by=order),
-            count=Window(Count("pk")),
-        )
-        .filter(
-            Q(office_position=(F("office_count") + 1) / 2)
-            | Q(office_position=(F("office_count") + 2) / 2)
-            | Q(position=(F("count") + 1) / 2)
-            | Q(position=(F("count") + 2) / 2)
-        )
-        .order_by()
-        .values_list("responsible_office_id", "days", "office_position", "office_count", "position", "count")
+    month: per office, and over all of `office_ids` together. Read from the month's distribution of
+    days (`tallies.models.DecisionTime`, a few dozen rows), exact as the days are whole. One query."""
+    by_office = tally_selectors.decision_times(office_ids=office_ids, month=period.start)
+    overall: Counter[int] = Counter()
+    for counts in by_office.values():
+        overall.update(counts)
+    return {office_id: _median(counts) for office_id, counts in by_office.items()}, (
+        _median(overall) if overall else None
     )
-    by_office: dict[int, list[timedelta]] = defaultdict(list)
-    overall: list[timedelta] = []
-    for office_id, duration, office_position, office_count, position, count in rows:
-        if office_position in _middle(office_count):
-            by_office[office_id].append(duration)
-        if position in _middle(count):
-            overall.append(duration)
-    return {office_id: _mean_days(values) for office_id, values in by_office.items()}, (
-        _mean_days(overall) if overall else None
-    )
+
+
+def _median(counts: dict[int, int]) -> Decimal:
+    """The median of the values of a distribution {value: how many}: the middle one, or the mean of
+    the middle two."""
+    positions = _middle(sum(counts.values()))
+    middle, seen = [], 0
+    for value in sorted(counts):
+        seen += counts[value]
+        middle += [value for position in positions if seen - counts[value] < position <= seen]
+    return (Decimal(sum(middle)) / len(middle)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
 def _middle(count: int) -> tuple[int, int]:
     """The positions (from 1) of the middle one or two of `count` ordered values."""
     return ((count + 1) // 2, (count + 2) // 2)
-
-
-def _mean_days(durations: list[timedelta]) -> Decimal:
-    return (Decimal(sum(d.days for d in durations)) / len(durations)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
 def _awaiting_decision_at(day: date, office_ids: list[int]) -> QuerySet[Application]:
@@ -462,31 +405,13 @@ def _awaiting_decision_at(day: date, office_ids: list[int]) -> QuerySet[Applicat
     )
 
 
-# The economic bases kept apart (SPEC §3.2), as the month page and sheet 2 head their columns.
-BASIS_FIGURES: list[tuple[str, str]] = [
-    (EconomicBasis.HARDSHIP, "本月准予：经济困难"),
-    (EconomicBasis.EXEMPT, "本月准予：免予核查（第四十二条）"),
-    (EconomicBasis.UNRESTRICTED, "本月准予：不受经济困难条件限制（第三十二条）"),
+# The economic bases kept apart (SPEC §3.2), as the month page and sheet 2 head their columns: the
+# aggregate's figure of each (`applications.services.APPROVED_BY_BASIS`).
+BASIS_FIGURES: list[tuple[Figure, str]] = [
+    (Figure.APPROVED_HARDSHIP, "本月准予：经济困难"),
+    (Figure.APPROVED_EXEMPT, "本月准予：免予核查（第四十二条）"),
+    (Figure.APPROVED_UNRESTRICTED, "本月准予：不受经济困难条件限制（第三十二条）"),
 ]
-
-
-def _approved_by_basis(period: Period, office_ids: list[int]) -> dict[int, list[int]]:
-    """Applications approved in the month per responsible office, by economic basis (one query)."""
-    rows = (
-        Application.objects.filter(
-            responsible_office_id__in=office_ids,
-            status=Status.APPROVED,
-            decided_on__gte=period.start,
-            decided_on__lte=period.end,
-        )
-        .order_by()
-        .values_list("responsible_office_id", "economic_basis")
-        .annotate(n=Count("pk"))
-    )
-    counts: dict[int, Counter[str]] = defaultdict(Counter)
-    for office_id, basis, n in rows:
-        counts[office_id][basis] = n
-    return {office_id: [counts[office_id][basis] for basis, _ in BASIS_FIGURES] for office_id in office_ids}
 
 
 @dataclass(frozen=True, slots=True)
@@ -585,13 +510,13 @@ def build_monthly_report(
     """Every figure of month `year`-`month` for `offices` (in SPEC §2 order) and their total.
 
     Queries (fixed, whatever the number of applications): office count 1, targets 1 (2 once set),
-    what counts 3 (`reporting.counting`: the forms, the rules, the monthly aggregate), received 1,
-    routed in 1, the medians per office and overall 1, overdue 3 (the candidates, their 补正
-    requests, one calendar for all their deadlines; while the month runs 1, the stored deadlines),
-    approvals by economic basis 1, cases closed 1, peer reviews 1, follow-ups 1, publicity 1,
-    subsidies 1, duty subsidies 1, submissions 1, holiday overrides for the submission deadline 1
-    = 20 for a month that is over (tests/reporting/test_selectors.py adds the offices the caller
-    reads), 18 while it runs.
+    what counts 3 (`reporting.counting`: the forms, the rules, the monthly aggregate — which holds
+    the month's receipts, 通办 and approvals by economic basis too), the medians per office and
+    overall 1 (the month's decision days), overdue 3 (the candidates, their 补正 requests, one
+    calendar for all their deadlines; while the month runs 1, the stored deadlines), cases closed 1,
+    peer reviews 1, follow-ups 1, publicity 1, subsidies 1, duty subsidies 1, submissions 1, holiday
+    overrides for the submission deadline 1 = 17 for a month that is over
+    (tests/reporting/test_selectors.py adds the offices the caller reads), 15 while it runs.
     """
     period = Period(year, month)
     today = today or timezone.localdate()
@@ -601,8 +526,6 @@ def build_monthly_report(
 
     targets = targets_for(year, office_list)
     counting = counted_matters(office_ids=office_ids, year=year, through_month=month)
-    received = _received(period, office_ids)
-    routed_in = _routed_in(period, office_ids)
     medians, overall_median = _median_days(period, office_ids)
     # Overdue and the pace at the month's end; while the month runs, as of today — not a forecast
     # of its end. A month not begun has nothing overdue in it.
@@ -613,7 +536,6 @@ def build_monthly_report(
         overdue = _overdue_today(today, office_ids)
     else:
         overdue = _overdue_at(period.end, office_ids)
-    approved_by_basis = _approved_by_basis(period, office_ids)
     module_values, module_totals = _module_figures(period, office_ids)
     submissions = {
         submission.office_id: submission
@@ -632,12 +554,12 @@ def build_monthly_report(
                 target=target,
                 by_month=counting.counted_by_month(office.pk),
                 form_values=[form.month(office.pk, month) for form in counting.forms],
-                received=received.get(office.pk, (0, 0))[0],
-                cross_out=received.get(office.pk, (0, 0))[1],
-                routed_in=routed_in.get(office.pk, 0),
+                received=counting.figure(Figure.RECEIVED, office.pk, month),
+                cross_out=counting.figure(Figure.RECEIVED_FOR_OTHER, office.pk, month),
+                routed_in=counting.figure(Figure.ROUTED_IN, office.pk, month),
                 median_days=medians.get(office.pk),
                 overdue=overdue.get(office.pk, 0),
-                approved_by_basis=approved_by_basis[office.pk],
+                approved_by_basis=[counting.figure(figure, office.pk, month) for figure, _ in BASIS_FIGURES],
                 modules=module_values[office.pk],
                 submission=submission,
                 submission_state=_submission_state(office, submission, deadline, today),

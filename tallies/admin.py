@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from audit.admin import ReadOnlyAdmin
-from tallies.models import MonthlyTally
+from tallies.models import DecisionTime, MonthlyTally
 
 
 @admin.register(MonthlyTally)
@@ -10,4 +10,13 @@ class MonthlyTallyAdmin(ReadOnlyAdmin):
 
     list_display = ["month", "office", "figure", "value"]
     list_filter = ["figure", "office"]
+    list_select_related = ["office"]
+
+
+@admin.register(DecisionTime)
+class DecisionTimeAdmin(ReadOnlyAdmin):
+    """Read-only, as the counts: the decisions add to it (`manage.py rebuild_tallies` recounts it)."""
+
+    list_display = ["month", "office", "days", "decisions"]
+    list_filter = ["office"]
     list_select_related = ["office"]

@@ -28,6 +28,16 @@ class Figure(models.TextChoices):
     DUTY_HELP = "duty_help", "值班律师法律帮助"
     CONSULTATION = "consultation", "法律咨询"
     DOCUMENT = "document", "代拟法律文书"
+    # The sheet's other figures of applications and cases (SPEC §7), each in its month:
+    # received at the office (受理, by `received_at`), of which for another office (通办转出), and
+    # received elsewhere for this one (通办转入); approvals by economic basis (SPEC §3.2); closures.
+    RECEIVED = "received", "受理（按受理机构）"
+    RECEIVED_FOR_OTHER = "received_for_other", "通办转出（为其他机构受理）"
+    ROUTED_IN = "routed_in", "通办转入（其他机构代为受理）"
+    APPROVED_HARDSHIP = "approved_hardship", "准予：经济困难"
+    APPROVED_EXEMPT = "approved_exempt", "准予：免予核查"
+    APPROVED_UNRESTRICTED = "approved_unrestricted", "准予：不受经济困难条件限制"
+    CASES_CLOSED = "cases_closed", "结案"
     # A handler's subsidy, in the month its case was closed: how many, how much, how much of it paid.
     SUBSIDIES = "subsidies", "核定补贴（件，按结案月份）"
     SUBSIDY_COMPUTED = "subsidy_computed", "核定补贴（分，按结案月份）"
@@ -56,3 +66,28 @@ class MonthlyTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id} {self.month:%Y-%m} {self.figure} {self.value}"
+
+
+class DecisionTime(models.Model):
+    """How many of an office's decisions (准予 and 不予) of a month took `days` days from receipt: the
+    distribution the month's median review time (审查用时中位数) is read from — exactly, as the days
+    are whole — without sorting the month's decisions at every request."""
+
+    office = models.ForeignKey(Office, verbose_name="机构", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("月份", help_text="决定作出之月的1日。")
+    # Signed: the aggregate records the decisions as they are dated; it is not where dates are checked.
+    days = models.IntegerField("用时（日）", help_text="自收到申请之日至作出决定之日。")
+    decisions = models.BigIntegerField("决定数", default=0)
+
+    class Meta:
+        ordering = ["month", "office__sort_order", "days"]
+        verbose_name = "审查用时分布"
+        verbose_name_plural = "审查用时分布"
+        constraints = [
+            # The upsert in `tallies.services.add_many` conflicts on exactly these columns.
+            models.UniqueConstraint(fields=["month", "office", "days"], name="decision_time_unique"),
+            models.CheckConstraint(condition=Q(month__day=1), name="decision_time_month_starts_on_a_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.month:%Y-%m} {self.days}日 {self.decisions}"

@@ -1,9 +1,9 @@
-"""Adding events to the monthly aggregate (`tallies.models.MonthlyTally`).
+"""Adding events to the monthly aggregate (`tallies.models.MonthlyTally`, `DecisionTime`).
 
 Call `add` / `add_many` inside the transaction that writes the event: the count and the event are
-committed, or rolled back, together. One `INSERT … ON CONFLICT DO UPDATE` per (office, month,
-figure) — PostgreSQL and SQLite alike — so two clerks counting at the same instant each add their
-own, and a month's first event creates its row.
+committed, or rolled back, together. One `INSERT … ON CONFLICT DO UPDATE` per row (office, month,
+figure; office, month, days) — PostgreSQL and SQLite alike — so two clerks counting at the same
+instant each add their own, and a month's first event creates its row.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date
 
 from django.db import connection, transaction
 
-from tallies.models import Figure, MonthlyTally
+from tallies.models import DecisionTime, Figure, MonthlyTally
 
 
 @dataclass(frozen=True)
@@ -28,32 +28,58 @@ class Tally:
     value: int = 1
 
 
-def add(tally: Tally) -> None:
+@dataclass(frozen=True)
+class Decision:
+    """`value` decisions (准予 or 不予) at office `office_id` on `on` that took `days` days from receipt
+    (counted in its month; -1 takes one back when an objection reopens the application)."""
+
+    office_id: int
+    on: date
+    days: int
+    value: int = 1
+
+
+def add(tally: Tally | Decision) -> None:
     add_many([tally])
 
 
-def add_many(tallies: Iterable[Tally]) -> None:
+def add_many(tallies: Iterable[Tally | Decision]) -> None:
     """Add every tally to its month's row; tallies of the same row are summed first."""
-    totals: Counter[tuple[int, date, str]] = Counter()
+    # (office id, month, figure or days) → amount
+    figures: Counter[tuple[int, date, str | int]] = Counter()
+    decisions: Counter[tuple[int, date, str | int]] = Counter()
     for tally in tallies:
-        totals[tally.office_id, tally.on.replace(day=1), str(tally.figure)] += tally.value
-    rows = [(office_id, month, figure, value) for (office_id, month, figure), value in sorted(totals.items()) if value]
+        if isinstance(tally, Decision):
+            decisions[tally.office_id, tally.on.replace(day=1), tally.days] += tally.value
+        else:
+            figures[tally.office_id, tally.on.replace(day=1), str(tally.figure)] += tally.value
+    # Inside the event's transaction no savepoint is needed; alone, the rows commit together.
+    with transaction.atomic(savepoint=False):
+        _upsert(MonthlyTally, "figure", "value", figures)
+        _upsert(DecisionTime, "days", "decisions", decisions)
+
+
+def _upsert(
+    model: type[MonthlyTally | DecisionTime], key: str, value: str, totals: Counter[tuple[int, date, str | int]]
+) -> None:
+    """Add each of `totals` ((office id, month, key) → amount) to its row of `model`."""
+    rows = [(*row, amount) for row, amount in sorted(totals.items()) if amount]
     if not rows:
         return
-    table = connection.ops.quote_name(MonthlyTally._meta.db_table)
-    # Inside the event's transaction no savepoint is needed; alone, the rows commit together.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
         # Rows in a fixed order, so two transactions adding to the same rows cannot deadlock.
         cursor.executemany(
-            f"INSERT INTO {table} (office_id, month, figure, value) VALUES (%s, %s, %s, %s) "
-            f"ON CONFLICT (month, office_id, figure) DO UPDATE SET value = {table}.value + excluded.value",
+            f"INSERT INTO {table} (office_id, month, {key}, {value}) VALUES (%s, %s, %s, %s) "
+            f"ON CONFLICT (month, office_id, {key}) DO UPDATE SET {value} = {table}.{value} + excluded.{value}",
             rows,
         )
 
 
-def replace_all(tallies: Iterable[Tally], *, months: tuple[date, date]) -> None:
+def replace_all(tallies: Iterable[Tally | Decision], *, months: tuple[date, date]) -> None:
     """Make the rows of months [first, last] exactly `tallies` (a rebuild from the events)."""
     first, last = months
     with transaction.atomic():
-        MonthlyTally.objects.filter(month__gte=first.replace(day=1), month__lte=last).delete()
+        for model in (MonthlyTally, DecisionTime):
+            model.objects.filter(month__gte=first.replace(day=1), month__lte=last).delete()
         add_many(tallies)

@@ -84,20 +84,27 @@ def notified(*, received_on: date, organ_office: str, at: str, serial: int, pers
         return notices.register_notice(data, scan=pdf("通知书.pdf"), by=personas[(Role.CLERK, at)])
 
 
-def stored_tallies() -> dict[tuple[str, int, date], int]:
-    """The monthly aggregate as stored: {(figure, office id, month): value}."""
-    from tallies.models import MonthlyTally
+def stored_tallies() -> dict[tuple, int]:
+    """The monthly aggregate as stored: {(figure, office id, month): value}, and the decisions' days as
+    {("days", office id, month, days): decisions}; a row taken back to 0 (a reroute, a reopened
+    refusal) is left out, as a recount has none."""
+    from tallies.models import DecisionTime, MonthlyTally
 
-    return {(row.figure, row.office_id, row.month): row.value for row in MonthlyTally.objects.all()}
+    return {(row.figure, row.office_id, row.month): row.value for row in MonthlyTally.objects.exclude(value=0)} | {
+        ("days", row.office_id, row.month, row.days): row.decisions for row in DecisionTime.objects.exclude(decisions=0)
+    }
 
 
-def recounted_tallies(*years: int) -> dict[tuple[str, int, date], int]:
-    """The same, counted afresh from the events of `years` (`reporting.counting.RECOUNTS`)."""
+def recounted_tallies(*years: int) -> dict[tuple, int]:
+    """The same, counted afresh from the events of `years` (`reporting.counting.recounted_tallies`)."""
     from reporting.counting import recounted_tallies as recount
+    from tallies.services import Decision
 
     office_ids = list(Office.objects.values_list("pk", flat=True))
     return {
-        (str(tally.figure), tally.office_id, tally.on): tally.value
+        ("days", tally.office_id, tally.on, tally.days)
+        if isinstance(tally, Decision)
+        else (str(tally.figure), tally.office_id, tally.on): tally.value
         for year in years
         for tally in recount(office_ids=office_ids, year=year)
     }

@@ -9,7 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
-from accounts.models import Office
+from accounts.models import Office, Role
 from reporting.selectors import build_monthly_report
 from tallies.models import MonthlyTally
 from tests.consultations.factories import consult, draft
@@ -43,8 +43,15 @@ def may_events(personas):
 
 
 def test_every_counted_event_adds_to_its_office_and_month(may_events):
+    """Received at 新兴 on 4 May for 罗定 and approved there on the 8th (经济困难): received and 通办转出
+    at 新兴, 通办转入 and the approval at 罗定, with the four days it took."""
     assert stored_tallies() == {
+        ("received", office("xinxing"), MAY): 1,
+        ("received_for_other", office("xinxing"), MAY): 1,
+        ("routed_in", office("luoding"), MAY): 1,
         ("approved_application", office("luoding"), MAY): 1,
+        ("approved_hardship", office("luoding"), MAY): 1,
+        ("days", office("luoding"), MAY, 4): 1,
         ("notice", office("luoding"), MAY): 1,
         ("consultation", office("yunan"), MAY): 3,
         ("document", office("yunan"), MAY): 2,
@@ -78,7 +85,7 @@ def test_rebuild_counts_the_aggregate_again_from_the_events(may_events, capsys):
     MonthlyTally.objects.filter(figure="notice").update(value=7)
     MonthlyTally.objects.create(office_id=office("yunnan"), month=date(2026, 3, 1), figure="document", value=4)
     call_command("rebuild_tallies", from_year=2025, to_year=2026)
-    assert stored_tallies() == recounted_tallies(2026) and len(stored_tallies()) == 5
+    assert stored_tallies() == recounted_tallies(2026) and len(stored_tallies()) == 10
     assert "2025—2026" in capsys.readouterr().out
 
 
@@ -112,3 +119,61 @@ def test_a_subsidy_adds_its_amount_when_computed_changed_and_paid(personas, clie
     with time_machine.travel(local(date(2026, 6, 3)), tick=False):
         page = client.get("/staff/quality/subsidies/?year=2026").content.decode()
     assert '<td>5月</td><td class="text-end">1</td><td class="text-end">2000.00</td>' in page
+
+
+def test_a_reroute_moves_the_cross_county_figures_to_the_new_office(personas):
+    """Received at 新兴 for 罗定, then found to be 郁南's: the receipt stays at 新兴 (and stays 通办转出),
+    the 通办转入 moves from 罗定 to 郁南; rerouted to 新兴 itself it is no longer 通办 at all."""
+    from applications import services
+    from tests.reporting.factories import receive
+
+    application = receive(local(date(2026, 5, 4)), responsible="luoding", at="xinxing", personas=personas)
+    clerk = personas[(Role.CLERK, "xinxing")]
+    with time_machine.travel(local(date(2026, 5, 6)), tick=False):
+        services.reroute(application, to_office=Office.objects.get(slug="yunan"), reason="住所地在郁南县", by=clerk)
+    assert stored_tallies() == {
+        ("received", office("xinxing"), MAY): 1,
+        ("received_for_other", office("xinxing"), MAY): 1,
+        ("routed_in", office("yunan"), MAY): 1,
+    }
+    with time_machine.travel(local(date(2026, 5, 7)), tick=False):
+        services.reroute(application, to_office=Office.objects.get(slug="xinxing"), reason="住所地在新兴县", by=clerk)
+    assert stored_tallies() == {("received", office("xinxing"), MAY): 1} == recounted_tallies(2026)
+
+
+def test_an_objection_upheld_takes_the_refusal_out_of_its_month(personas):
+    """Refused on 8 May after four days; the bureau orders a new decision (责令改正) in June: May no
+    longer holds a decision, and its median review time has none to read."""
+    from applications import services
+    from applications.models import ObjectionOutcome
+    from tests.applications.factories import pdf
+    from tests.reporting.factories import receive, refuse
+
+    application = receive(local(date(2026, 5, 4)), responsible="luoding", at="luoding", personas=personas)
+    refuse(application, date(2026, 5, 8), personas)
+    assert stored_tallies()[("days", office("luoding"), MAY, 4)] == 1
+    with time_machine.travel(local(date(2026, 6, 1)), tick=False):
+        objection = services.register_objection(
+            application, reasons="确属经济困难。", received_on=date(2026, 6, 1), by=personas[(Role.CLERK, "luoding")]
+        )
+        services.decide_objection(
+            objection,
+            outcome=ObjectionOutcome.CORRECTED,
+            note="",
+            decided_on=date(2026, 6, 1),
+            by=personas[(Role.BUREAU_REVIEWER, "luoding")],
+            document=pdf(),
+        )
+    assert ("days", office("luoding"), MAY, 4) not in stored_tallies()
+    assert stored_tallies() == recounted_tallies(2026)
+    may = build_monthly_report(offices=Office.objects.all(), year=2026, month=5, today=date(2026, 6, 2))
+    assert may.total.median_days is None
+
+
+def test_a_closure_counts_in_the_month_it_was_accepted(personas):
+    from tests.quality.factories import closed_case
+
+    with time_machine.travel(local(date(2026, 5, 20)), tick=False):
+        case = closed_case(personas, closed_on=date(2026, 5, 20))
+    assert stored_tallies()[("cases_closed", case.office_id, MAY)] == 1
+    assert stored_tallies() == recounted_tallies(2026)

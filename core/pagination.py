@@ -82,3 +82,50 @@ class ReadSoFar[T](Sequence[T]):
     def __getitem__(self, index: slice) -> list[T]: ...
     def __getitem__(self, index: int | slice) -> T | list[T]:
         return self.rows[index]
+
+
+class OpenEndedPage[T](Sequence[T]):
+    """One page of a list that is not counted: its rows are read with one more than the page holds,
+    which says whether a next page exists. For a list whose exact figures are shown elsewhere (the
+    subsidies' month totals): no count at all, however long the list, and every row reachable page by
+    page. The page number is taken as given (`number`, from 1); a page past the end is empty and
+    says so (`past_the_end`), with the way back to the first."""
+
+    def __init__(self, object_list: Any, per_page: int, number: str | int | None) -> None:
+        try:
+            self.number = max(1, int(number or 1))
+        except (TypeError, ValueError):
+            self.number = 1
+        start = (self.number - 1) * per_page
+        rows = list(object_list[start : start + per_page + 1])
+        self.object_list: list[T] = rows[:per_page]
+        self._has_next = len(rows) > per_page
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        return self.object_list[index]
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def past_the_end(self) -> bool:
+        return self.number > 1 and not self.object_list

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -28,7 +29,7 @@ from audit.services import record
 from cases.models import Case, ClosureMaterial
 from cases.workflows import CASE_FLOW
 from core.forms import add_service_errors
-from core.pagination import BoundedPaginator
+from core.pagination import BoundedPaginator, OpenEndedPage
 from core.transitions import TransitionError
 from core.uploads import serve_upload
 from core.views import post_move
@@ -67,8 +68,6 @@ from quality.services import follow_up, peer_review, publicity, reference
 from quality.services import subsidy as subsidies
 
 PAGE_SIZE = 50
-# 20 pages: beyond them the list asks for a month or an office (see subsidy_list).
-SUBSIDY_ROWS = 1_000
 
 
 def _year(request: HttpRequest) -> int:
@@ -344,7 +343,7 @@ def follow_up_new(request: StaffRequest) -> HttpResponse:
 @require_GET
 def subsidy_list(request: StaffRequest) -> HttpResponse:
     """Subsidies the user may see and the per office and month totals of the year.
-    Queries: offices, month totals, one page of subsidies + count."""
+    Queries: offices, month totals, one page of subsidies (with one row more: is there a next page?)."""
     offices = list(Office.objects.visible_to(request.user).values_list("pk", "name"))
     data = request.GET.copy()
     data.setdefault("year", str(timezone.localdate().year))  # the year shown is the year listed
@@ -360,10 +359,9 @@ def subsidy_list(request: StaffRequest) -> HttpResponse:
         office_id=filters.get("office"),
         status=filters.get("status", ""),
     )
-    # The exact figures are the month totals above; the list is for working through rows, so it
-    # counts no further than SUBSIDY_ROWS (a province's year has tens of thousands) and the filters
-    # narrow it.
-    page = BoundedPaginator(subsidies, PAGE_SIZE, max_rows=SUBSIDY_ROWS).get_page(request.GET.get("page"))
+    # The exact figures are the month totals above; the list is for working through rows (a
+    # province's year has tens of thousands), so it is not counted: a page, and whether there is a next.
+    page: OpenEndedPage[Any] = OpenEndedPage(subsidies, PAGE_SIZE, request.GET.get("page"))  # rows get their buttons
     can_change_stage = rules.can_edit_reference_data(request.user)
     stages: dict[str, list[SubsidyStage]] = {}
     if can_change_stage and page.object_list:

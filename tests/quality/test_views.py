@@ -263,18 +263,21 @@ def test_subsidies_filter_shows_the_year_it_lists(client, personas):
     assert f'name="year" value="{timezone.localdate().year}"' in page
 
 
-def test_subsidies_list_beyond_its_bound_asks_for_a_filter(client, personas, monkeypatch):
-    monkeypatch.setattr("quality.views.SUBSIDY_ROWS", 2)
+def test_subsidies_list_pages_through_every_row_without_counting_them(client, personas, monkeypatch):
+    """Not counted (the month totals above are the exact figures): a page, and a next one when there
+    is more; every row is reached, none twice; a page past the end says so and leads back."""
     monkeypatch.setattr("quality.views.PAGE_SIZE", 1)
-    for _ in range(3):
-        closed_case(personas, office="luoding")
+    numbers = {closed_case(personas, office="luoding").number for _ in range(3)}
     client.force_login(personas["city"])
-    page = client.get("/staff/quality/subsidies/").content.decode()
-    assert "第1页 / 共2页（超过2条）" in page
-    assert 'data-testid="subsidy-narrow"' in page and "请按结案月份或机构筛选" in page
-    yunan = personas[(Role.REVIEWER, "yunan")].office_id
-    narrowed = client.get(f"/staff/quality/subsidies/?office={yunan}").content.decode()
-    assert 'data-testid="subsidy-narrow"' not in narrowed and "暂无补贴" in narrowed
+    pages = [client.get(f"/staff/quality/subsidies/?page={number}").content.decode() for number in (1, 2, 3)]
+    assert "第1页" in pages[0] and "下一页" in pages[0] and "上一页" not in pages[0]
+    assert "第3页" in pages[2] and "上一页" in pages[2] and "下一页" not in pages[2]
+    assert "共" not in "".join(pages)  # no total of rows or pages: nothing was counted
+    assert {number for number in numbers for page in pages if number in page} == numbers
+    assert all(sum(number in page for page in pages) == 1 for number in numbers)
+    past = client.get("/staff/quality/subsidies/?page=9").content.decode()
+    assert "第9页没有记录" in past and "回到第1页" in past and "暂无补贴" in past
+    assert "第1页" in client.get("/staff/quality/subsidies/?page=abc").content.decode()
 
 
 def test_paying_from_a_filtered_list_returns_to_it(client, personas):
@@ -337,9 +340,10 @@ LIST_PAGES = {
     "/staff/quality/reviews/": 11,
     # + offices, follow-up figures, the two permission reads, count, one page of follow-ups
     "/staff/quality/follow-ups/": 13,
-    # + offices (the filter's choices), month totals, the two permission reads, count, one page of subsidies with their
-    # cases, the page's handlers, their users and stages (by id), the stages (city staff may change one)
-    "/staff/quality/subsidies/": 17,
+    # + offices (the filter's choices), month totals, the two permission reads, one page of subsidies
+    # with their cases (not counted: the month totals are the figures), the page's handlers, their
+    # users and stages (by id), the stages (city staff may change one)
+    "/staff/quality/subsidies/": 16,
     # + count, one page of activities, their target groups
     "/staff/quality/publicity/": 10,
 }

@@ -82,8 +82,8 @@ def due_work(
     (第四十九条), so that a province's thousands of overdue clocks cost a `LIMIT` and a `GROUP BY`,
     not a model, a calendar count and a template row each (`deadlines.items.count_and_rank`). The
     same queries whatever the data: the user's groups and permissions (once per user object: the
-    seal), the counts, the first rows of each section, the offices unless given (none of them when
-    `kinds` names no case clock)."""
+    seal), the counts with the first rows of each section (one statement), the offices unless given
+    (none of them when `kinds` names no case clock)."""
     parts = _due_parts(user, kinds=kinds, due_by=today + timedelta(days=DUE_SOON_DAYS))
     if not parts:
         return DueWork([], Counter())

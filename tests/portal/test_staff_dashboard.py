@@ -75,11 +75,11 @@ def test_dashboard_query_count_is_fixed(client, personas, django_assert_num_quer
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 10, 9))):
         # session, user, groups; the offices (once for both sources); intake: the counts per office
-        # and section, the first rows of each section, the urgent ones and their material kinds, the
-        # checklist (先行提供's missing paperwork); cases: user and group permissions (sealed cases),
-        # the counts, the first rows; the holiday-year check; the user's office; the session's
-        # sliding expiry (savepoint, update, release).
-        with django_assert_num_queries(18):
+        # and section with the first rows of each section (one statement), the urgent ones and their
+        # material kinds, the checklist (先行提供's missing paperwork); cases: user and group
+        # permissions (sealed cases), the counts with the first rows; the holiday-year check; the
+        # user's office; the session's sliding expiry (savepoint, update, release).
+        with django_assert_num_queries(16):
             response = client.get("/staff/")
     assert response.content.decode().count("审查决定") == count
 
@@ -208,9 +208,9 @@ def test_a_section_s_page_query_count_is_fixed(client, personas, django_assert_n
             submit(id_number=make_id_number(sequence=f"{n + 700:03d}"))
     client.force_login(personas[(Role.REVIEWER, "luoding")])
     with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 10, 9))):
-        # The dashboard's worklist (session, user, groups, offices, intake's counts, first rows, urgent
-        # ones and their material kinds, checklist; cases' permissions, counts, first rows), the user's
-        # office, the session's sliding expiry — without the holiday check and the objections.
-        with django_assert_num_queries(17):
+        # The dashboard's worklist (session, user, groups, offices, intake's counts with its first rows,
+        # urgent ones and their material kinds, checklist; cases' permissions, counts with first rows),
+        # the user's office, the session's sliding expiry — without the holiday check and the objections.
+        with django_assert_num_queries(15):
             response = client.get("/staff/due/overdue/")
     assert response.content.decode().count("审查决定") == count

@@ -9,7 +9,7 @@ for (zeros where nothing happened), in ONE query each.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -212,12 +212,15 @@ def _yuan(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(HUNDREDTH)
 
 
-def subsidy_figures(*, office_ids: Iterable[int], year: int, month: int) -> dict[int, SubsidyFigures]:
+def subsidy_figures(
+    *, office_ids: Iterable[int], year: int, month: int, tallied: Mapping[tuple[str, int, date], int] | None = None
+) -> dict[int, SubsidyFigures]:
     """Subsidies of cases closed in the month — computed — and subsidies paid in the month — paid —
-    per office of the case, in yuan (Decimal). One query, of the monthly aggregate (`tallies`)."""
+    per office of the case, in yuan (Decimal). From the monthly aggregate (`tallies`): one query, none
+    when the caller has read the month's rows already (`tallied`, `tallies.selectors.by_office_and_month`)."""
     ids = list(office_ids)
     first = date(year, month, 1)
-    values = by_office_and_month(office_ids=ids, first=first, last=first)
+    values = tallied if tallied is not None else by_office_and_month(office_ids=ids, first=first, last=first)
     return {
         office_id: SubsidyFigures(
             values.get((Figure.SUBSIDIES, office_id, first), 0),

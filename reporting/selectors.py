@@ -43,7 +43,7 @@ from applications.models import (
 from deadlines import calendar
 from duty.selectors import subsidy_paid
 from quality.selectors import follow_up_figures, peer_review_figures, publicity_figures, subsidy_figures
-from reporting.counting import FormCount, counted_matters
+from reporting.counting import Counting, FormCount, counted_matters
 from reporting.models import (
     DEFAULT_CITY_TARGET,
     DEFAULT_OFFICE_SHARES,
@@ -142,44 +142,42 @@ def targets_for(year: int, offices: Iterable[Office]) -> Targets:
 
 
 # --- figures owned by the case and quality modules ---------------------------------------------
-def _cases_closed(period: Period, office_ids: list[int]) -> dict[int, int]:
-    """Cases whose closure was accepted (结案审查通过) in the month, by office, from the monthly
-    aggregate (`cases.services.closure_tally`)."""
-    tallied = tally_selectors.by_office_and_month(
-        office_ids=office_ids, first=period.start, last=period.start, figures=[Figure.CASES_CLOSED]
-    )
-    return {office_id: tallied.get((Figure.CASES_CLOSED, office_id, period.start), 0) for office_id in office_ids}
+def _cases_closed(period: Period, office_ids: list[int], counting: Counting) -> dict[int, int]:
+    """Cases whose closure was accepted (结案审查通过) in the month, by office: the monthly aggregate
+    (`cases.services.closure_tally`), already read."""
+    return {office_id: counting.figure(Figure.CASES_CLOSED, office_id, period.month) for office_id in office_ids}
 
 
-def _peer_reviews(period: Period, office_ids: list[int]) -> dict[int, Any]:
+def _peer_reviews(period: Period, office_ids: list[int], counting: Counting) -> dict[int, Any]:
     return peer_review_figures(office_ids=office_ids, start=period.start, end=period.end)
 
 
-def _follow_ups(period: Period, office_ids: list[int]) -> dict[int, Any]:
+def _follow_ups(period: Period, office_ids: list[int], counting: Counting) -> dict[int, Any]:
     return follow_up_figures(office_ids=office_ids, start=period.start, end=period.end)
 
 
-def _publicity(period: Period, office_ids: list[int]) -> dict[int, Any]:
+def _publicity(period: Period, office_ids: list[int], counting: Counting) -> dict[int, Any]:
     return publicity_figures(office_ids=office_ids, start=period.start, end=period.end)
 
 
-def _subsidies(period: Period, office_ids: list[int]) -> dict[int, Any]:
-    return subsidy_figures(office_ids=office_ids, year=period.year, month=period.month)
+def _subsidies(period: Period, office_ids: list[int], counting: Counting) -> dict[int, Any]:
+    return subsidy_figures(office_ids=office_ids, year=period.year, month=period.month, tallied=counting.tallied)
 
 
-def _duty_subsidies(period: Period, office_ids: list[int]) -> dict[int, Any]:
+def _duty_subsidies(period: Period, office_ids: list[int], counting: Counting) -> dict[int, Any]:
     return subsidy_paid(offices=office_ids, start=period.start, end=period.end)
 
 
 @dataclass(frozen=True)
 class ModuleFigure:
-    """A figure owned by another module: `source(period, office_ids)` returns one record per office
-    from ONE aggregate query (shared by the figures read off it); `value` reads the figure off a
-    record. Records add up (`+`), so the city total of a rate is the rate of the summed record."""
+    """A figure owned by another module: `source(period, office_ids, counting)` returns one record per
+    office from ONE aggregate query (shared by the figures read off it), or from the monthly aggregate
+    the report has read already (`counting`); `value` reads the figure off a record. Records add up
+    (`+`), so the city total of a rate is the rate of the summed record."""
 
     key: str
     label: str
-    source: Callable[[Period, list[int]], dict[int, Any]]
+    source: Callable[[Period, list[int], Counting], dict[int, Any]]
     value: Callable[[Any], Any] = lambda record: record
     is_rate: bool = False
     is_money: bool = False  # yuan, as Decimal with two places
@@ -199,9 +197,12 @@ MODULE_FIGURES: list[ModuleFigure] = [
 ]
 
 
-def _module_figures(period: Period, office_ids: list[int]) -> tuple[dict[int, dict[str, Any]], dict[str, Any]]:
-    """Every module figure per office and for all of them together; one query per source."""
-    records = {source: source(period, office_ids) for source in dict.fromkeys(f.source for f in MODULE_FIGURES)}
+def _module_figures(
+    period: Period, office_ids: list[int], counting: Counting
+) -> tuple[dict[int, dict[str, Any]], dict[str, Any]]:
+    """Every module figure per office and for all of them together; one query per source at most."""
+    sources = dict.fromkeys(figure.source for figure in MODULE_FIGURES)
+    records = {source: source(period, office_ids, counting) for source in sources}
     by_office = {
         office_id: {f.key: f.value(records[f.source][office_id]) for f in MODULE_FIGURES} for office_id in office_ids
     }
@@ -513,10 +514,10 @@ def build_monthly_report(
     what counts 3 (`reporting.counting`: the forms, the rules, the monthly aggregate — which holds
     the month's receipts, 通办 and approvals by economic basis too), the medians per office and
     overall 1 (the month's decision days), overdue 3 (the candidates, their 补正 requests, one
-    calendar for all their deadlines; while the month runs 1, the stored deadlines), cases closed 1,
-    peer reviews 1, follow-ups 1, publicity 1, subsidies 1, duty subsidies 1, submissions 1, holiday
-    overrides for the submission deadline 1 = 17 for a month that is over
-    (tests/reporting/test_selectors.py adds the offices the caller reads), 15 while it runs.
+    calendar for all their deadlines; while the month runs 1, the stored deadlines), peer reviews 1,
+    follow-ups 1, publicity 1, duty subsidies 1, submissions 1, holiday overrides for the submission
+    deadline 1 = 15 for a month that is over (tests/reporting/test_selectors.py adds the offices the
+    caller reads), 13 while it runs. Cases closed and the subsidies are in the monthly aggregate.
     """
     period = Period(year, month)
     today = today or timezone.localdate()
@@ -536,7 +537,7 @@ def build_monthly_report(
         overdue = _overdue_today(today, office_ids)
     else:
         overdue = _overdue_at(period.end, office_ids)
-    module_values, module_totals = _module_figures(period, office_ids)
+    module_values, module_totals = _module_figures(period, office_ids, counting)
     submissions = {
         submission.office_id: submission
         for submission in MonthlySubmission.objects.filter(year=year, month=month, office_id__in=office_ids)

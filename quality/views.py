@@ -367,20 +367,20 @@ def subsidy_list(request: StaffRequest) -> HttpResponse:
     if can_change_stage and page.object_list:
         for stage in SubsidyStage.objects.all():
             stages.setdefault(stage.category, []).append(stage)
+    # Each row's buttons post back with the list's own query string (`_back_to_subsidies` returns to
+    # it); their addresses are made once for the page, not reversed per row.
+    kept = f"?{request.GET.urlencode()}" if request.GET else ""
+    pay_url, stage_url = (reverse(name, args=[0]) for name in ("quality:subsidy_pay", "quality:subsidy_stage"))
     for subsidy in page:
         pending = subsidy.status == SubsidyStatus.PENDING
         subsidy.can_pay = pending and rules.can_mark_paid(request.user, subsidy.case.office_id)
         subsidy.stage_choices = stages.get(subsidy.stage.category, []) if pending and can_change_stage else []
+        subsidy.pay_action = pay_url.replace("/0/", f"/{subsidy.pk}/") + kept
+        subsidy.stage_action = stage_url.replace("/0/", f"/{subsidy.pk}/") + kept
     return render(
         request,
         "quality/subsidies.html",
-        {
-            "year": year,
-            "months": months,
-            "form": form,
-            "page": page,
-            "pay_form": PayForm(initial={"paid_on": timezone.localdate()}),
-        },
+        {"year": year, "months": months, "form": form, "page": page, "paid_on": timezone.localdate().isoformat()},
     )
 
 

@@ -65,3 +65,25 @@ def submission_token(request: HttpRequest) -> uuid.UUID | None:
         return uuid.UUID(request.POST.get(SUBMISSION_TOKEN, ""))
     except ValueError:
         return None
+
+
+class FilterBoundField(forms.BoundField):
+    """A filter field's widget in Bootstrap's classes (`form-select` or `form-control`, `is-invalid`
+    beside Django's own `aria-invalid` and `aria-describedby` when the value is wrong)."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        classes = ["form-select" if isinstance(widget, forms.Select) else "form-control"]
+        if self.errors:
+            classes.append("is-invalid")
+        attrs["class"] = " ".join(filter(None, [str(attrs.get("class", "")), *classes]))
+        return attrs
+
+
+class FilterForm(forms.Form):
+    """A list's filters (a GET form, drawn on every page of the list), drawn by
+    `{% include "_filter_form.html" %}` in the markup crispy-forms gives the portal's other forms, at
+    a fraction of its cost (~3 ms a page for four fields at province, issue 14)."""
+
+    bound_field_class = FilterBoundField

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from applications.models import SpecialGroup
 from cases.models import Case
+from core.forms import FilterForm
 from core.uploads import MultipleMaterialFileField, UploadLimitsMixin
 from quality.models import (
     SHEET_TOTAL,
@@ -126,7 +127,7 @@ class FollowUpForm(forms.Form):
         return value
 
 
-class SubsidyFilterForm(forms.Form):
+class SubsidyFilterForm(FilterForm):
     """The subsidies list's filters: the year of closure (the view takes this year when it is left
     empty or wrong), and optionally one month, one office the user may see, one status. The month
     totals above the list give each office's and month's exact figures; these narrow the list to

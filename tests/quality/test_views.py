@@ -254,6 +254,10 @@ def test_subsidies_filter_says_what_is_wrong_by_its_field(client, personas, brow
     assert response.status_code == 200
     # In Chinese whatever the browser asks for (settings.LANGUAGES): Django's own words included.
     assert "输入整数" in page and "选择一个有效的选项" in page and "Enter a whole number" not in page
+    # By its field: the wrong one marked and pointing at its message, the right ones left alone.
+    assert 'aria-invalid="true" aria-describedby="id_year_error" class="form-control is-invalid"' in page
+    assert '<div id="id_year_error" class="invalid-feedback"><p><strong>输入整数。</strong></p></div>' in page
+    assert '<select name="status" class="form-select" id="id_status">' in page
     assert f"{timezone.localdate().year}年办案补贴" in page  # the list falls back to this year
 
 

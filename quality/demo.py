@@ -36,7 +36,15 @@ from quality.models import (
     SubsidyStatus,
     grade_for_total,
 )
-from quality.services.peer_review import DEFAULT_RATIO, Candidate, choose_sample, draw_candidates, final_grade
+from quality.services.follow_up import follow_up_tally
+from quality.services.peer_review import (
+    DEFAULT_RATIO,
+    Candidate,
+    choose_sample,
+    draw_candidates,
+    final_grade,
+    settled_tally,
+)
 from quality.services.subsidy import (
     CLOSED_STATES,
     coefficient_for,
@@ -171,6 +179,8 @@ def _peer_reviews(*, rng: random.Random, today: date, users: dict) -> int:
             ]
         )
         SampledCase.objects.bulk_update(samples, ["status", "final_total", "final_grade", "settled_on"])
+        # What the service counts when a grade settles, for the bulk write.
+        tallies.add_many(settled_tally(sample) for sample in samples if sample.status == SampleStatus.SETTLED)
     return settled
 
 
@@ -303,6 +313,7 @@ def _follow_ups(*, rng: random.Random, today: date, users: dict) -> int:
             )
         )
     FollowUp.objects.bulk_create(rows)
+    tallies.add_many(follow_up_tally(follow_up) for follow_up in rows)
     return len(rows)
 
 

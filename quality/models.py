@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from accounts.models import Office, Role
 from applications.models import MatterCategory, SpecialGroup
 from cases.models import Case, case_scope
+from tallies.models import Figure
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}  # yuan and fen, for every money column
 SHEET_TOTAL = 100  # every score sheet's items add up to exactly 100 points
@@ -258,6 +259,19 @@ class Satisfaction(models.TextChoices):
 
 
 SATISFIED_LEVELS = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)  # 满意率 = (满意 + 基本满意) / 回访数
+
+# What each grade and each answer counts under in the monthly aggregate (`tallies`).
+GRADE_FIGURES = {
+    Grade.EXCELLENT: Figure.PEER_EXCELLENT,
+    Grade.GOOD: Figure.PEER_GOOD,
+    Grade.PASS: Figure.PEER_PASS,
+    Grade.FAIL: Figure.PEER_FAIL,
+}
+SATISFACTION_FIGURES = {
+    Satisfaction.SATISFIED: Figure.FOLLOW_UP_SATISFIED,
+    Satisfaction.BASICALLY: Figure.FOLLOW_UP_BASICALLY,
+    Satisfaction.DISSATISFIED: Figure.FOLLOW_UP_DISSATISFIED,
+}
 
 
 class FollowUpQuerySet(models.QuerySet["FollowUp"]):

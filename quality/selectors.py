@@ -3,12 +3,15 @@ the number of rows. Rates are Decimal percentages rounded half up to 0.01 (66.67
 
 The four `*_figures` functions are what the monthly report reads: each takes a set of office ids and
 a date range [start, end] (both inclusive) and returns {office_id: figures} for every office asked
-for (zeros where nothing happened), in ONE query each.
+for (zeros where nothing happened), in ONE query each. The peer reviews', follow-ups' and subsidies'
+come from the monthly aggregate (`tallies`), so they take whole months, and none when the caller has
+read the aggregate already (`tallied`).
 """
 
 from __future__ import annotations
 
 import calendar
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -20,12 +23,14 @@ from django.db.models.functions import Coalesce, ExtractMonth
 
 from cases.models import Case
 from quality.models import (
-    SATISFIED_LEVELS,
+    GRADE_FIGURES,
+    SATISFACTION_FIGURES,
     FollowUp,
     Grade,
     PublicityActivity,
     SampledCase,
     SampleStatus,
+    Satisfaction,
     Subsidy,
     SubsidyStatus,
 )
@@ -42,6 +47,27 @@ def rate(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(HUNDREDTH, ROUND_HALF_UP)
+
+
+# The monthly aggregate as `tallies.selectors.by_office_and_month` reads it: (figure, office id, month) → value.
+Tallied = Mapping[tuple[str, int, date], int]
+
+
+def _month_sums(
+    office_ids: list[int], start: date, end: date, figures: Iterable[Figure], tallied: Tallied | None
+) -> Counter[tuple[str, int]]:
+    """Each of `figures` per office, summed over the whole months [start, end] of the aggregate."""
+    if start.day != 1 or end.day != calendar.monthrange(end.year, end.month)[1]:
+        raise ValueError(f"whole months only (the aggregate counts by month), got {start}..{end}")
+    figures = set(figures)
+    if tallied is None:
+        tallied = by_office_and_month(office_ids=office_ids, first=start, last=end, figures=figures)
+    ids = set(office_ids)
+    sums: Counter[tuple[str, int]] = Counter()
+    for (figure, office_id, month), value in tallied.items():
+        if figure in figures and office_id in ids and start <= month <= end:
+            sums[figure, office_id] += value
+    return sums
 
 
 def grade_for_case(case: Case) -> Grade | None:
@@ -84,26 +110,18 @@ class PeerReviewFigures:
         )
 
 
-def peer_review_figures(*, office_ids: Iterable[int], start: date, end: date) -> dict[int, PeerReviewFigures]:
-    """Cases whose grade settled (`settled_on`) in [start, end], per office of the case. One query."""
+def peer_review_figures(
+    *, office_ids: Iterable[int], start: date, end: date, tallied: Tallied | None = None
+) -> dict[int, PeerReviewFigures]:
+    """Cases whose grade settled (`settled_on`) in the whole months [start, end] (a month, a year),
+    per office of the case, from the monthly aggregate (`quality.services.peer_review.settled_tally`):
+    one query, none when the caller has read those months already (`tallied`)."""
     ids = list(office_ids)
-    rows = (
-        SampledCase.objects.filter(status=SampleStatus.SETTLED, settled_on__range=(start, end), case__office_id__in=ids)
-        .order_by()
-        .values("case__office_id")
-        .annotate(
-            reviewed=Count("pk"),
-            excellent=Count("pk", filter=Q(final_grade=Grade.EXCELLENT)),
-            good=Count("pk", filter=Q(final_grade=Grade.GOOD)),
-            passed=Count("pk", filter=Q(final_grade=Grade.PASS)),
-            failed=Count("pk", filter=Q(final_grade=Grade.FAIL)),
-        )
-    )
-    figures = {office_id: PeerReviewFigures() for office_id in ids}
-    for row in rows:
-        figures[row["case__office_id"]] = PeerReviewFigures(
-            row["reviewed"], row["excellent"], row["good"], row["passed"], row["failed"]
-        )
+    sums = _month_sums(ids, start, end, GRADE_FIGURES.values(), tallied)
+    figures = {}
+    for office_id in ids:
+        excellent, good, passed, failed = (sums[GRADE_FIGURES[grade], office_id] for grade in Grade)
+        figures[office_id] = PeerReviewFigures(excellent + good + passed + failed, excellent, good, passed, failed)
     return figures
 
 
@@ -129,25 +147,18 @@ class FollowUpFigures:
         )
 
 
-def follow_up_figures(*, office_ids: Iterable[int], start: date, end: date) -> dict[int, FollowUpFigures]:
-    """Follow-ups made (`contacted_on`) in [start, end], per office of the case. One query."""
+def follow_up_figures(
+    *, office_ids: Iterable[int], start: date, end: date, tallied: Tallied | None = None
+) -> dict[int, FollowUpFigures]:
+    """Follow-ups made (`contacted_on`) in the whole months [start, end] (a month, a year), per office
+    of the case, from the monthly aggregate (`quality.services.follow_up.follow_up_tally`): one
+    query, none when the caller has read those months already (`tallied`)."""
     ids = list(office_ids)
-    rows = (
-        FollowUp.objects.filter(contacted_on__range=(start, end), case__office_id__in=ids)
-        .order_by()
-        .values("case__office_id")
-        .annotate(
-            total=Count("pk"),
-            satisfied=Count("pk", filter=Q(satisfaction=SATISFIED_LEVELS[0])),
-            basically=Count("pk", filter=Q(satisfaction=SATISFIED_LEVELS[1])),
-            dissatisfied=Count("pk", filter=~Q(satisfaction__in=SATISFIED_LEVELS)),
-        )
-    )
-    figures = {office_id: FollowUpFigures() for office_id in ids}
-    for row in rows:
-        figures[row["case__office_id"]] = FollowUpFigures(
-            row["total"], row["satisfied"], row["basically"], row["dissatisfied"]
-        )
+    sums = _month_sums(ids, start, end, SATISFACTION_FIGURES.values(), tallied)
+    figures = {}
+    for office_id in ids:
+        satisfied, basically, dissatisfied = (sums[SATISFACTION_FIGURES[answer], office_id] for answer in Satisfaction)
+        figures[office_id] = FollowUpFigures(satisfied + basically + dissatisfied, satisfied, basically, dissatisfied)
     return figures
 
 
@@ -213,7 +224,7 @@ def _yuan(fen: int) -> Decimal:
 
 
 def subsidy_figures(
-    *, office_ids: Iterable[int], year: int, month: int, tallied: Mapping[tuple[str, int, date], int] | None = None
+    *, office_ids: Iterable[int], year: int, month: int, tallied: Tallied | None = None
 ) -> dict[int, SubsidyFigures]:
     """Subsidies of cases closed in the month — computed — and subsidies paid in the month — paid —
     per office of the case, in yuan (Decimal). From the monthly aggregate (`tallies`): one query, none
@@ -283,6 +294,32 @@ def subsidies_closed_in(
     if status:
         subsidies = subsidies.filter(status=status)
     return subsidies
+
+
+def recounted_quality_tallies(*, office_ids: Iterable[int], year: int) -> list[Tally]:
+    """The peer reviews' and follow-ups' part of the monthly aggregate of `year`, counted afresh — the
+    definition `settled_tally` and `follow_up_tally` add up to. Two queries."""
+    ids = list(office_ids)
+    settled = (
+        SampledCase.objects.filter(status=SampleStatus.SETTLED, case__office_id__in=ids, settled_on__year=year)
+        .order_by()
+        .annotate(month=ExtractMonth("settled_on"))
+        .values_list("case__office_id", "month", "final_grade")
+        .annotate(n=Count("pk"))
+    )
+    answered = (
+        FollowUp.objects.filter(case__office_id__in=ids, contacted_on__year=year)
+        .order_by()
+        .annotate(month=ExtractMonth("contacted_on"))
+        .values_list("case__office_id", "month", "satisfaction")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        Tally(GRADE_FIGURES[Grade(grade)], office_id, date(year, month, 1), n) for office_id, month, grade, n in settled
+    ] + [
+        Tally(SATISFACTION_FIGURES[Satisfaction(answer)], office_id, date(year, month, 1), n)
+        for office_id, month, answer, n in answered
+    ]
 
 
 def recounted_subsidy_tallies(*, office_ids: Iterable[int], year: int) -> list[Tally]:

@@ -33,7 +33,7 @@ from applications.models import Application, EconomicBasis, Status
 from cases.models import Case
 from consultations.selectors import consultation_counts, document_counts
 from duty.selectors import help_counts
-from quality.selectors import recounted_subsidy_tallies
+from quality.selectors import recounted_quality_tallies, recounted_subsidy_tallies
 from reporting.models import AidForm, CountingRule
 from tallies import selectors as tally_selectors
 from tallies import services as tallies
@@ -266,8 +266,8 @@ def counted_matters(*, office_ids: list[int], year: int, through_month: int) -> 
 
 def recounted_tallies(*, office_ids: list[int], year: int) -> list[tallies.Tally | tallies.Decision]:
     """The monthly aggregate of `year` counted afresh from the events: the forms of legal aid
-    (`RECOUNTS`) and the sheet's other figures (`SHEET_RECOUNTS`), one query each; the subsidies
-    (`quality.selectors`, two queries); the decisions' days (one)."""
+    (`RECOUNTS`) and the sheet's other figures (`SHEET_RECOUNTS`), one query each; the subsidies, the
+    peer reviews and the follow-ups (`quality.selectors`, two queries each); the decisions' days (one)."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     counted: list[tallies.Tally | tallies.Decision] = [
         tallies.Tally(Figure(code), office_id, date(year, month, 1), value)
@@ -275,5 +275,6 @@ def recounted_tallies(*, office_ids: list[int], year: int) -> list[tallies.Tally
         for (office_id, month), value in recount(office_ids, start, end).items()
     ]
     counted += recounted_subsidy_tallies(office_ids=office_ids, year=year)
+    counted += recounted_quality_tallies(office_ids=office_ids, year=year)
     counted += recounted_decision_times(office_ids=office_ids, year=year)
     return [tally for tally in counted if tally.value]  # nothing paid yet is no row, as it is stored

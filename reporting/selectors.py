@@ -149,11 +149,11 @@ def _cases_closed(period: Period, office_ids: list[int], counting: Counting) -> 
 
 
 def _peer_reviews(period: Period, office_ids: list[int], counting: Counting) -> dict[int, Any]:
-    return peer_review_figures(office_ids=office_ids, start=period.start, end=period.end)
+    return peer_review_figures(office_ids=office_ids, start=period.start, end=period.end, tallied=counting.tallied)
 
 
 def _follow_ups(period: Period, office_ids: list[int], counting: Counting) -> dict[int, Any]:
-    return follow_up_figures(office_ids=office_ids, start=period.start, end=period.end)
+    return follow_up_figures(office_ids=office_ids, start=period.start, end=period.end, tallied=counting.tallied)
 
 
 def _publicity(period: Period, office_ids: list[int], counting: Counting) -> dict[int, Any]:
@@ -514,10 +514,10 @@ def build_monthly_report(
     what counts 3 (`reporting.counting`: the forms, the rules, the monthly aggregate — which holds
     the month's receipts, 通办 and approvals by economic basis too), the medians per office and
     overall 1 (the month's decision days), overdue 3 (the candidates, their 补正 requests, one
-    calendar for all their deadlines; while the month runs 1, the stored deadlines), peer reviews 1,
-    follow-ups 1, publicity 1, duty subsidies 1, submissions 1, holiday overrides for the submission
-    deadline 1 = 15 for a month that is over (tests/reporting/test_selectors.py adds the offices the
-    caller reads), 13 while it runs. Cases closed and the subsidies are in the monthly aggregate.
+    calendar for all their deadlines; while the month runs 1, the stored deadlines), publicity 1,
+    duty subsidies 1, submissions 1, holiday overrides for the submission deadline 1 = 13 for a month
+    that is over (tests/reporting/test_selectors.py adds the offices the caller reads), 11 while it
+    runs. Cases closed, peer reviews, follow-ups and the subsidies are in the monthly aggregate.
     """
     period = Period(year, month)
     today = today or timezone.localdate()

@@ -38,6 +38,15 @@ class Figure(models.TextChoices):
     APPROVED_EXEMPT = "approved_exempt", "准予：免予核查"
     APPROVED_UNRESTRICTED = "approved_unrestricted", "准予：不受经济困难条件限制"
     CASES_CLOSED = "cases_closed", "结案"
+    # Quality (SPEC §5), at the case's office: cases whose peer-review grade settled, by grade, in
+    # the month it settled; follow-ups by how satisfied the person was, in the month of the call.
+    PEER_EXCELLENT = "peer_excellent", "同行评估：优秀"
+    PEER_GOOD = "peer_good", "同行评估：良好"
+    PEER_PASS = "peer_pass", "同行评估：合格"
+    PEER_FAIL = "peer_fail", "同行评估：不合格"
+    FOLLOW_UP_SATISFIED = "follow_up_satisfied", "回访：满意"
+    FOLLOW_UP_BASICALLY = "follow_up_basically", "回访：基本满意"
+    FOLLOW_UP_DISSATISFIED = "follow_up_dissatisfied", "回访：不满意"
     # A handler's subsidy, in the month its case was closed: how many, how much, how much of it paid.
     SUBSIDIES = "subsidies", "核定补贴（件，按结案月份）"
     SUBSIDY_COMPUTED = "subsidy_computed", "核定补贴（分，按结案月份）"

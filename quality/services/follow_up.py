@@ -14,8 +14,9 @@ from audit.models import AuditAction
 from audit.services import record
 from cases.models import Case
 from quality import rules
-from quality.models import FollowUp
+from quality.models import SATISFACTION_FIGURES, FollowUp, Satisfaction
 from quality.services.subsidy import CLOSED_STATES
+from tallies import services as tallies
 
 
 def _require(allowed: bool, message: str = "您无权进行此操作。") -> None:
@@ -47,5 +48,14 @@ def record_follow_up(
     )
     follow_up.full_clean()
     follow_up.save()
+    tallies.add(follow_up_tally(follow_up))
     record(AuditAction.CREATE, actor=by, request=request, obj=follow_up, to_state=follow_up.get_satisfaction_display())
     return follow_up
+
+
+def follow_up_tally(follow_up: FollowUp) -> tallies.Tally:
+    """A follow-up counts at the case's office, under the person's answer, in the month of the call
+    (回访, 满意率 on the monthly sheet)."""
+    return tallies.Tally(
+        SATISFACTION_FIGURES[Satisfaction(follow_up.satisfaction)], follow_up.case.office_id, follow_up.contacted_on
+    )

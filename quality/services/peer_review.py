@@ -22,9 +22,10 @@ from applications.models import MatterCategory
 from audit.models import AuditAction
 from audit.services import record
 from cases.models import Case
-from core.transitions import TransitionError
+from core.transitions import TransitionError, required
 from quality import rules
 from quality.models import (
+    GRADE_FIGURES,
     Grade,
     ItemScore,
     PeerReview,
@@ -36,6 +37,7 @@ from quality.models import (
 )
 from quality.services.subsidy import CLOSED_STATES, compute_subsidy
 from quality.workflows import SAMPLE_FLOW
+from tallies import services as tallies
 
 DEFAULT_RATIO = Decimal("0.10")  # about 10% of the cases closed in the period (DOMAIN, peer review practice)
 RE_REVIEWERS = 2  # a 不合格 first review is re-reviewed by two more experts
@@ -285,6 +287,16 @@ def submit_review(
     return review
 
 
+def settled_tally(sample: SampledCase) -> tallies.Tally:
+    """A settled grade counts at the case's office, under its grade, in the month it settled (同行评估,
+    优良率 on the monthly sheet); it is final: a settled sample takes no further review."""
+    return tallies.Tally(
+        GRADE_FIGURES[Grade(sample.final_grade)],
+        sample.case.office_id,
+        required(sample.settled_on, "该案件尚未评定等次。"),
+    )
+
+
 def _advance_sample(sample: SampledCase, *, by: User, request: HttpRequest | None, today: date) -> None:
     """After a review: settle the grade (and recompute the subsidy), or call two re-reviewers."""
     totals = list(
@@ -302,6 +314,7 @@ def _advance_sample(sample: SampledCase, *, by: User, request: HttpRequest | Non
                 fields=["final_total", "final_grade", "settled_on"],
                 note=f"评定等次：{Grade(sample.final_grade).label}（{sample.final_total}分）",
             )
+            tallies.add(settled_tally(sample))
         compute_subsidy(sample.case, by=by, request=request)
     elif len(totals) == 1 and sample.reviews.count() == 1:
         with SAMPLE_FLOW.begin(sample, "call_re_review", by=by, request=request) as move:

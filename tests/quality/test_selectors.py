@@ -43,11 +43,21 @@ def test_follow_up_figures_and_satisfaction_rate(personas, django_assert_num_que
             case=closed_case(personas), contacted_on=today, channel="sms", satisfaction=satisfaction, by=clerk
         )
     office = clerk.office
+    start, end = month_of(today)
     with django_assert_num_queries(1):
-        figures = selectors.follow_up_figures(office_ids=[office.pk], start=today, end=today)
+        figures = selectors.follow_up_figures(office_ids=[office.pk], start=start, end=end)
     row = figures[office.pk]
     assert (row.total, row.satisfied, row.basically, row.dissatisfied) == (4, 2, 1, 1)
     assert row.satisfaction_rate == Decimal("75.00")
+
+
+def test_the_aggregate_s_figures_are_asked_for_whole_months(db):
+    """Peer reviews and follow-ups are counted by month: a range that cuts a month is refused, not
+    answered with the whole month."""
+    with pytest.raises(ValueError, match="whole months"):
+        selectors.follow_up_figures(office_ids=[], start=date(2026, 5, 1), end=date(2026, 5, 20))
+    with pytest.raises(ValueError, match="whole months"):
+        selectors.peer_review_figures(office_ids=[], start=date(2026, 5, 2), end=date(2026, 5, 31))
 
 
 def test_publicity_figures(personas, django_assert_num_queries):

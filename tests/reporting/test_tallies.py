@@ -177,3 +177,26 @@ def test_a_closure_counts_in_the_month_it_was_accepted(personas):
         case = closed_case(personas, closed_on=date(2026, 5, 20))
     assert stored_tallies()[("cases_closed", case.office_id, MAY)] == 1
     assert stored_tallies() == recounted_tallies(2026)
+
+
+def test_a_settled_grade_and_a_follow_up_count_in_their_months(personas):
+    """A grade settled on 20 May (95 points: 优秀) and a follow-up made on 3 June about a call of
+    28 May (满意): each at the case's office, in the month it happened."""
+    from quality.services import follow_up
+    from tests.quality.factories import closed_case, reviewed
+
+    with time_machine.travel(local(date(2026, 5, 20)), tick=False):
+        case = closed_case(personas, office="luoding", closed_on=date(2026, 5, 12))
+        reviewed(personas, case, total=95)
+    with time_machine.travel(local(date(2026, 6, 3)), tick=False):
+        follow_up.record_follow_up(
+            case=case,
+            contacted_on=date(2026, 5, 28),
+            channel="phone",
+            satisfaction="satisfied",
+            by=personas[(Role.CLERK, "luoding")],
+        )
+    stored = stored_tallies()
+    assert stored[("peer_excellent", office("luoding"), MAY)] == 1
+    assert stored[("follow_up_satisfied", office("luoding"), MAY)] == 1
+    assert stored == recounted_tallies(2026)

@@ -91,9 +91,13 @@ class OpenEndedPage[T](Sequence[T]):
     page. The page number is taken as given (`number`, from 1); a page past the end is empty and
     says so (`past_the_end`), with the way back to the first."""
 
+    # Far past any list's end, and an offset the database can still be asked for (a page number of
+    # twenty digits would overflow its 64-bit OFFSET and fail the request).
+    MAX_NUMBER = 1_000_000
+
     def __init__(self, object_list: Any, per_page: int, number: str | int | None) -> None:
         try:
-            self.number = max(1, int(number or 1))
+            self.number = min(max(1, int(number or 1)), self.MAX_NUMBER)
         except (TypeError, ValueError):
             self.number = 1
         start = (self.number - 1) * per_page

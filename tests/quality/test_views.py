@@ -282,6 +282,8 @@ def test_subsidies_list_pages_through_every_row_without_counting_them(client, pe
     past = client.get("/staff/quality/subsidies/?page=9").content.decode()
     assert "第9页没有记录" in past and "回到第1页" in past and "暂无补贴" in past
     assert "第1页" in client.get("/staff/quality/subsidies/?page=abc").content.decode()
+    huge = client.get("/staff/quality/subsidies/?page=" + "9" * 25)  # beyond the database's OFFSET
+    assert huge.status_code == 200 and "没有记录" in huge.content.decode()
 
 
 def test_paying_from_a_filtered_list_returns_to_it(client, personas):

@@ -262,9 +262,10 @@ def _create_application(
     application.store_decision_due_on(supplements=[], today=today)  # a new application has no 补正 notice
     source = MaterialSource.OFFICE if receiving_office else MaterialSource.APPLICANT_ONLINE
     materials = _written_materials(uploads, source=source, by=by)
+    tallies.add_many(receipt_tallies(application))  # in this transaction; needs no number
     # Gap-free numbers serialise the submissions of the whole portal: the counter row stays locked
     # from here to the commit, so everything that does not need the number (routing, the checks, the
-    # files) is done before it is taken, and what follows is a few inserts.
+    # files, the month's count) is done before it is taken, and what follows is a few inserts.
     application.number = allocate_application_number(year=today.year)
     application.save()
     if special_groups:  # a new application has none to replace
@@ -272,7 +273,6 @@ def _create_application(
     for material in materials:
         material.application = application
     Material.objects.bulk_create(materials)
-    tallies.add_many(receipt_tallies(application))
     record(
         AuditAction.CREATE,
         actor=by,

@@ -200,3 +200,22 @@ def test_a_settled_grade_and_a_follow_up_count_in_their_months(personas):
     assert stored[("peer_excellent", office("luoding"), MAY)] == 1
     assert stored[("follow_up_satisfied", office("luoding"), MAY)] == 1
     assert stored == recounted_tallies(2026)
+
+
+def test_a_receipt_posted_twice_counts_once(personas):
+    """The same walk-in form posted again (a double click): the second post is rolled back at the
+    insert — its count with it — and answers with the first application."""
+    import uuid
+
+    from tests.reporting.factories import receive
+
+    token = uuid.uuid4()
+    first = receive(
+        local(date(2026, 5, 4)), responsible="luoding", at="xinxing", personas=personas, submission_token=token
+    )
+    again = receive(
+        local(date(2026, 5, 4)), responsible="luoding", at="xinxing", personas=personas, submission_token=token
+    )
+    assert again.pk == first.pk
+    assert stored_tallies()[("received", office("xinxing"), MAY)] == 1
+    assert stored_tallies() == recounted_tallies(2026)

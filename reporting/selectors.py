@@ -25,7 +25,7 @@ import calendar as month_calendar
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -79,15 +79,6 @@ class Period:
     @property
     def label(self) -> str:
         return f"{self.year}年{self.month}月"
-
-    def local_bounds(self) -> tuple[datetime, datetime]:
-        """[first instant, first instant of next month) in the current time zone (Asia/Shanghai)."""
-        tz = timezone.get_current_timezone()
-        after = self.end + timedelta(days=1)
-        return (
-            datetime.combine(self.start, time.min, tzinfo=tz),
-            datetime.combine(after, time.min, tzinfo=tz),
-        )
 
     def previous(self) -> Period:
         return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)

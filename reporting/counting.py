@@ -12,8 +12,9 @@ reported beside the target (法律咨询 人次, 代拟法律文书 件).
 
 The figures are read from the monthly aggregate (`tallies`), which every event adds to in its own
 transaction: a year to date is a few dozen rows, whatever a province's history holds (issue 14). The
-aggregate keeps the sheet's other figures of applications and cases as well (`SHEET_RECOUNTS`:
-receipts, 通办, approvals by economic basis, closures) and each decision's days from receipt.
+aggregate keeps the sheet's other figures as well: of applications and cases (`SHEET_RECOUNTS`:
+receipts, 通办, approvals by economic basis, closures), of quality (settled grades, follow-ups by
+answer, subsidies: `quality.selectors`), and each decision's days from receipt.
 `RECOUNTS` count the same figures afresh from the events — the definition the aggregate is checked
 against (tests/reporting/test_tallies.py) and rebuilt from (`recounted_tallies`, with the subsidies'
 figures the aggregate also keeps; `manage.py rebuild_tallies`).
@@ -100,7 +101,9 @@ def _local_days(start: date, end: date) -> tuple[datetime, datetime]:
     return datetime.combine(start, time.min, tzinfo=tz), datetime.combine(end, time.max, tzinfo=tz)
 
 
-def _received_at_office(office_ids: list[int], start: date, end: date, *, for_other: bool = False) -> dict:
+def _received_at_office(
+    office_ids: list[int], start: date, end: date, *, for_other: bool = False
+) -> dict[tuple[int, int], int]:
     """Applications received at an office (online ones at none), by receiving office and month of
     receipt (local time); `for_other`: only those for another office (通办转出)."""
     received = Application.objects.filter(

@@ -202,7 +202,7 @@ def due_work(
     scoped = (
         Application.objects.visible_to(user)
         .select_related(None)
-        .filter(responsible_office__in=Office.objects.visible_to(user))
+        .filter(Office.objects.condition(user, "responsible_office"))
         .order_by()
     )
     counts: Counter[tuple[int, str]] = Counter()

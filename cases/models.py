@@ -100,7 +100,7 @@ class LawFirmQuerySet(models.QuerySet["LawFirm"]):
         base = self.select_related("office")
         if not user.is_authenticated:
             return base.none()
-        return base.filter(office__in=Office.objects.visible_to(user))
+        return base.filter(Office.objects.condition(user))
 
 
 class LawFirm(models.Model):
@@ -131,7 +131,7 @@ class HandlerQuerySet(models.QuerySet["Handler"]):
         base = self.select_related("user", "law_firm", "office")
         if not user.is_authenticated:
             return base.none()
-        return base.filter(office__in=Office.objects.visible_to(user))
+        return base.filter(Office.objects.condition(user))
 
     def assignable_for(self, case: Case) -> HandlerQuerySet:
         """Active handlers of the case's office (a handler may sign in: a user with the handler role)."""
@@ -464,7 +464,7 @@ def case_scope(user, *, through: str = "") -> Q:
 
     scope = case(pk__in=[])
     if user.is_superuser or user.has_role(Role.CLERK, Role.REVIEWER, Role.CITY_STAFF):
-        offices = case(office__in=Office.objects.visible_to(user))
+        offices = Office.objects.condition(user, f"{through}office")
         if user.has_perm("cases.view_sealed_case"):
             scope |= offices
         elif user.office_id is not None and user.has_role(Role.CLERK, Role.REVIEWER):

@@ -22,7 +22,7 @@ class RegisterQuerySet(models.QuerySet):
         base = self.select_related("office", "recorded_by")
         if not user.is_authenticated or not user.is_active or not user.reads_records:
             return base.none()
-        return base.filter(office__in=Office.objects.visible_to(user))
+        return base.filter(Office.objects.condition(user))
 
 
 class ConsultationChannel(models.TextChoices):

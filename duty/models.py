@@ -24,7 +24,7 @@ def _office_scope(user, path: str = "office") -> Q | None:
     """The records of the offices `user` reads as office or city staff (None: no such role). A duty
     lawyer's own records are added by each scope."""
     if user.is_superuser or user.has_role(*RECORD_READERS):
-        return Q(**{f"{path}__in": Office.objects.visible_to(user)})
+        return Office.objects.condition(user, path)
     return None
 
 

@@ -483,7 +483,7 @@ class PublicityActivityQuerySet(models.QuerySet["PublicityActivity"]):
             return base.none()
         if not user.reads_records:
             return base.none()
-        return base.filter(office__in=Office.objects.visible_to(user))
+        return base.filter(Office.objects.condition(user))
 
 
 class PublicityActivity(models.Model):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +30,9 @@ from reporting.models import AidForm, AnnualTarget, CountingRule, MonthlySubmiss
 from reporting.selectors import MonthlyReport, Period, build_monthly_report
 from reporting.workflows import SUBMISSION_FLOW
 from reporting.xlsx import CITY_UNIT, report_filename, write_monthly_report
+from tallies import selectors as tally_selectors
 from tallies import services as tallies
+from tallies.models import Figure
 
 
 def is_open_for_submission(period: Period) -> bool:
@@ -244,6 +247,46 @@ def export_monthly_report(
 
 
 # --- the monthly aggregate ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TallyDifference:
+    """A row of the monthly aggregate that is not what the records count."""
+
+    month: date
+    office: str
+    what: str  # the figure's label, or 审查用时N日的决定数
+    stored: int
+    counted: int
+
+    def __str__(self) -> str:
+        return f"{self.month.year}年{self.month.month}月 {self.office} {self.what}：存储 {self.stored}，按记录统计 {self.counted}"
+
+
+def tally_differences(*, years: Iterable[int]) -> list[TallyDifference]:
+    """Every row of the years' monthly aggregate that differs from the same figures counted afresh from
+    the records (`reporting.counting.recounted_tallies`), by month: none while every event has gone
+    through the services. What an operator checks after an import or a restore, or any day, before
+    trusting the sheet (`manage.py rebuild_tallies --check`); it changes nothing."""
+    offices = dict(Office.objects.values_list("pk", "name"))
+    differences: list[TallyDifference] = []
+    for year in years:
+        counted = tallies.totals(recounted_tallies(office_ids=list(offices), year=year))
+        stored = tally_selectors.stored(first=date(year, 1, 1), last=date(year, 12, 1))
+        differences += _differences(stored.figures, counted.figures, offices, lambda figure: Figure(figure).label)
+        differences += _differences(stored.decisions, counted.decisions, offices, "审查用时{}日的决定数".format)
+    return sorted(differences, key=lambda difference: difference.month)
+
+
+def _differences(
+    stored: tallies.Rows, counted: tallies.Rows, offices: dict[int, str], name: Callable[[Any], str]
+) -> list[TallyDifference]:
+    return [
+        TallyDifference(month, offices[office_id], name(what), stored[key], counted[key])
+        for key in sorted(stored.keys() | counted.keys(), key=lambda key: (key[1], key[0], str(key[2])))
+        if stored[key] != counted[key]
+        for office_id, month, what in [key]
+    ]
+
+
 def rebuild_tallies(*, years: Iterable[int]) -> int:
     """Count each year's monthly aggregate afresh from the events (`reporting.counting.RECOUNTS`) and
     replace what is stored — after data arrived by another road than the services (an import, a

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
 from tallies.models import DecisionTime, Figure, MonthlyTally
+from tallies.services import Totals
 
 
 def by_office_and_month(
@@ -30,3 +32,13 @@ def decision_times(*, office_ids: list[int], month: date) -> dict[int, dict[int,
     ).values_list("office_id", "days", "decisions"):
         by_office.setdefault(office_id, {})[days] = decisions
     return by_office
+
+
+def stored(*, first: date, last: date) -> Totals:
+    """The rows of months [first, last] as stored, those at 0 left out (as a recount has none)."""
+    figures = MonthlyTally.objects.filter(month__range=(first.replace(day=1), last)).exclude(value=0)
+    decisions = DecisionTime.objects.filter(month__range=(first.replace(day=1), last)).exclude(decisions=0)
+    return Totals(
+        Counter({(o, m, f): v for o, m, f, v in figures.values_list("office_id", "month", "figure", "value")}),
+        Counter({(o, m, d): n for o, m, d, n in decisions.values_list("office_id", "month", "days", "decisions")}),
+    )

@@ -43,27 +43,40 @@ def add(tally: Tally | Decision) -> None:
     add_many([tally])
 
 
-def add_many(tallies: Iterable[Tally | Decision]) -> None:
-    """Add every tally to its month's row; tallies of the same row are summed first."""
-    # (office id, month, figure or days) → amount
-    figures: Counter[tuple[int, date, str | int]] = Counter()
-    decisions: Counter[tuple[int, date, str | int]] = Counter()
+# (office id, month's first day, figure or days) → amount: a row of either table, as `add_many`
+# writes it and `tallies.selectors.stored` reads it back.
+Rows = Counter[tuple[int, date, str | int]]
+
+
+@dataclass(frozen=True)
+class Totals:
+    figures: Rows  # `MonthlyTally`
+    decisions: Rows  # `DecisionTime`
+
+
+def totals(tallies: Iterable[Tally | Decision]) -> Totals:
+    """The rows `tallies` add up to, those of the same row summed."""
+    summed = Totals(Counter(), Counter())
     for tally in tallies:
         if isinstance(tally, Decision):
-            decisions[tally.office_id, tally.on.replace(day=1), tally.days] += tally.value
+            summed.decisions[tally.office_id, tally.on.replace(day=1), tally.days] += tally.value
         else:
-            figures[tally.office_id, tally.on.replace(day=1), str(tally.figure)] += tally.value
+            summed.figures[tally.office_id, tally.on.replace(day=1), str(tally.figure)] += tally.value
+    return summed
+
+
+def add_many(tallies: Iterable[Tally | Decision]) -> None:
+    """Add every tally to its month's row; tallies of the same row are summed first."""
+    summed = totals(tallies)
     # Inside the event's transaction no savepoint is needed; alone, the rows commit together.
     with transaction.atomic(savepoint=False):
-        _upsert(MonthlyTally, "figure", "value", figures)
-        _upsert(DecisionTime, "days", "decisions", decisions)
+        _upsert(MonthlyTally, "figure", "value", summed.figures)
+        _upsert(DecisionTime, "days", "decisions", summed.decisions)
 
 
-def _upsert(
-    model: type[MonthlyTally | DecisionTime], key: str, value: str, totals: Counter[tuple[int, date, str | int]]
-) -> None:
-    """Add each of `totals` ((office id, month, key) → amount) to its row of `model`."""
-    rows = [(*row, amount) for row, amount in sorted(totals.items()) if amount]
+def _upsert(model: type[MonthlyTally | DecisionTime], key: str, value: str, amounts: Rows) -> None:
+    """Add each of `amounts` ((office id, month, key) → amount) to its row of `model`."""
+    rows = [(*row, amount) for row, amount in sorted(amounts.items()) if amount]
     if not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from accounts.models import Office, Role
 from reporting.selectors import build_monthly_report
-from tallies.models import MonthlyTally
+from tallies.models import DecisionTime, MonthlyTally
 from tests.consultations.factories import consult, draft
 from tests.duty.factories import on_duty, record
 from tests.reporting.factories import approved, local, notified, recounted_tallies, stored_tallies
@@ -87,6 +87,21 @@ def test_rebuild_counts_the_aggregate_again_from_the_events(may_events, capsys):
     call_command("rebuild_tallies", from_year=2025, to_year=2026)
     assert stored_tallies() == recounted_tallies(2026) and len(stored_tallies()) == 10
     assert "2025—2026" in capsys.readouterr().out
+
+
+def test_the_check_says_where_the_aggregate_and_the_records_differ_and_changes_nothing(may_events, capsys):
+    from django.core.management.base import CommandError
+
+    call_command("rebuild_tallies", "--check", from_year=2026, to_year=2026)
+    assert "2026—2026 年的月度计数与业务记录一致" in capsys.readouterr().out
+    MonthlyTally.objects.filter(figure="notice").update(value=7)
+    DecisionTime.objects.all().delete()
+    with pytest.raises(CommandError, match="有 2 处与业务记录不一致"):
+        call_command("rebuild_tallies", "--check", from_year=2026, to_year=2026)
+    out = capsys.readouterr().out
+    assert "2026年5月 罗定市法律援助处 通知辩护（代理）：存储 7，按记录统计 1" in out
+    assert "2026年5月 罗定市法律援助处 审查用时4日的决定数：存储 0，按记录统计 1" in out
+    assert MonthlyTally.objects.get(figure="notice").value == 7  # only checked
 
 
 def test_a_subsidy_adds_its_amount_when_computed_changed_and_paid(personas, client):
